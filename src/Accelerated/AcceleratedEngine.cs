@@ -1,0 +1,51 @@
+using Hebb.Accelerated.Backends.Cpu;
+using Hebb.Contracts;
+
+namespace Hebb.Accelerated;
+
+/// <summary>The float32 engine on the CPU: GEMMs through <see cref="IGemm"/>, the rest SIMD.</summary>
+public sealed class CpuEngine(IGemm gemm) : IEngine
+{
+    public IGemm Gemm { get; } = gemm;
+    public string Name => $"accelerated/cpu ({Gemm.Name})";
+    public IKrotovLayer CreateKrotov(KrotovOptions options, Matrix initialWeights) => new CpuKrotovLayer(Gemm, options, initialWeights);
+    public ITopLayer CreateTopLayer(TopLayerOptions options, Matrix initialWeights) => new CpuTopLayer(Gemm, options, initialWeights);
+}
+
+/// <summary>
+/// Backend selection: <c>auto | cpu | cpu-managed | opencl | cuda</c>. A backend that cannot start is an
+/// error that says why; there is no silent fallback between backends. Within <c>cpu</c>, GEMM goes
+/// through OpenBLAS when the library is present and through the managed SIMD GEMM otherwise (the
+/// engine's <see cref="IEngine.Name"/> says which); <c>cpu-managed</c> asks for the managed GEMM.
+/// </summary>
+public static class BackendSelector
+{
+    public static readonly string[] Names = ["auto", "cpu", "cpu-managed", "opencl", "cuda"];
+
+    /// <summary>Makes the engine for <paramref name="backend"/>, or throws with the reason it cannot start.</summary>
+    public static CpuEngine Create(string backend)
+    {
+        switch (backend)
+        {
+            case "auto":
+            case "cpu":
+                var blas = OpenBlasGemm.TryLoad(out _);
+                return new CpuEngine(blas is null ? new ManagedGemm() : blas);
+            case "cpu-managed":
+                return new CpuEngine(new ManagedGemm());
+            case "opencl":
+            case "cuda":
+                throw new NotSupportedException(
+                    $"backend '{backend}' is not built yet (the GPU backends are the subject of a later issue); available: cpu, cpu-managed");
+            default:
+                throw new ArgumentOutOfRangeException(nameof(backend), backend, $"backend must be one of {string.Join(", ", Names)}");
+        }
+    }
+
+    /// <summary>Why OpenBLAS is not in use, or null when it is.</summary>
+    public static string? OpenBlasMissing()
+    {
+        var blas = OpenBlasGemm.TryLoad(out var why);
+        return blas is null ? why : null;
+    }
+}

@@ -1,0 +1,198 @@
+using System.Numerics.Tensors;
+using Hebb.Contracts;
+
+namespace Hebb.Accelerated.Backends.Cpu;
+
+/// <summary>
+/// Krotov &amp; Hopfield's fast minibatch rule (PNAS 2019, section 3 with eq. 2) in float32 on the CPU.
+/// Reference: Hebb.Reference.Krotov.fastStep / fastUpdateSum / current.
+///
+/// A step costs one GEMM: the currents I (B x K) = V (B x N) * Wp^T, with Wp = sign(W)|W|^(p-1)
+/// kept up to date row by row. The learning activation g has two non-zeros per sample (the winner
+/// and the k-th ranked unit), so the update sum_b g (R^p v_b - I_b W) touches at most 2B rows and is
+/// accumulated sparsely: no second dense GEMM, no pass over untouched rows. Buffers are reused:
+/// nothing is allocated inside a step once the largest batch size has been seen.
+/// </summary>
+public sealed class CpuKrotovLayer : IKrotovLayer
+{
+    readonly IGemm _gemm;
+    readonly int _k, _n;
+    readonly float[] _w, _wp;          // W and sign(W)|W|^(p-1), K x N
+    readonly float[] _acc;             // sum_b g R^p v_b for touched rows, K x N (zero elsewhere)
+    readonly float[] _xx;              // sum_b g I_b for touched rows, K
+    readonly bool[] _touched;
+    readonly int[] _touchedList;
+    float[] _currents = [];            // B x K
+    int[] _winners = [], _losers = [];
+    readonly float _p;
+    readonly float _rp;
+
+    public KrotovOptions Options { get; }
+
+    public CpuKrotovLayer(IGemm gemm, KrotovOptions options, Matrix initialWeights)
+    {
+        Options = options.Validate();
+        Check.Shape(initialWeights, options.Units, options.Inputs, nameof(initialWeights));
+        Check.Finite(initialWeights, nameof(initialWeights));
+        _gemm = gemm;
+        _k = options.Units; _n = options.Inputs;
+        _p = (float)options.P;
+        _rp = (float)Math.Pow(options.R, options.P);
+        _w = (float[])initialWeights.Data.Clone();
+        _wp = new float[_w.Length];
+        _acc = new float[_w.Length];
+        _xx = new float[_k];
+        _touched = new bool[_k];
+        _touchedList = new int[_k];
+        for (int mu = 0; mu < _k; mu++) PowRow(mu);
+    }
+
+    /// <summary>Wp_mu = sign(W_mu)|W_mu|^(p-1), with exact shortcuts for p = 2, 3, 4.</summary>
+    void PowRow(int mu)
+    {
+        var w = new ReadOnlySpan<float>(_w, mu * _n, _n);
+        var wp = new Span<float>(_wp, mu * _n, _n);
+        switch (_p)
+        {
+            case 2f: w.CopyTo(wp); break;
+            case 3f: TensorPrimitives.Abs(w, wp); TensorPrimitives.Multiply(wp, w, wp); break;
+            case 4f: TensorPrimitives.Multiply(w, w, wp); TensorPrimitives.Multiply(wp, w, wp); break;
+            default:
+                for (int i = 0; i < w.Length; i++)
+                    wp[i] = MathF.CopySign(MathF.Pow(MathF.Abs(w[i]), _p - 1f), w[i]) * (w[i] == 0f ? 0f : 1f);
+                break;
+        }
+    }
+
+    void CheckBatch(Matrix batch)
+    {
+        Check.Shape(batch, -1, _n, nameof(batch));
+        Check.NonEmpty(batch, nameof(batch));
+        Check.Finite(batch, nameof(batch));
+    }
+
+    void ComputeCurrents(Matrix batch)
+    {
+        int b = batch.Rows;
+        if (_currents.Length < b * _k) _currents = new float[b * _k];
+        _gemm.Sgemm(false, true, b, _k, _n, 1f, batch.Data, _n, _wp, _n, 0f, _currents, _k);
+    }
+
+    public Matrix Currents(Matrix batch)
+    {
+        CheckBatch(batch);
+        ComputeCurrents(batch);
+        return new Matrix(batch.Rows, _k, _currents.AsSpan(0, batch.Rows * _k).ToArray());
+    }
+
+    public void Step(Matrix batch, double learningRate)
+    {
+        CheckBatch(batch);
+        if (!double.IsFinite(learningRate) || learningRate < 0)
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learningRate must be a finite number >= 0");
+        int bsz = batch.Rows;
+        ComputeCurrents(batch);
+        if (_winners.Length < bsz) { _winners = new int[bsz]; _losers = new int[bsz]; }
+        Rank(bsz);
+
+        // ds_mu = sum_b g_mu(b) (R^p v_b - I_b,mu W_mu) = acc_mu - xx_mu W_mu, over touched rows only.
+        int touched = 0;
+        float g2 = -(float)Options.Delta;
+        var v = batch.Data;
+        for (int s = 0; s < bsz; s++)
+        {
+            Accumulate(_winners[s], 1f, s, v, ref touched);
+            if (_losers[s] >= 0) Accumulate(_losers[s], g2, s, v, ref touched);
+        }
+        float maxAbs = 0f;
+        for (int t = 0; t < touched; t++)
+        {
+            int mu = _touchedList[t];
+            var acc = new Span<float>(_acc, mu * _n, _n);
+            // acc <- acc - xx * W  (the row of ds)
+            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(_w, mu * _n, _n), -_xx[mu], acc, acc);
+            maxAbs = MathF.Max(maxAbs, MathF.Abs(TensorPrimitives.MaxMagnitude(acc)));
+        }
+        float scale = Options.Variant == KrotovVariant.Paper
+            ? (float)(learningRate / bsz)
+            : (float)(learningRate / Math.Max(maxAbs, Options.Precision));
+        for (int t = 0; t < touched; t++)
+        {
+            int mu = _touchedList[t];
+            var acc = new Span<float>(_acc, mu * _n, _n);
+            var w = new Span<float>(_w, mu * _n, _n);
+            TensorPrimitives.MultiplyAdd(acc, scale, w, w);
+            acc.Clear();
+            _xx[mu] = 0f;
+            _touched[mu] = false;
+            PowRow(mu);
+        }
+    }
+
+    void Accumulate(int mu, float g, int s, float[] v, ref int touched)
+    {
+        if (!_touched[mu]) { _touched[mu] = true; _touchedList[touched++] = mu; }
+        _xx[mu] += g * _currents[s * _k + mu];
+        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(v, s * _n, _n), g * _rp,
+            new ReadOnlySpan<float>(_acc, mu * _n, _n), new Span<float>(_acc, mu * _n, _n));
+    }
+
+    /// <summary>Per sample: the top-ranked unit and the k-th ranked (-1 when K &lt; k); ties to the lowest index.</summary>
+    void Rank(int bsz)
+    {
+        int rankK = Options.RankK;
+        if (bsz * (long)_k >= 1 << 16)
+            Parallel.For(0, bsz, () => new (float, int)[rankK], (s, _, buf) => { RankOne(s, rankK, buf); return buf; }, _ => { });
+        else
+        {
+            var buf = new (float, int)[rankK];
+            for (int s = 0; s < bsz; s++) RankOne(s, rankK, buf);
+        }
+    }
+
+    /// <summary>Keeps the k largest currents of sample s in a sorted buffer; a later equal value never
+    /// displaces an earlier one, so ties go to the lower unit index as in the reference's ranking.</summary>
+    void RankOne(int s, int rankK, (float Value, int Index)[] top)
+    {
+        var cur = new ReadOnlySpan<float>(_currents, s * _k, _k);
+        int filled = 0;
+        for (int mu = 0; mu < cur.Length; mu++)
+        {
+            float x = cur[mu];
+            if (filled == rankK && !(x > top[rankK - 1].Value)) continue;
+            int pos = filled == rankK ? rankK - 1 : filled;
+            while (pos > 0 && x > top[pos - 1].Value) { if (pos < rankK) top[pos] = top[pos - 1]; pos--; }
+            top[pos] = (x, mu);
+            if (filled < rankK) filled++;
+        }
+        _winners[s] = top[0].Index;
+        _losers[s] = filled == rankK ? top[rankK - 1].Index : -1;
+    }
+
+    public Matrix Encode(Matrix batch, double n)
+    {
+        CheckBatch(batch);
+        if (!(n >= 1.0) || double.IsInfinity(n)) throw new ArgumentOutOfRangeException(nameof(n), n, "n (the power of the rectified activation) must be a finite number >= 1");
+        var h = new Matrix(batch.Rows, _k);
+        Encoder.Encode(_gemm, batch.Data, batch.Rows, _n, _w, _k, (float)n, h.Data);
+        return h;
+    }
+
+    public Matrix ReadWeights() => new(_k, _n, (float[])_w.Clone());
+
+    public void Dispose() { }
+}
+
+/// <summary>Eq. 1 of Krotov &amp; Hopfield: h = ReLU(V W^T)^n. Reference: Hebb.Reference.TopLayer.encode.</summary>
+public static class Encoder
+{
+    public static void Encode(IGemm gemm, ReadOnlySpan<float> v, int rows, int n, ReadOnlySpan<float> w, int k, float power, Span<float> h)
+    {
+        gemm.Sgemm(false, true, rows, k, n, 1f, v, n, w, k == 0 ? 0 : n, 0f, h, k);
+        var hh = h.Slice(0, rows * k);
+        TensorPrimitives.Max(hh, 0f, hh);
+        if (power == 1f) return;
+        if (power == 2f) { TensorPrimitives.Multiply(hh, hh, hh); return; }
+        TensorPrimitives.Pow(hh, power, hh);
+    }
+}

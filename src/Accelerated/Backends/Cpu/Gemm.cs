@@ -1,0 +1,136 @@
+using System.Runtime.InteropServices;
+using System.Numerics.Tensors;
+
+namespace Hebb.Accelerated.Backends.Cpu;
+
+/// <summary>
+/// Row-major single-precision GEMM: C = alpha * op(A) * op(B) + beta * C, where op(A) is M x K,
+/// op(B) is K x N and C is M x N; transA / transB say that A / B are stored transposed.
+/// </summary>
+public interface IGemm
+{
+    string Name { get; }
+    void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+               ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+               float beta, Span<float> c, int ldc);
+}
+
+/// <summary>GEMM by OpenBLAS's <c>cblas_sgemm</c> (Debian: libopenblas0-pthread), found at run time.</summary>
+public sealed unsafe class OpenBlasGemm : IGemm
+{
+    const int RowMajor = 101, NoTrans = 111, Trans = 112;
+    static readonly string[] Candidates = ["libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0", "libblas.so.3"];
+
+    readonly delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
+
+    public string Name { get; }
+
+    OpenBlasGemm(IntPtr fn, string library)
+    {
+        _sgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)fn;
+        Name = $"OpenBLAS ({library})";
+    }
+
+    /// <summary>Loads OpenBLAS, or says why it could not.</summary>
+    public static OpenBlasGemm? TryLoad(out string why)
+    {
+        foreach (var lib in Candidates)
+        {
+            if (NativeLibrary.TryLoad(lib, out var handle) && NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var fn))
+            {
+                why = "";
+                return new OpenBlasGemm(fn, lib);
+            }
+        }
+        why = $"no library with cblas_sgemm among {string.Join(", ", Candidates)} (Debian: apt-get install libopenblas0-pthread)";
+        return null;
+    }
+
+    public void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+                      ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+                      float beta, Span<float> c, int ldc)
+    {
+        if (m == 0 || n == 0) return;
+        GemmChecks.Lengths(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
+            _sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k,
+                   alpha, pa, Math.Max(lda, 1), pb, Math.Max(ldb, 1), beta, pc, Math.Max(ldc, 1));
+    }
+}
+
+/// <summary>
+/// The managed fallback when OpenBLAS is absent: each C[i, j] is a SIMD dot product
+/// (System.Numerics.Tensors) of a row of op(A) and a column of op(B), rows in parallel.
+/// Operands that are not already in the dot-friendly layout are transposed into pooled buffers.
+/// </summary>
+public sealed class ManagedGemm : IGemm
+{
+    public string Name => "managed SIMD (System.Numerics.Tensors)";
+
+    float[] _at = [], _bt = [];
+
+    public void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+                      ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+                      float beta, Span<float> c, int ldc)
+    {
+        if (m == 0 || n == 0) return;
+        GemmChecks.Lengths(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        // Rows of op(A) as an m x k row-major block, and columns of op(B) as an n x k block.
+        float[] ar = Pack(ref _at, a, lda, m, k, transposed: transA);
+        float[] br = Pack(ref _bt, b, ldb, n, k, transposed: !transB);
+        unsafe
+        {
+            fixed (float* pc = c)
+            {
+                nint cp = (nint)pc;
+                Parallel.For(0, m, i =>
+                {
+                    var ai = new ReadOnlySpan<float>(ar, i * k, k);
+                    var row = new Span<float>((float*)cp + (long)i * ldc, n);
+                    for (int j = 0; j < n; j++)
+                    {
+                        float dot = TensorPrimitives.Dot(ai, new ReadOnlySpan<float>(br, j * k, k));
+                        row[j] = beta == 0f ? alpha * dot : alpha * dot + beta * row[j];
+                    }
+                });
+            }
+        }
+    }
+
+    /// <summary>Packs `rows` vectors of length `len` row-major; `transposed` says the source holds them as columns.</summary>
+    static float[] Pack(ref float[] buffer, ReadOnlySpan<float> src, int ld, int rows, int len, bool transposed)
+    {
+        if (buffer.Length < rows * len) buffer = new float[rows * len];
+        var dst = buffer;
+        if (!transposed)
+            for (int r = 0; r < rows; r++) src.Slice(r * ld, len).CopyTo(dst.AsSpan(r * len, len));
+        else
+            for (int l = 0; l < len; l++)
+            {
+                var srow = src.Slice(l * ld, rows);
+                for (int r = 0; r < rows; r++) dst[r * len + l] = srow[r];
+            }
+        return dst;
+    }
+}
+
+static class GemmChecks
+{
+    public static void Lengths(bool transA, bool transB, int m, int n, int k, int aLen, int lda, int bLen, int ldb, int cLen, int ldc)
+    {
+        if (m < 0 || n < 0 || k < 0) throw new ArgumentOutOfRangeException(nameof(m), $"GEMM sizes must be >= 0 (m={m}, n={n}, k={k})");
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        Need("a", aRows, aCols, lda, aLen);
+        Need("b", bRows, bCols, ldb, bLen);
+        Need("c", m, n, ldc, cLen);
+    }
+
+    static void Need(string name, int rows, int cols, int ld, int len)
+    {
+        if (rows == 0 || cols == 0) return;
+        if (ld < cols) throw new ArgumentOutOfRangeException("ld" + name, ld, $"leading dimension of {name} must be >= {cols}");
+        long need = (long)(rows - 1) * ld + cols;
+        if (len < need) throw new ArgumentException($"{name} has {len} elements; a {rows}x{cols} operand with leading dimension {ld} needs {need}", name);
+    }
+}

@@ -1,0 +1,45 @@
+namespace Hebb.Contracts;
+
+/// <summary>
+/// Argument checks shared by every engine, so that each refuses bad input with the same message:
+/// the argument's name, its value, and what is allowed. Nothing here does math.
+/// </summary>
+public static class Check
+{
+    public static void Shape(Matrix m, int rows, int cols, string name)
+    {
+        ArgumentNullException.ThrowIfNull(m, name);
+        if ((rows >= 0 && m.Rows != rows) || m.Cols != cols)
+            throw new ArgumentException(
+                $"{name} is {m.Rows}x{m.Cols}; expected {(rows >= 0 ? rows.ToString() : "any")}x{cols}", name);
+    }
+
+    public static void NonEmpty(Matrix m, string name)
+    {
+        ArgumentNullException.ThrowIfNull(m, name);
+        if (m.Rows == 0) throw new ArgumentException($"{name} has 0 rows; at least 1 is required", name);
+    }
+
+    public static void Finite(Matrix m, string name)
+    {
+        var d = m.Data;
+        for (int i = 0; i < d.Length; i++)
+            if (!float.IsFinite(d[i]))
+                throw new ArgumentException(
+                    $"{name}[{i / Math.Max(m.Cols, 1)},{i % Math.Max(m.Cols, 1)}] = {d[i]}; every value must be finite", name);
+    }
+
+    public static void Finite(double value, string name)
+    {
+        if (!double.IsFinite(value)) throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite");
+    }
+
+    public static void Labels(ReadOnlySpan<int> labels, int rows, int classes, string name)
+    {
+        if (labels.Length != rows)
+            throw new ArgumentException($"{name} has {labels.Length} labels; the batch has {rows} rows", name);
+        for (int i = 0; i < labels.Length; i++)
+            if ((uint)labels[i] >= (uint)classes)
+                throw new ArgumentOutOfRangeException(name, labels[i], $"{name}[{i}] = {labels[i]}; labels must be in 0..{classes - 1}");
+    }
+}

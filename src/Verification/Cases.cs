@@ -1,0 +1,233 @@
+using Hebb.Contracts;
+
+namespace Hebb.Verification;
+
+/// <summary>One equivalence case: runs the same inputs through the reference and the engine under test.</summary>
+public sealed record Case(string Rule, string Name, Func<IEngine, IEngine, IEnumerable<Comparison>> Run);
+
+/// <summary>
+/// The equivalence cases of every rule, shared by tests/Equivalence (one xunit class per backend) and
+/// `hebb verify`. All inputs come from fixed seeds here, outside the engines.
+/// </summary>
+public static class Cases
+{
+    public static IReadOnlyList<Case> All { get; } = [.. KrotovCases(), .. TopLayerCases()];
+
+    // ----------------------------------------------------------------------------------------------
+    // Data (seeded; outside the engines)
+    // ----------------------------------------------------------------------------------------------
+
+    /// <summary>Standard normal entries (Box–Muller), as the paper initializes W.</summary>
+    public static Matrix Normal(int rows, int cols, int seed, double scale = 1.0)
+    {
+        var rng = new Random(seed);
+        var m = new Matrix(rows, cols);
+        for (int i = 0; i < m.Data.Length; i++)
+        {
+            double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+            m.Data[i] = (float)(scale * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+        }
+        return m;
+    }
+
+    /// <summary>Uniform entries in [lo, hi), like pixels / 255.</summary>
+    public static Matrix Uniform(int rows, int cols, int seed, double lo = 0, double hi = 1)
+    {
+        var rng = new Random(seed);
+        var m = new Matrix(rows, cols);
+        for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)(lo + (hi - lo) * rng.NextDouble());
+        return m;
+    }
+
+    public static int[] Labels(int rows, int classes, int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, rows).Select(_ => rng.Next(classes)).ToArray();
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Krotov–Hopfield fast rule and encoder
+    // ----------------------------------------------------------------------------------------------
+
+    static KrotovOptions Krotov(int k, int n, double p = 3, int rankK = 3, double delta = 0.4, KrotovVariant variant = KrotovVariant.AuthorsCode) =>
+        new() { Units = k, Inputs = n, P = p, RankK = rankK, Delta = delta, Variant = variant };
+
+    static IEnumerable<Comparison> Steps(string name, IEngine reference, IEngine engine, KrotovOptions o, int batch, int steps, double lr, Tolerance tol, int seed)
+    {
+        var w0 = Normal(o.Units, o.Inputs, seed);
+        using var a = reference.CreateKrotov(o, w0);
+        using var b = engine.CreateKrotov(o, w0);
+        for (int s = 0; s < steps; s++)
+        {
+            var v = Uniform(batch, o.Inputs, seed + 1000 + s);
+            double rate = lr * (1.0 - (double)s / steps);   // the linearly falling schedule
+            a.Step(v, rate);
+            b.Step(v, rate);
+        }
+        yield return Compare.Matrices("krotov", name, a.ReadWeights(), b.ReadWeights(), tol);
+    }
+
+    static IEnumerable<Case> KrotovCases()
+    {
+        yield return new("krotov", "currents K=17 N=33 B=9 p=3", (r, e) =>
+        {
+            var o = Krotov(17, 33);
+            var w = Normal(17, 33, 1);
+            var v = Uniform(9, 33, 2);
+            using var a = r.CreateKrotov(o, w);
+            using var b = e.CreateKrotov(o, w);
+            return [Compare.Matrices("krotov", "currents K=17 N=33 B=9 p=3", a.Currents(v), b.Currents(v), Tolerances.Currents)];
+        });
+        yield return new("krotov", "currents p=2.5 (general power)", (r, e) =>
+        {
+            var o = Krotov(11, 20, p: 2.5);
+            var w = Normal(11, 20, 3);
+            var v = Uniform(5, 20, 4);
+            using var a = r.CreateKrotov(o, w);
+            using var b = e.CreateKrotov(o, w);
+            return [Compare.Matrices("krotov", "currents p=2.5 (general power)", a.Currents(v), b.Currents(v), Tolerances.Currents)];
+        });
+        foreach (var variant in new[] { KrotovVariant.Paper, KrotovVariant.AuthorsCode })
+        {
+            foreach (var p in new[] { 2.0, 3.0, 4.0, 3.5 })
+            {
+                string n1 = $"one step {variant} p={p} K=20 N=37 B=10";
+                yield return new("krotov", n1, (r, e) => Steps(n1, r, e, Krotov(20, 37, p: p, variant: variant), 10, 1, 0.05, Tolerances.OneStep, 10));
+            }
+            string nt = $"20-step trajectory {variant} K=24 N=29 B=8";
+            yield return new("krotov", nt, (r, e) => Steps(nt, r, e, Krotov(24, 29, variant: variant), 8, 20, 0.05, Tolerances.Trajectory, 20));
+            string n1u = $"1 hidden unit {variant}";
+            yield return new("krotov", n1u, (r, e) => Steps(n1u, r, e, Krotov(1, 13, variant: variant), 4, 5, 0.05, Tolerances.Trajectory, 30));
+            string nb1 = $"batch of 1 {variant}";
+            yield return new("krotov", nb1, (r, e) => Steps(nb1, r, e, Krotov(9, 17, variant: variant), 1, 5, 0.05, Tolerances.Trajectory, 40));
+            string nk = $"k = K {variant} (loser is the last unit)";
+            yield return new("krotov", nk, (r, e) => Steps(nk, r, e, Krotov(5, 7, rankK: 5, variant: variant), 3, 3, 0.05, Tolerances.Trajectory, 50));
+        }
+        yield return new("krotov", "exact ties: lowest index wins", (r, e) => Ties(r, e));
+        yield return new("krotov", "encode n=4.5 K=19 N=31 B=7", (r, e) =>
+        {
+            var o = Krotov(19, 31);
+            var w = Normal(19, 31, 5, 0.3);
+            var v = Uniform(7, 31, 6);
+            using var a = r.CreateKrotov(o, w);
+            using var b = e.CreateKrotov(o, w);
+            return [Compare.Matrices("krotov", "encode n=4.5 K=19 N=31 B=7", a.Encode(v, 4.5), b.Encode(v, 4.5), Tolerances.Encode)];
+        });
+        yield return new("krotov", "bad input is refused, state kept", (r, e) => BadKrotovInput(r, e));
+    }
+
+    /// <summary>
+    /// Rows 0..2 of W are equal and so are rows 3..5, with values in multiples of 1/4 and inputs in {0, 1}:
+    /// every current is exact in float32, so units tie exactly. The lowest index must win (and be the k-th).
+    /// </summary>
+    static IEnumerable<Comparison> Ties(IEngine reference, IEngine engine)
+    {
+        const int k = 8, n = 6;
+        var w = new Matrix(k, n);
+        float[] strong = [1f, 0.5f, 0.25f, 0.75f, 0.5f, 1f], weak = [0.5f, 0.25f, 0.25f, 0.5f, 0.25f, 0.5f];
+        for (int mu = 0; mu < k; mu++)
+            for (int i = 0; i < n; i++)
+                w[mu, i] = mu < 3 ? strong[i] : mu < 6 ? weak[i] : 0.25f * ((mu + i) % 3 - 1);
+        var v = new Matrix(2, n, [1, 1, 0, 1, 0, 1, 1, 0, 1, 1, 1, 0]);
+        var o = Krotov(k, n, p: 2, rankK: 4);   // ranks: 0,1,2 tie for first, 3,4,5 for fourth -> winner 0, k-th 3
+        using var a = reference.CreateKrotov(o, w);
+        using var b = engine.CreateKrotov(o, w);
+        a.Step(v, 0.5);
+        b.Step(v, 0.5);
+        var wa = a.ReadWeights();
+        var changed = Enumerable.Range(0, k).Where(mu => Enumerable.Range(0, n).Any(i => wa[mu, i] != w[mu, i])).ToArray();
+        var comparison = Compare.Matrices("krotov", "exact ties: lowest index wins", wa, b.ReadWeights(), Tolerances.OneStep);
+        if (!changed.SequenceEqual([0, 3]))
+            comparison = comparison with { Pass = false, Detail = $"reference changed rows [{string.Join(",", changed)}]; expected [0,3]\n" + comparison.Detail };
+        yield return comparison;
+    }
+
+    /// <summary>Each kind of bad input is refused with an ArgumentException by both engines, and W is unchanged.</summary>
+    static IEnumerable<Comparison> BadKrotovInput(IEngine reference, IEngine engine)
+    {
+        var o = Krotov(6, 5);
+        var w = Normal(6, 5, 7);
+        var nan = Uniform(2, 5, 8); nan[1, 3] = float.NaN;
+        (string What, Action<IKrotovLayer> Act)[] bad =
+        [
+            ("batch with NaN", l => l.Step(nan, 0.1)),
+            ("batch of wrong width", l => l.Step(Uniform(2, 4, 9), 0.1)),
+            ("empty batch", l => l.Step(new Matrix(0, 5), 0.1)),
+            ("negative learning rate", l => l.Step(Uniform(2, 5, 9), -1)),
+            ("encode with n < 1", l => l.Encode(Uniform(2, 5, 9), 0.5)),
+        ];
+        foreach (var eng in new[] { reference, engine })
+        {
+            using var layer = eng.CreateKrotov(o, w);
+            foreach (var (what, act) in bad)
+            {
+                string outcome;
+                try { act(layer); outcome = "accepted"; }
+                catch (ArgumentException ex) { outcome = ex.Message.Length > 0 ? "" : "refused without a message"; }
+                var kept = Compare.Matrices("krotov", $"{eng.Name}: {what}", w, layer.ReadWeights(), Tolerances.Exact);
+                yield return kept with { Case = $"bad input ({what}) on {eng.Name}", Pass = kept.Pass && outcome == "", Detail = outcome + kept.Detail };
+            }
+            string opt;
+            try { eng.CreateKrotov(o with { P = 0.5 }, w).Dispose(); opt = "p = 0.5 accepted"; }
+            catch (ArgumentOutOfRangeException ex) { opt = ex.Message.Contains("0.5") ? "" : "message does not name the value: " + ex.Message; }
+            yield return new("krotov", $"bad option (p = 0.5) on {eng.Name}", 0, 0, opt == "", opt);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Top layer
+    // ----------------------------------------------------------------------------------------------
+
+    static IEnumerable<Case> TopLayerCases()
+    {
+        var o = new TopLayerOptions { Hidden = 23, Classes = 10, M = 6 };
+        Matrix H(int rows, int seed) => Uniform(rows, 23, seed, 0, 0.5);
+        yield return new("top", "forward H=23 C=10 B=13", (r, e) =>
+        {
+            var s = Normal(10, 23, 60, 0.3);
+            using var a = r.CreateTopLayer(o, s);
+            using var b = e.CreateTopLayer(o, s);
+            return [Compare.Matrices("top", "forward H=23 C=10 B=13", a.Forward(H(13, 61)), b.Forward(H(13, 61)), Tolerances.Forward)];
+        });
+        yield return new("top", "loss and gradient m=6", (r, e) =>
+        {
+            var s = Normal(10, 23, 62, 0.3);
+            var h = H(13, 63);
+            var y = Labels(13, 10, 64);
+            using var a = r.CreateTopLayer(o, s);
+            using var b = e.CreateTopLayer(o, s);
+            return [Compare.Scalars("top", "loss m=6", a.Loss(h, y), b.Loss(h, y), Tolerances.Loss),
+                    Compare.Matrices("top", "gradient m=6", a.Gradient(h, y), b.Gradient(h, y), Tolerances.Gradient)];
+        });
+        foreach (var (rows, name) in new[] { (16, "5 Adam steps B=16"), (1, "5 Adam steps batch of 1") })
+            yield return new("top", name, (r, e) =>
+            {
+                var s = Normal(10, 23, 65, 0.3);
+                using var a = r.CreateTopLayer(o, s);
+                using var b = e.CreateTopLayer(o, s);
+                for (int t = 0; t < 5; t++)
+                {
+                    var h = H(rows, 66 + t);
+                    var y = Labels(rows, 10, 80 + t);
+                    a.Step(h, y, 1e-3);
+                    b.Step(h, y, 1e-3);
+                }
+                return [Compare.Matrices("top", name, a.ReadWeights(), b.ReadWeights(), Tolerances.Adam)];
+            });
+        yield return new("top", "bad labels are refused, state kept", (r, e) =>
+        {
+            var s = Normal(10, 23, 67, 0.3);
+            var list = new List<Comparison>();
+            foreach (var eng in new[] { r, e })
+            {
+                using var layer = eng.CreateTopLayer(o, s);
+                string outcome;
+                try { layer.Step(H(3, 68), [1, 10, 2], 1e-3); outcome = "label 10 of 10 classes accepted"; }
+                catch (ArgumentOutOfRangeException ex) { outcome = ex.Message.Contains("10") ? "" : "message does not name the value"; }
+                var kept = Compare.Matrices("top", "bad labels", s, layer.ReadWeights(), Tolerances.Exact);
+                list.Add(kept with { Case = $"bad labels on {eng.Name}", Pass = kept.Pass && outcome == "", Detail = outcome + kept.Detail });
+            }
+            return list;
+        });
+    }
+}
