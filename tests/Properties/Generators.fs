@@ -1,0 +1,54 @@
+/// Generators for the papers' domains, and the one way every law is run.
+module Hebb.Tests.Properties.Generators
+
+open System
+open FsCheck
+open FsCheck.FSharp
+
+/// Runs a law as an xunit test: QuickThrowOnFailure (Config.Quick would print a failure and pass),
+/// a fixed replay seed so CI is reproducible (HEBB_PROPERTY_SEED overrides it to explore).
+let check (maxTest: int) (law: Property) =
+    let seed =
+        match Environment.GetEnvironmentVariable "HEBB_PROPERTY_SEED" with
+        | null | "" -> 20261122UL
+        | s -> UInt64.Parse s
+    let config =
+        Config.QuickThrowOnFailure
+            .WithMaxTest(maxTest)
+            .WithQuietOnSuccess(true)
+            .WithReplay(Some { Rnd = Rnd(seed, 0x9E3779B97F4A7C15UL); Size = None })
+    Check.One(config, law)
+
+/// A float in [lo, hi] with 1e-6 resolution.
+let floatIn (lo: float) (hi: float) : Gen<float> =
+    Gen.choose (0, 1_000_000) |> Gen.map (fun i -> lo + (hi - lo) * float i / 1e6)
+
+/// An approximately standard normal float (sum of uniforms), as the paper initializes W.
+let normal : Gen<float> =
+    Gen.arrayOfLength 12 (floatIn 0.0 1.0) |> Gen.map (fun xs -> Array.sum xs - 6.0)
+
+/// A vector of n entries from g.
+let vectorOf (n: int) (g: Gen<float>) : Gen<float[]> = Gen.arrayOfLength n g
+
+/// A weight vector with normal entries, not all tiny.
+let weights (n: int) : Gen<float[]> =
+    vectorOf n normal |> Gen.filter (fun w -> w |> Array.exists (fun x -> abs x > 0.1))
+
+/// An input like pixels / 255: entries in [0, 1], not all zero.
+let pixels (n: int) : Gen<float[]> =
+    vectorOf n (floatIn 0.0 1.0) |> Gen.filter (fun v -> Array.sum v > 0.1)
+
+/// W scaled onto the Lebesgue p-sphere of radius r: sum |W_i|^p = r^p.
+let toSphere (p: float) (r: float) (w: float[]) : float[] =
+    let norm = Math.Pow(w |> Array.sumBy (fun x -> Math.Pow(abs x, p)), 1.0 / p)
+    w |> Array.map (fun x -> r * x / norm)
+
+/// A Lebesgue norm p in {2, 2.5, 3, 4, 4.5}: the values the papers use and two off-integer ones.
+let lebesgueP : Gen<float> = Gen.elements [ 2.0; 2.5; 3.0; 4.0; 4.5 ]
+
+/// A dimension N in 1..24 (small: the reference is literal).
+let dimension : Gen<int> = Gen.choose (1, 24)
+
+let rows (k: int) (g: Gen<float[]>) : Gen<float[][]> = Gen.arrayOfLength k g
+
+let toArray2D (rs: float[][]) : float[,] = Array2D.init rs.Length rs.[0].Length (fun i j -> rs.[i].[j])
