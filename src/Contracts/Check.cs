@@ -23,6 +23,8 @@ public static class Check
     public static void Finite(Matrix m, string name)
     {
         var d = m.Data;
+        // Fast path: the sum of |x| * 0 is 0 for finite data and NaN as soon as one element is NaN or infinite.
+        if (System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes(d) * 0f == 0f) return;
         for (int i = 0; i < d.Length; i++)
             if (!float.IsFinite(d[i]))
                 throw new ArgumentException(

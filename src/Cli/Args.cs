@@ -1,0 +1,76 @@
+using System.Globalization;
+
+namespace Hebb.Cli;
+
+/// <summary>A command line was wrong: the message names the option, the value and what is allowed.</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>
+/// A small parser for <c>--name value</c> options and positional arguments. Each command declares the
+/// options it takes; an unknown option, a missing value or a value of the wrong type is a UsageException.
+/// </summary>
+public sealed class Args
+{
+    readonly Dictionary<string, string> _options = new();
+    readonly HashSet<string> _used = new();
+    public List<string> Positional { get; } = new();
+
+    public Args(IEnumerable<string> args)
+    {
+        var list = args.ToList();
+        for (int i = 0; i < list.Count; i++)
+        {
+            string a = list[i];
+            if (a.StartsWith("--", StringComparison.Ordinal))
+            {
+                string name = a[2..];
+                string? value = null;
+                int eq = name.IndexOf('=');
+                if (eq >= 0) { value = name[(eq + 1)..]; name = name[..eq]; }
+                else if (i + 1 < list.Count && !list[i + 1].StartsWith("--", StringComparison.Ordinal)) value = list[++i];
+                _options[name] = value ?? "true";
+            }
+            else Positional.Add(a);
+        }
+    }
+
+    public bool Has(string name) { _used.Add(name); return _options.ContainsKey(name); }
+
+    public string? Str(string name) { _used.Add(name); return _options.GetValueOrDefault(name); }
+
+    public string Str(string name, string fallback) => Str(name) ?? fallback;
+
+    public string Choice(string name, string fallback, params string[] allowed)
+    {
+        string v = Str(name, fallback);
+        if (!allowed.Contains(v)) throw new UsageException($"--{name} {v}: allowed values are {string.Join(", ", allowed)}");
+        return v;
+    }
+
+    public int Int(string name, int fallback, int min = int.MinValue, int max = int.MaxValue)
+    {
+        string? s = Str(name);
+        if (s is null) return fallback;
+        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
+            throw new UsageException($"--{name} {s}: an integer is required");
+        if (v < min || v > max) throw new UsageException($"--{name} {v}: must be in {min}..{max}");
+        return v;
+    }
+
+    public double Double(string name, double fallback, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
+    {
+        string? s = Str(name);
+        if (s is null) return fallback;
+        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
+            throw new UsageException($"--{name} {s}: a finite number is required");
+        if (v < min || v > max) throw new UsageException($"--{name} {v}: must be in [{min}, {max}]");
+        return v;
+    }
+
+    /// <summary>Refuses options the command did not ask for (typos would otherwise be ignored silently).</summary>
+    public void RejectUnknown(string command)
+    {
+        var unknown = _options.Keys.Where(k => !_used.Contains(k)).ToList();
+        if (unknown.Count > 0) throw new UsageException($"{command}: unknown option{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(u => "--" + u))}; see hebb {command.Split(' ')[0]} --help");
+    }
+}

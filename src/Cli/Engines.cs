@@ -1,0 +1,46 @@
+using Hebb.Accelerated;
+using Hebb.Contracts;
+using Hebb.Reference;
+
+namespace Hebb.Cli;
+
+static class Engines
+{
+    /// <summary>--engine reference|accelerated with --backend (or HEBB_BACKEND) for the accelerated one.</summary>
+    public static IEngine Create(Args a)
+    {
+        string engine = a.Choice("engine", "accelerated", "accelerated", "reference");
+        string backend = Backend(a);
+        if (engine == "reference") return new ReferenceEngine();
+        try { return BackendSelector.Create(backend); }
+        catch (Exception ex) when (ex is NotSupportedException or ArgumentOutOfRangeException)
+        {
+            throw new UsageException($"--backend {backend}: {ex.Message}");
+        }
+    }
+
+    public static string Backend(Args a)
+    {
+        string? env = Environment.GetEnvironmentVariable("HEBB_BACKEND");
+        return a.Choice("backend", string.IsNullOrEmpty(env) ? "auto" : env, BackendSelector.Names);
+    }
+
+    /// <summary>Standard normal entries from a seeded generator (the paper's initialization; outside the engines).</summary>
+    public static Matrix Normal(int rows, int cols, Random rng, double sigma = 1.0)
+    {
+        var m = new Matrix(rows, cols);
+        for (int i = 0; i < m.Data.Length; i++)
+        {
+            double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+            m.Data[i] = (float)(sigma * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+        }
+        return m;
+    }
+
+    public static int[] Permutation(int n, Random rng)
+    {
+        var p = Enumerable.Range(0, n).ToArray();
+        rng.Shuffle(p);
+        return p;
+    }
+}

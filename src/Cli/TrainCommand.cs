@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Hebb.Contracts;
+using Hebb.Data;
+using Spectre.Console;
+
+namespace Hebb.Cli;
+
+/// <summary><c>hebb train krotov</c>: the unsupervised phase of Krotov &amp; Hopfield on a dataset.</summary>
+static class TrainCommand
+{
+    public const string Help = """
+        hebb train krotov [options]
+          Learns the hidden layer W of Krotov & Hopfield (PNAS 2019) with the fast minibatch rule (section 3).
+          Defaults are the paper's MNIST settings (DESIGN.md); every hyperparameter is an option.
+
+          --dataset mnist|fashion-mnist|cifar10   (mnist)
+          --data DIR          dataset folder (default: $HEBB_DATA, else ./data)
+          --units K           hidden units (2000)
+          --p P               Lebesgue norm p (3; the paper's appendix B uses 4)
+          --k K               rank of the unit pushed away (7)
+          --delta D           anti-Hebbian strength Delta (0.4)
+          --radius R          sphere radius R (1)
+          --batch B           minibatch size (100)
+          --lr EPS0           learning rate at the first epoch, falling linearly to 0 (0.04)
+          --epochs E          epochs (100, as in the paper)
+          --variant code|paper  authors' code (update / max|update|) or the paper's averaged eq. 2 (code)
+          --engine accelerated|reference   (accelerated)
+          --backend auto|cpu|cpu-managed   (auto, or $HEBB_BACKEND)
+          --seed S            seed of the initial weights and the batch order (1)
+          --init FILE.npy     start from these weights (K x N float32) instead of N(0, 1), e.g. to resume
+          --shuffle on|off    shuffle the training set each epoch (on)
+          --limit N           use only the first N training images (all)
+          --out DIR           run folder (runs/krotov-DATASET-TIME)
+        """;
+
+    public static int Run(Args a)
+    {
+        if (a.Positional.Count < 2 || a.Positional[1] != "krotov")
+            throw new UsageException("train: the rule is missing or unknown; available: krotov (hebb train krotov --help)");
+        string dataset = a.Choice("dataset", "mnist", Datasets.Names);
+        string root = DataRoot.Resolve(a.Str("data"));
+        int seed = a.Int("seed", 1);
+        int epochs = a.Int("epochs", 100, 1);
+        int batch = a.Int("batch", 100, 1);
+        double lr0 = a.Double("lr", 0.04, 0);
+        bool shuffle = a.Choice("shuffle", "on", "on", "off") == "on";
+        int limit = a.Int("limit", int.MaxValue, 1);
+        string? init = a.Str("init");
+        var variant = a.Choice("variant", "code", "code", "paper") == "paper" ? KrotovVariant.Paper : KrotovVariant.AuthorsCode;
+        var engine = Engines.Create(a);
+        string outDir = a.Str("out") ?? Path.Combine("runs", $"krotov-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        int units = a.Int("units", 2000, 1);
+        double p = a.Double("p", 3), delta = a.Double("delta", 0.4), radius = a.Double("radius", 1.0);
+        int rankK = a.Int("k", 7);
+        a.RejectUnknown("train krotov");
+
+        var data = Datasets.Load(dataset, root, train: true);
+        int n = Math.Min(limit, data.Count);
+        var options = new KrotovOptions
+        {
+            Units = units, Inputs = data.Images.Cols, P = p, RankK = rankK, Delta = delta, R = radius, Variant = variant,
+        };
+        try { options.Validate(); }
+        catch (ArgumentOutOfRangeException ex) { throw new UsageException(ex.Message); }
+
+        var rng = new Random(seed);
+        Matrix w0;
+        if (init is null) w0 = Engines.Normal(options.Units, options.Inputs, rng);
+        else
+        {
+            w0 = Npy.Read(init);
+            if (w0.Rows != options.Units || w0.Cols != options.Inputs)
+                throw new UsageException($"--init {init}: the weights are {w0.Rows}x{w0.Cols}; --units {options.Units} on {dataset} needs {options.Units}x{options.Inputs}");
+        }
+
+        Directory.CreateDirectory(outDir);
+        var resolved = new JsonObject
+        {
+            ["rule"] = "krotov", ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name,
+            ["units"] = options.Units, ["inputs"] = options.Inputs, ["p"] = options.P, ["k"] = options.RankK,
+            ["delta"] = options.Delta, ["radius"] = options.R, ["variant"] = variant.ToString(),
+            ["batch"] = batch, ["lr"] = lr0, ["epochs"] = epochs, ["seed"] = seed, ["shuffle"] = shuffle,
+            ["init"] = init, ["images"] = n, ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
+        };
+        WriteText(Path.Combine(outDir, "options.json"), resolved.ToJsonString(new() { WriteIndented = true }));
+        AnsiConsole.MarkupLine($"[bold]hebb train krotov[/] on {dataset} ({n:N0} images), {Markup.Escape(engine.Name)}, {epochs} epoch(s) -> {Markup.Escape(outDir)}");
+
+        using var layer = engine.CreateKrotov(options, w0);
+        var metricsPath = Path.Combine(outDir, "metrics.jsonl");
+        File.WriteAllText(metricsPath, "");
+        var order = Enumerable.Range(0, n).ToArray();
+        int steps = (n + batch - 1) / batch;
+        var sphere = new List<double>();
+        var total = Stopwatch.StartNew();
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("training", maxValue: (double)epochs * steps);
+                for (int epoch = 0; epoch < epochs; epoch++)
+                {
+                    if (shuffle) rng.Shuffle(order);
+                    double lr = lr0 * (1.0 - (double)epoch / epochs);
+                    var sw = Stopwatch.StartNew();
+                    for (int s = 0; s < steps; s++)
+                    {
+                        int count = Math.Min(batch, n - s * batch);
+                        var v = data.Images.Gather(order.AsSpan(s * batch, count));
+                        layer.Step(v, lr);
+                        task.Increment(1);
+                    }
+                    double secs = sw.Elapsed.TotalSeconds;
+                    var (meanDev, maxDev) = SphereDeviation(layer.ReadWeights(), options.P);
+                    sphere.Add(meanDev);
+                    var line = new JsonObject
+                    {
+                        ["epoch"] = epoch + 1, ["lr"] = lr, ["seconds"] = secs, ["samples_per_s"] = n / secs,
+                        ["mean_abs_norm_minus_1"] = meanDev, ["max_abs_norm_minus_1"] = maxDev,
+                    };
+                    File.AppendAllText(metricsPath, line.ToJsonString() + "\n");
+                    task.Description = $"epoch {epoch + 1}/{epochs} {n / secs:N0} samples/s, mean |sum|W|^p - 1| {meanDev:g3}";
+                }
+            });
+
+        var w = layer.ReadWeights();
+        Npy.Write(Path.Combine(outDir, "weights.npy"), w);
+        Pictures.FilterGrid(Path.Combine(outDir, "filters.png"), w, data.Height, data.Width, data.Channels, Math.Min(100, w.Rows), 10);
+        Pictures.Curves(Path.Combine(outDir, "sphere.png"), [("mean |sum |W|^p - 1|", sphere.ToArray())]);
+        WriteText(Path.Combine(outDir, "report.md"), $"""
+            # Krotov–Hopfield unsupervised training
+
+            - dataset: {dataset}, {n:N0} training images; engine: {engine.Name}
+            - {options.Units} units, p = {options.P}, k = {options.RankK}, Delta = {options.Delta}, R = {options.R}, variant {variant}
+            - {epochs} epoch(s) of minibatches of {batch}, learning rate {lr0} falling linearly to 0, seed {seed}
+            - time: {total.Elapsed.TotalSeconds:F1} s
+            - distance to the unit p-sphere after the last epoch: mean |sum |W|^p - 1| = {sphere[^1]:g3}
+
+            Files: `options.json` (resolved options), `metrics.jsonl` (one line per epoch), `weights.npy`
+            (the {options.Units}x{options.Inputs} weights, `numpy.load`), `filters.png` (the first 100 units;
+            red positive, blue negative, white zero), `sphere.png` (distance to the sphere per epoch).
+            Next: `hebb eval {outDir}` trains the top layer on these frozen weights.
+            """);
+        AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; weights, filters.png and report.md in {Markup.Escape(outDir)}");
+        return 0;
+    }
+
+    /// <summary>Mean and largest | sum_i |W_mu,i|^p - 1 | over the units: how far W is from the unit p-sphere.</summary>
+    public static (double Mean, double Max) SphereDeviation(Matrix w, double p)
+    {
+        double sum = 0, max = 0;
+        for (int mu = 0; mu < w.Rows; mu++)
+        {
+            double s = 0;
+            foreach (var x in w.Row(mu)) s += Math.Pow(Math.Abs(x), p);
+            double d = Math.Abs(s - 1);
+            sum += d; max = Math.Max(max, d);
+        }
+        return (sum / w.Rows, max);
+    }
+
+    public static void WriteText(string path, string text) => AtomicFile.Write(path, s =>
+    {
+        using var wr = new StreamWriter(s);
+        wr.Write(text.EndsWith('\n') ? text : text + "\n");
+    });
+}
