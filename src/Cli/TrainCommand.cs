@@ -113,22 +113,22 @@ static class TrainCommand
                         task.Increment(1);
                     }
                     double secs = sw.Elapsed.TotalSeconds;
-                    var (meanDev, maxDev) = SphereDeviation(layer.ReadWeights(), options.P);
-                    sphere.Add(meanDev);
+                    var (median, onSphere) = SphereDeviation(layer.ReadWeights(), options.P);
+                    sphere.Add(onSphere);
                     var line = new JsonObject
                     {
                         ["epoch"] = epoch + 1, ["lr"] = lr, ["seconds"] = secs, ["samples_per_s"] = n / secs,
-                        ["mean_abs_norm_minus_1"] = meanDev, ["max_abs_norm_minus_1"] = maxDev,
+                        ["median_abs_norm_minus_1"] = median, ["share_on_sphere"] = onSphere,
                     };
                     File.AppendAllText(metricsPath, line.ToJsonString() + "\n");
-                    task.Description = $"epoch {epoch + 1}/{epochs} {n / secs:N0} samples/s, mean |sum|W|^p - 1| {meanDev:g3}";
+                    task.Description = $"epoch {epoch + 1}/{epochs} {n / secs:N0} samples/s, {onSphere:P0} of units on the sphere";
                 }
             });
 
         var w = layer.ReadWeights();
         Npy.Write(Path.Combine(outDir, "weights.npy"), w);
         Pictures.FilterGrid(Path.Combine(outDir, "filters.png"), w, data.Height, data.Width, data.Channels, Math.Min(100, w.Rows), 10);
-        Pictures.Curves(Path.Combine(outDir, "sphere.png"), [("mean |sum |W|^p - 1|", sphere.ToArray())]);
+        Pictures.Curves(Path.Combine(outDir, "sphere.png"), [("share of units on the sphere", sphere.ToArray())]);
         WriteText(Path.Combine(outDir, "report.md"), $"""
             # Krotov–Hopfield unsupervised training
 
@@ -136,29 +136,31 @@ static class TrainCommand
             - {options.Units} units, p = {options.P}, k = {options.RankK}, Delta = {options.Delta}, R = {options.R}, variant {variant}
             - {epochs} epoch(s) of minibatches of {batch}, learning rate {lr0} falling linearly to 0, seed {seed}
             - time: {total.Elapsed.TotalSeconds:F1} s
-            - distance to the unit p-sphere after the last epoch: mean |sum |W|^p - 1| = {sphere[^1]:g3}
+            - after the last epoch, {sphere[^1]:P1} of the units lie on the unit p-sphere (| sum |W|^p - 1 | <= 0.05)
 
             Files: `options.json` (resolved options), `metrics.jsonl` (one line per epoch), `weights.npy`
             (the {options.Units}x{options.Inputs} weights, `numpy.load`), `filters.png` (the first 100 units;
-            red positive, blue negative, white zero), `sphere.png` (distance to the sphere per epoch).
+            red positive, blue negative, white zero), `sphere.png` (share of units on the sphere per epoch).
             Next: `hebb eval {outDir}` trains the top layer on these frozen weights.
             """);
         AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; weights, filters.png and report.md in {Markup.Escape(outDir)}");
         return 0;
     }
 
-    /// <summary>Mean and largest | sum_i |W_mu,i|^p - 1 | over the units: how far W is from the unit p-sphere.</summary>
-    public static (double Mean, double Max) SphereDeviation(Matrix w, double p)
+    /// <summary>How far W is from the unit p-sphere: the median of | sum_i |W_mu,i|^p - 1 | over the units,
+    /// and the share of units within 0.05 of it (a few units that rarely win can stay far off and would
+    /// dominate a mean).</summary>
+    public static (double Median, double OnSphere) SphereDeviation(Matrix w, double p)
     {
-        double sum = 0, max = 0;
+        var dev = new double[w.Rows];
         for (int mu = 0; mu < w.Rows; mu++)
         {
             double s = 0;
             foreach (var x in w.Row(mu)) s += Math.Pow(Math.Abs(x), p);
-            double d = Math.Abs(s - 1);
-            sum += d; max = Math.Max(max, d);
+            dev[mu] = Math.Abs(s - 1);
         }
-        return (sum / w.Rows, max);
+        Array.Sort(dev);
+        return (dev[dev.Length / 2], dev.Count(d => d <= 0.05) / (double)dev.Length);
     }
 
     public static void WriteText(string path, string text) => AtomicFile.Write(path, s =>
