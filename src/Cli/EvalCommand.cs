@@ -21,8 +21,6 @@ static class EvalCommand
           --lr LR             Adam's learning rate for the first third of the epochs (0.001); then, as the
                               paper's 300-epoch schedule scaled to E: x0.5 to 1/2, x0.1 to 2/3, x0.05 to 5/6, x0.01
           --normalize on|off  scale each image to a unit vector before the top layer (on; the authors' remark)
-          --scale-h on|off    divide h by its largest value on the training set, once, so S starts at a useful
-                              scale (on; a reparametrization of S, same model)
           --engine accelerated|reference, --backend auto|cpu|cpu-managed, --seed S (1), --data DIR
           --limit-train N, --limit-test N   use only the first N images of each split (all)
         """;
@@ -41,7 +39,6 @@ static class EvalCommand
         int epochs = a.Int("epochs", 300, 1), batch = a.Int("batch", 100, 1), seed = a.Int("seed", 1);
         double lr0 = a.Double("lr", 0.001, 0);
         bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
-        bool scaleH = a.Choice("scale-h", "on", "on", "off") == "on";
         int limitTrain = a.Int("limit-train", int.MaxValue, 1), limitTest = a.Int("limit-test", int.MaxValue, 1);
         var engine = Engines.Create(a);
         a.RejectUnknown("eval");
@@ -58,15 +55,6 @@ static class EvalCommand
         var sw = Stopwatch.StartNew();
         var (hTrain, yTrain) = Encode(layer, train, Math.Min(limitTrain, train.Count), n, normalize);
         var (hTest, yTest) = Encode(layer, test, Math.Min(limitTest, test.Count), n, normalize);
-        float scale = 1f;
-        if (scaleH)
-        {
-            float max = 0f;
-            foreach (var x in hTrain.Data) max = MathF.Max(max, x);
-            scale = max > 0 ? 1f / max : 1f;
-            for (int i = 0; i < hTrain.Data.Length; i++) hTrain.Data[i] *= scale;
-            for (int i = 0; i < hTest.Data.Length; i++) hTest.Data[i] *= scale;
-        }
         AnsiConsole.MarkupLine($"encoded {hTrain.Rows:N0} + {hTest.Rows:N0} images in {sw.Elapsed.TotalSeconds:F1} s");
 
         var rng = new Random(seed);
@@ -113,7 +101,7 @@ static class EvalCommand
         var result = new JsonObject
         {
             ["run"] = run, ["dataset"] = dataset, ["engine"] = engine.Name, ["n"] = n, ["m"] = m, ["epochs"] = epochs,
-            ["batch"] = batch, ["lr"] = lr0, ["normalize"] = normalize, ["h_scale"] = scale, ["seed"] = seed,
+            ["batch"] = batch, ["lr"] = lr0, ["normalize"] = normalize, ["seed"] = seed,
             ["train_images"] = hTrain.Rows, ["test_images"] = hTest.Rows,
             ["train_error"] = trainErr[^1], ["test_error"] = testErr[^1], ["seconds"] = sw.Elapsed.TotalSeconds,
         };
@@ -123,7 +111,7 @@ static class EvalCommand
             # Top layer on frozen Krotov–Hopfield weights
 
             - run: {run} ({w.Rows} units, {dataset}); engine: {engine.Name}
-            - h = ReLU(W v)^{n}{(normalize ? " with each image scaled to a unit vector" : "")}{(scaleH ? $", h divided by {1 / scale:g4} (its largest training value)" : "")}
+            - h = ReLU(W v)^{n}{(normalize ? " with each image scaled to a unit vector" : "")}
             - c = tanh(S h), loss sum |c - t|^{m}, Adam, {epochs} epoch(s) of minibatches of {batch}, lr {lr0} (scaled paper schedule)
             - train error {trainErr[^1]:P2} on {hTrain.Rows:N0} images; **test error {testErr[^1]:P2}** on {hTest.Rows:N0} images
             - time {sw.Elapsed.TotalSeconds:F1} s

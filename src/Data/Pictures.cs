@@ -47,27 +47,48 @@ public static class Pictures
         Png.Write(path, imgW, imgH, rgb);
     }
 
-    /// <summary>A line chart of one or more series against their index (e.g. error per epoch), on white.</summary>
+    /// <summary>
+    /// A line chart of one or more series against their index (e.g. error per epoch), on white, with the
+    /// y axis labelled at its bottom and top and the x axis 1-based at its first and last point (a 3x5 pixel digit font).
+    /// Colours in order: red, blue, green, orange.
+    /// </summary>
     public static void Curves(string path, IReadOnlyList<(string Name, double[] Values)> series, int width = 480, int height = 320)
     {
         var rgb = new byte[width * height * 3];
         Array.Fill(rgb, (byte)255);
         var all = series.SelectMany(s => s.Values).Where(double.IsFinite).ToArray();
-        if (all.Length == 0) { Png.Write(path, width, height, rgb); return; }
-        double lo = Math.Min(0, all.Min()), hi = all.Max() <= lo ? lo + 1 : all.Max();
+        double lo = all.Length == 0 ? 0 : Math.Min(0, all.Min());
+        double hi = all.Length == 0 || all.Max() <= lo ? lo + 1 : all.Max();
         int n = Math.Max(2, series.Max(s => s.Values.Length));
         byte[][] colours = [[214, 39, 40], [31, 119, 180], [44, 160, 44], [255, 127, 14]];
-        const int m = 20;
-        for (int x = m; x < width - m; x++) Set(x, height - m, [0, 0, 0]);
-        for (int y = m; y < height - m; y++) Set(m, y, [0, 0, 0]);
+        byte[] black = [0, 0, 0], grey = [200, 200, 200];
+        const int left = 50, right = 10, top = 12, bottom = 24;
+        int X(int i) => left + (int)((width - left - right) * (double)i / (n - 1));
+        int Y(double v) => height - bottom - (int)((height - top - bottom) * (v - lo) / (hi - lo));
+        void Set(int x, int y, byte[] c)
+        {
+            if (x < 0 || y < 0 || x >= width || y >= height) return;
+            int o = (y * width + x) * 3;
+            rgb[o] = c[0]; rgb[o + 1] = c[1]; rgb[o + 2] = c[2];
+        }
+        for (int q = 1; q <= 4; q++)
+            for (int x = left; x < width - right; x += 3) Set(x, Y(lo + (hi - lo) * q / 4), grey);
+        for (int x = left; x < width - right; x++) Set(x, height - bottom, black);
+        for (int y = top; y <= height - bottom; y++) Set(left, y, black);
+        Text(Label(hi), 2, Y(hi) - 5);
+        Text(Label(lo), 2, Y(lo) - 5);
+        // x is labelled 1-based: the series are per epoch, and epoch 1 is the first point.
+        Text(n.ToString(System.Globalization.CultureInfo.InvariantCulture), X(n - 1) - 12, height - bottom + 6);
+        Text("1", left - 2, height - bottom + 6);
         for (int s = 0; s < series.Count; s++)
         {
             var v = series[s].Values;
+            if (v.Length == 1 && double.IsFinite(v[0]))
+                for (int d = -2; d <= 2; d++) { Set(X(0) + d, Y(v[0]), colours[s % colours.Length]); Set(X(0), Y(v[0]) + d, colours[s % colours.Length]); }
             for (int i = 1; i < v.Length; i++)
             {
                 if (!double.IsFinite(v[i - 1]) || !double.IsFinite(v[i])) continue;
-                (int x0, int y0) = (X(i - 1), Y(v[i - 1]));
-                (int x1, int y1) = (X(i), Y(v[i]));
+                (int x0, int y0, int x1, int y1) = (X(i - 1), Y(v[i - 1]), X(i), Y(v[i]));
                 int steps = Math.Max(Math.Abs(x1 - x0), Math.Abs(y1 - y0)) + 1;
                 for (int t = 0; t <= steps; t++)
                     for (int d = -1; d <= 1; d++)
@@ -76,13 +97,30 @@ public static class Pictures
         }
         Png.Write(path, width, height, rgb);
 
-        int X(int i) => m + (int)((width - 2 * m) * (double)i / (n - 1));
-        int Y(double v) => height - m - (int)((height - 2 * m) * (v - lo) / (hi - lo));
-        void Set(int x, int y, byte[] c)
+        void Text(string text, int x, int y)
         {
-            if (x < 0 || y < 0 || x >= width || y >= height) return;
-            int o = (y * width + x) * 3;
-            rgb[o] = c[0]; rgb[o + 1] = c[1]; rgb[o + 2] = c[2];
+            foreach (char ch in text)
+            {
+                if (Glyphs.TryGetValue(ch, out var rows))
+                    for (int r = 0; r < 5; r++)
+                        for (int c = 0; c < 3; c++)
+                            if ((rows[r] >> (2 - c) & 1) != 0)
+                                for (int dy = 0; dy < 2; dy++) for (int dx = 0; dx < 2; dx++) Set(x + 2 * c + dx, y + 2 * r + dy, black);
+                x += 8;
+            }
         }
     }
+
+    static string Label(double v) => Math.Abs(v) >= 1000 || (v != 0 && Math.Abs(v) < 0.001)
+        ? v.ToString("0.0e0", System.Globalization.CultureInfo.InvariantCulture)
+        : v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>3x5 pixel glyphs, one row a number, the leftmost pixel the highest of three bits.</summary>
+    static readonly Dictionary<char, int[]> Glyphs = new()
+    {
+        ['0'] = [7, 5, 5, 5, 7], ['1'] = [2, 6, 2, 2, 7], ['2'] = [7, 1, 7, 4, 7], ['3'] = [7, 1, 7, 1, 7],
+        ['4'] = [5, 5, 7, 1, 1], ['5'] = [7, 4, 7, 1, 7], ['6'] = [7, 4, 7, 5, 7], ['7'] = [7, 1, 1, 1, 1],
+        ['8'] = [7, 5, 7, 5, 7], ['9'] = [7, 5, 7, 1, 7], ['.'] = [0, 0, 0, 0, 2], ['-'] = [0, 0, 7, 0, 0],
+        ['e'] = [0, 7, 7, 4, 7], ['%'] = [5, 1, 2, 4, 5],
+    };
 }

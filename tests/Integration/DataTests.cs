@@ -184,6 +184,15 @@ public class FileFormatTests
     }
 
     [Fact]
+    public void CurvesDrawsSeriesAndAxisLabels()
+    {
+        string path = Path.Combine(Fixtures.TempDir(), "c.png");
+        Pictures.Curves(path, [("train", [0.5, 0.2, 0.1, 0.05]), ("test", [0.6, 0.3, 0.2, 0.18])]);
+        Assert.True(new FileInfo(path).Length > 200);
+        if (Environment.GetEnvironmentVariable("HEBB_KEEP_PICTURES") is { Length: > 0 } keep) File.Copy(path, Path.Combine(keep, "curves.png"), true);
+    }
+
+    [Fact]
     public void FilterGridColoursSigns()
     {
         string path = Path.Combine(Fixtures.TempDir(), "f.png");

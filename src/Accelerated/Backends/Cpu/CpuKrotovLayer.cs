@@ -24,6 +24,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer
     readonly int[] _touchedList;
     float[] _currents = [];            // B x K
     int[] _winners = [], _losers = [];
+    (float Value, int Index)[] _top = [];  // per sample, its k largest currents (B x k)
     readonly float _p;
     readonly float _rp;
 
@@ -92,7 +93,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer
             throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learningRate must be a finite number >= 0");
         int bsz = batch.Rows;
         ComputeCurrents(batch);
-        if (_winners.Length < bsz) { _winners = new int[bsz]; _losers = new int[bsz]; }
+        if (_winners.Length < bsz) { _winners = new int[bsz]; _losers = new int[bsz]; _top = new (float, int)[bsz * Options.RankK]; }
         Rank(bsz);
 
         // ds_mu = sum_b g_mu(b) (R^p v_b - I_b,mu W_mu) = acc_mu - xx_mu W_mu, over touched rows only.
@@ -140,20 +141,16 @@ public sealed class CpuKrotovLayer : IKrotovLayer
     /// <summary>Per sample: the top-ranked unit and the k-th ranked (-1 when K &lt; k); ties to the lowest index.</summary>
     void Rank(int bsz)
     {
-        int rankK = Options.RankK;
-        if (bsz * (long)_k >= 1 << 16)
-            Parallel.For(0, bsz, () => new (float, int)[rankK], (s, _, buf) => { RankOne(s, rankK, buf); return buf; }, _ => { });
-        else
-        {
-            var buf = new (float, int)[rankK];
-            for (int s = 0; s < bsz; s++) RankOne(s, rankK, buf);
-        }
+        if (bsz * (long)_k >= 1 << 16) Parallel.For(0, bsz, s => RankOne(s));
+        else for (int s = 0; s < bsz; s++) RankOne(s);
     }
 
     /// <summary>Keeps the k largest currents of sample s in a sorted buffer; a later equal value never
     /// displaces an earlier one, so ties go to the lower unit index as in the reference's ranking.</summary>
-    void RankOne(int s, int rankK, (float Value, int Index)[] top)
+    void RankOne(int s)
     {
+        int rankK = Options.RankK;
+        var top = _top.AsSpan(s * rankK, rankK);
         var cur = new ReadOnlySpan<float>(_currents, s * _k, _k);
         int filled = 0;
         for (int mu = 0; mu < cur.Length; mu++)
