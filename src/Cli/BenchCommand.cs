@@ -90,7 +90,8 @@ static class BenchCommand
         if (refSteps > 0)
             table.AddRow($"reference (F#, float64; {refSteps} steps scaled to {steps})", $"{refEpoch:F1}", $"{n / refEpoch:N0}", $"{refEpoch / bestGemm:F0}");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"epoch / GEMM-only = [bold]{bestEpoch / bestGemm:F2}[/] (target <= 1.3); accelerated / reference speed-up = {refEpoch / bestEpoch:F0}x");
+        AnsiConsole.MarkupLine($"epoch / GEMM-only = [bold]{bestEpoch / bestGemm:F2}[/] (target <= 1.3)" +
+            (refSteps > 0 ? $"; accelerated / reference speed-up = {refEpoch / bestEpoch:F0}x" : ""));
         return 0;
     }
 }
