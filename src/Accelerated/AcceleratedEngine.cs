@@ -10,6 +10,8 @@ public sealed class CpuEngine(IGemm gemm) : IEngine
     public string Name => $"accelerated/cpu ({Gemm.Name})";
     public IKrotovLayer CreateKrotov(KrotovOptions options, Matrix initialWeights) => new CpuKrotovLayer(Gemm, options, initialWeights);
     public ITopLayer CreateTopLayer(TopLayerOptions options, Matrix initialWeights) => new CpuTopLayer(Gemm, options, initialWeights);
+    public IClassifier CreateClassifier(ProbeOptions options, ClassifierParameters initial) => new CpuClassifier(Gemm, options, initial);
+    public ILayerOps Layers => new CpuLayerOps(Gemm);
 }
 
 /// <summary>

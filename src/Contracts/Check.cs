@@ -36,6 +36,22 @@ public static class Check
         if (!double.IsFinite(value)) throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite");
     }
 
+    /// <summary>Dropout masks: one rows x widths[l] matrix of 0s and 1s per hidden layer.</summary>
+    public static void Masks(IReadOnlyList<Matrix> masks, int rows, int[] widths, string name)
+    {
+        ArgumentNullException.ThrowIfNull(masks, name);
+        if (masks.Count != widths.Length)
+            throw new ArgumentException($"{name} has {masks.Count} masks; one per hidden layer ({widths.Length}) is required", name);
+        for (int l = 0; l < widths.Length; l++)
+        {
+            Shape(masks[l], rows, widths[l], $"{name}[{l}]");
+            var d = masks[l].Data;
+            for (int i = 0; i < d.Length; i++)
+                if (d[i] != 0f && d[i] != 1f)
+                    throw new ArgumentException($"{name}[{l}][{i / widths[l]},{i % widths[l]}] = {d[i]}; mask entries must be 0 or 1", name);
+        }
+    }
+
     public static void Labels(ReadOnlySpan<int> labels, int rows, int classes, string name)
     {
         if (labels.Length != rows)

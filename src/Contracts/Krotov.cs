@@ -129,4 +129,6 @@ public interface IEngine
     string Name { get; }
     IKrotovLayer CreateKrotov(KrotovOptions options, Matrix initialWeights);
     ITopLayer CreateTopLayer(TopLayerOptions options, Matrix initialWeights);
+    IClassifier CreateClassifier(ProbeOptions options, ClassifierParameters initial);
+    ILayerOps Layers { get; }
 }

@@ -29,13 +29,15 @@ public static class Tolerances
     public static readonly Tolerance Gradient = new(5e-3, 1e-3, "m(m-1)|c-t|^(m-2) <= 480 times the forward error, summed over the batch");
     /// <summary>Adam steps: each moves S by about lr = 1e-3; float32 noise in g moves m/sqrt(v) by ~1e-3 relative.</summary>
     public static readonly Tolerance Adam = new(2e-5, 1e-4, "5 Adam steps of ~lr = 1e-3, each with ~1e-3 relative noise");
+    /// <summary>Probe layers: float32 sums of &lt;= 21 terms of size ~3, batch statistics accumulated in float64.</summary>
+    public static readonly Tolerance Layer = new(2e-5, 2e-4, "float32 sums of <= 21 terms of size <= 3; batch norm divides by a std of >= 0.5");
     /// <summary>Exact arithmetic: inputs chosen so every product and sum is exact in float32.</summary>
     public static readonly Tolerance Exact = new(0, 0, "values and sums exactly representable in float32");
 
     public static IEnumerable<(string Name, Tolerance Tol)> All() =>
     [
         ("currents", Currents), ("one step", OneStep), ("trajectory", Trajectory), ("encode", Encode),
-        ("forward", Forward), ("loss", Loss), ("gradient", Gradient), ("adam", Adam), ("exact", Exact),
+        ("forward", Forward), ("loss", Loss), ("gradient", Gradient), ("adam", Adam), ("layer", Layer), ("exact", Exact),
     ];
 }
 

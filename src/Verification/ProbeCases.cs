@@ -1,0 +1,151 @@
+using Hebb.Contracts;
+
+namespace Hebb.Verification;
+
+/// <summary>Equivalence cases of the probes' layers and classifiers (CSNN section IV-B).</summary>
+public static class ProbeCases
+{
+    /// <summary>Glorot-uniform weights, zero bias, gamma 1, beta 0, running mean 0 and variance 1 (Keras's defaults), seeded.</summary>
+    public static ClassifierParameters Initial(ProbeOptions o, Random rng)
+    {
+        var w = new Matrix[o.Layers];
+        for (int l = 0; l < o.Layers; l++)
+        {
+            int fin = o.InputsOf(l), fout = o.OutputsOf(l);
+            double limit = Math.Sqrt(6.0 / (fin + fout));
+            w[l] = new Matrix(fout, fin);
+            for (int i = 0; i < w[l].Data.Length; i++) w[l].Data[i] = (float)((rng.NextDouble() * 2 - 1) * limit);
+        }
+        Matrix Fill(int n, float v) { var m = new Matrix(1, n); Array.Fill(m.Data, v); return m; }
+        return new ClassifierParameters(
+            w, Fill(o.Classes, 0f),
+            [.. o.Hidden.Select(h => Fill(h, 1f))], [.. o.Hidden.Select(h => Fill(h, 0f))],
+            [.. o.Hidden.Select(h => Fill(h, 0f))], [.. o.Hidden.Select(h => Fill(h, 1f))]);
+    }
+
+    /// <summary>Dropout masks drawn with keep probability 1 - rate, seeded (randomness stays outside the engines).</summary>
+    public static Matrix[] Masks(ProbeOptions o, int rows, Random rng) =>
+        [.. o.Hidden.Select((h, l) =>
+        {
+            var m = new Matrix(rows, h);
+            for (int i = 0; i < m.Data.Length; i++) m.Data[i] = rng.NextDouble() >= o.Dropout[l] ? 1f : 0f;
+            return m;
+        })];
+
+    static Matrix Ones(int rows, int cols) { var m = new Matrix(rows, cols); Array.Fill(m.Data, 1f); return m; }
+
+    public static IEnumerable<Case> All()
+    {
+        // Layers one by one, with sizes that are not multiples of a vector width.
+        yield return new("probe", "linear forward and backward B=7 in=13 out=5", (r, e) =>
+        {
+            var (x, w, bias, dy) = (Cases.Normal(7, 13, 100), Cases.Normal(5, 13, 101, 0.3), Cases.Normal(1, 5, 102), Cases.Normal(7, 5, 103));
+            var (a, b) = (r.Layers.LinearBackward(x, w, dy), e.Layers.LinearBackward(x, w, dy));
+            return [Compare.Matrices("probe", "linear forward", r.Layers.Linear(x, w, bias), e.Layers.Linear(x, w, bias), Tolerances.Currents),
+                    Compare.Matrices("probe", "linear backward dx", a.Dx, b.Dx, Tolerances.Currents),
+                    Compare.Matrices("probe", "linear backward dW", a.Dw, b.Dw, Tolerances.Currents),
+                    Compare.Matrices("probe", "linear backward dbias", a.Dbias, b.Dbias, Tolerances.Currents)];
+        });
+        yield return new("probe", "batch norm forward and backward B=9 n=11", (r, e) =>
+        {
+            var (x, gamma, beta, dy) = (Cases.Normal(9, 11, 110, 3.0), Cases.Uniform(1, 11, 111, 0.5, 2), Cases.Normal(1, 11, 112), Cases.Normal(9, 11, 113));
+            var (a, b) = (r.Layers.BatchNormBackward(x, gamma, dy, 1e-3), e.Layers.BatchNormBackward(x, gamma, dy, 1e-3));
+            return [Compare.Matrices("probe", "batch norm forward", r.Layers.BatchNorm(x, gamma, beta, 1e-3), e.Layers.BatchNorm(x, gamma, beta, 1e-3), Tolerances.Layer),
+                    Compare.Matrices("probe", "batch norm backward dx", a.Dx, b.Dx, Tolerances.Layer),
+                    Compare.Matrices("probe", "batch norm backward dgamma", a.Dgamma, b.Dgamma, Tolerances.Layer),
+                    Compare.Matrices("probe", "batch norm backward dbeta", a.Dbeta, b.Dbeta, Tolerances.Layer)];
+        });
+        yield return new("probe", "batch norm of a batch of 2", (r, e) =>
+        {
+            var (x, gamma, beta) = (Cases.Normal(2, 6, 114), Cases.Uniform(1, 6, 115, 0.5, 2), Cases.Normal(1, 6, 116));
+            return [Compare.Matrices("probe", "batch norm B=2", r.Layers.BatchNorm(x, gamma, beta, 1e-3), e.Layers.BatchNorm(x, gamma, beta, 1e-3), Tolerances.Layer)];
+        });
+        yield return new("probe", "ELU and dropout forward and backward", (r, e) =>
+        {
+            var (x, dy) = (Cases.Normal(6, 17, 120, 2.0), Cases.Normal(6, 17, 121));
+            var mask = ProbeCases.Masks(new ProbeOptions { Inputs = 1, Hidden = [17], Dropout = [0.4] }, 6, new Random(122))[0];
+            return [Compare.Matrices("probe", "ELU forward", r.Layers.Elu(x), e.Layers.Elu(x), Tolerances.Layer),
+                    Compare.Matrices("probe", "ELU backward", r.Layers.EluBackward(x, dy), e.Layers.EluBackward(x, dy), Tolerances.Layer),
+                    Compare.Matrices("probe", "dropout", r.Layers.Dropout(x, mask, 0.4), e.Layers.Dropout(x, mask, 0.4), Tolerances.Layer)];
+        });
+        yield return new("probe", "softmax cross-entropy B=8 C=10", (r, e) =>
+        {
+            var z = Cases.Normal(8, 10, 130, 4.0);
+            var y = Cases.Labels(8, 10, 131);
+            var (a, b) = (r.Layers.SoftmaxCrossEntropy(z, y), e.Layers.SoftmaxCrossEntropy(z, y));
+            return [Compare.Scalars("probe", "softmax cross-entropy loss", a.Loss, b.Loss, Tolerances.Layer),
+                    Compare.Matrices("probe", "softmax cross-entropy dz", a.Dz, b.Dz, Tolerances.Layer)];
+        });
+
+        // Whole classifiers: gradients of a batch, a 5-step Adam trajectory with dropout, inference logits.
+        var mlp = new ProbeOptions { Inputs = 21, Classes = 10, Hidden = [19, 13], Dropout = [0.5, 0.3] };
+        var linear = ProbeOptions.Linear(21);
+        foreach (var (name, o) in new[] { ("linear", linear), ("mlp 21-19-13-10", mlp) })
+        {
+            yield return new("probe", $"{name}: gradients of one batch", (r, e) =>
+            {
+                var p0 = Initial(o, new Random(140));
+                var x = Cases.Normal(12, 21, 141);
+                var y = Cases.Labels(12, 10, 142);
+                var masks = Masks(o, 12, new Random(143));
+                using var a = r.CreateClassifier(o, p0);
+                using var b = e.CreateClassifier(o, p0);
+                var (la, ga) = a.Gradients(x, y, masks);
+                var (lb, gb) = b.Gradients(x, y, masks);
+                return [Compare.Scalars("probe", $"{name}: loss", la, lb, Tolerances.Layer),
+                        .. ga.Named().Zip(gb.Named(), (u, v) => Compare.Matrices("probe", $"{name}: gradient {u.Name}", u.Value, v.Value, Tolerances.Layer))];
+            });
+            yield return new("probe", $"{name}: 5 Adam steps, then inference", (r, e) =>
+            {
+                var p0 = Initial(o, new Random(150));
+                using var a = r.CreateClassifier(o, p0);
+                using var b = e.CreateClassifier(o, p0);
+                var rng = new Random(151);
+                for (int t = 0; t < 5; t++)
+                {
+                    var x = Cases.Normal(16, 21, 152 + t);
+                    var y = Cases.Labels(16, 10, 160 + t);
+                    var masks = Masks(o, 16, rng);
+                    a.Step(x, y, masks, 1e-3);
+                    b.Step(x, y, masks, 1e-3);
+                }
+                var test = Cases.Normal(9, 21, 170);
+                return [.. a.Read().Named().Zip(b.Read().Named(), (u, v) => Compare.Matrices("probe", $"{name}: after 5 steps {u.Name}", u.Value, v.Value, Tolerances.Adam)),
+                        Compare.Matrices("probe", $"{name}: inference logits", a.Logits(test), b.Logits(test), Tolerances.Layer)];
+            });
+        }
+        yield return new("probe", "bad input is refused, state kept", (r, e) => BadInput(r, e, mlp));
+    }
+
+    static IEnumerable<Comparison> BadInput(IEngine reference, IEngine engine, ProbeOptions o)
+    {
+        var p0 = Initial(o, new Random(180));
+        var x = Cases.Normal(4, 21, 181);
+        int[] y = [1, 2, 3, 4];
+        var good = Masks(o, 4, new Random(182));
+        var half = new Matrix(4, 19); Array.Fill(half.Data, 0.5f);
+        var nan = x.Clone(); nan[2, 2] = float.NaN;
+        (string What, Action<IClassifier> Act)[] bad =
+        [
+            ("a mask entry of 0.5", c => c.Step(x, y, [half, good[1]], 1e-3)),
+            ("one mask for two hidden layers", c => c.Step(x, y, [good[0]], 1e-3)),
+            ("x with NaN", c => c.Step(nan, y, good, 1e-3)),
+            ("label 10 of 10 classes", c => c.Step(x, [1, 2, 10, 4], good, 1e-3)),
+            ("x of the wrong width", c => c.Logits(Cases.Normal(4, 20, 183))),
+        ];
+        foreach (var eng in new[] { reference, engine })
+        {
+            using var c = eng.CreateClassifier(o, p0);
+            foreach (var (what, act) in bad)
+            {
+                string outcome;
+                try { act(c); outcome = "accepted"; }
+                catch (ArgumentException ex) { outcome = ex.Message.Length > 0 ? "" : "refused without a message"; }
+                var now = c.Read().Named().ToList();
+                var kept = p0.Named().Zip(now, (u, v) => Compare.Matrices("probe", u.Name, u.Value, v.Value, Tolerances.Exact)).ToList();
+                bool pass = outcome == "" && kept.All(k => k.Pass);
+                yield return new("probe", $"bad input ({what}) on {eng.Name}", 0, 0, pass, outcome + string.Concat(kept.Where(k => !k.Pass).Select(k => k.Detail)));
+            }
+        }
+    }
+}
