@@ -10,9 +10,13 @@ namespace Hebb.Cli;
 static class EvalCommand
 {
     public const string Help = """
-        hebb eval RUN [options]
-          Freezes the weights W of a training run, encodes every image as h = ReLU(W v)^n (eq. 1) and trains
-          the top layer c = tanh(S h) with Adam on sum |c - t|^m (appendix B); reports train and test error.
+        hebb eval RUN [--probe top|linear|mlp|fewshot] [options]
+        hebb eval raw --dataset mnist|fashion-mnist|cifar10 --probe linear|mlp|fewshot [options]
+          Judges a representation: a training run's frozen weights (h = ReLU(W v)^n, eq. 1), the same encoder
+          with random U(-1, 1) weights (--random-baseline, CSNN's "R"), or raw pixels (raw).
+
+          --probe top (default for a run): Krotov & Hopfield's own top layer c = tanh(S h), Adam on
+          sum |c - t|^m (appendix B); reports train and test error. Its options:
 
           --n N               power of the rectified activation (4.5)
           --m M               power of the loss (6)
@@ -21,14 +25,32 @@ static class EvalCommand
           --lr LR             Adam's learning rate for the first third of the epochs (0.001); then, as the
                               paper's 300-epoch schedule scaled to E: x0.5 to 1/2, x0.1 to 2/3, x0.05 to 5/6, x0.01
           --normalize on|off  scale each image to a unit vector before the top layer (on; the authors' remark)
-          --engine accelerated|reference, --backend auto|cpu|cpu-managed, --seed S (1), --data DIR
-          --limit-train N, --limit-test N   use only the first N images of each split (all)
+
+          --probe linear|mlp|fewshot: CSNN's probes (section IV-B/C): a linear classifier (softmax), an MLP
+          512-256-10 with batch norm, ELU and dropout 0.5 / 0.3, or the linear probe on N examples per class.
+          Adam (lr 1e-3), batch 512; the pocket rule: test accuracy at the evaluation of best validation accuracy.
+          --epochs E (20; fewshot 100)   --batch B (512)   --lr LR (0.001)   --eval-every STEPS (4 per epoch)
+          --validation halves|none  halves: the test set split at random into validation + test halves (CSNN);
+                                    none: the full test set, last step reported
+          --folds K           k-fold cross-validation on the training set (mean and spread of test accuracy)
+          --augment C         add C augmented copies of the training images (rotation <= 15 deg, shift <= 2 px,
+                              horizontal flip on cifar10), encoded, to the probe's training set (CSNN's Aug)
+          --random-baseline   the run's encoder with random U(-1, 1) weights instead of the trained ones
+          --shots 1,2,5,10,20,50  --draws 10   (fewshot)
+          --utilization-batch B   batch size of the neuron-utilization metric (1000)
+          --out DIR           report folder (RUN/eval-PROBE..., or runs/raw-DATASET-PROBE)
+
+          Both: --n N (4.5), --normalize on|off (on), --engine accelerated|reference,
+          --backend auto|cpu|cpu-managed, --seed S (1), --data DIR, --limit-train N, --limit-test N
         """;
 
     public static int Run(Args a)
     {
-        if (a.Positional.Count < 2) throw new UsageException("eval: RUN (a folder written by hebb train) is missing");
+        if (a.Positional.Count < 2) throw new UsageException("eval: RUN (a folder written by hebb train) or raw is missing");
+        string probe = a.Choice("probe", a.Positional[1] == "raw" ? "linear" : "top", "top", "linear", "mlp", "fewshot");
+        if (probe != "top") return ProbeEval.Run(a, probe);
         string run = a.Positional[1];
+        if (run == "raw") throw new UsageException("--probe top: the top layer of Krotov & Hopfield needs a training run, not raw pixels");
         string optionsPath = Path.Combine(run, "options.json"), weightsPath = Path.Combine(run, "weights.npy");
         if (!File.Exists(optionsPath) || !File.Exists(weightsPath))
             throw new UsageException($"eval: {run} is not a finished training run (it needs options.json and weights.npy)");

@@ -1,39 +1,11 @@
 using Hebb.Contracts;
+using Hebb.Evaluation;
 
 namespace Hebb.Verification;
 
 /// <summary>Equivalence cases of the probes' layers and classifiers (CSNN section IV-B).</summary>
 public static class ProbeCases
 {
-    /// <summary>Glorot-uniform weights, zero bias, gamma 1, beta 0, running mean 0 and variance 1 (Keras's defaults), seeded.</summary>
-    public static ClassifierParameters Initial(ProbeOptions o, Random rng)
-    {
-        var w = new Matrix[o.Layers];
-        for (int l = 0; l < o.Layers; l++)
-        {
-            int fin = o.InputsOf(l), fout = o.OutputsOf(l);
-            double limit = Math.Sqrt(6.0 / (fin + fout));
-            w[l] = new Matrix(fout, fin);
-            for (int i = 0; i < w[l].Data.Length; i++) w[l].Data[i] = (float)((rng.NextDouble() * 2 - 1) * limit);
-        }
-        Matrix Fill(int n, float v) { var m = new Matrix(1, n); Array.Fill(m.Data, v); return m; }
-        return new ClassifierParameters(
-            w, Fill(o.Classes, 0f),
-            [.. o.Hidden.Select(h => Fill(h, 1f))], [.. o.Hidden.Select(h => Fill(h, 0f))],
-            [.. o.Hidden.Select(h => Fill(h, 0f))], [.. o.Hidden.Select(h => Fill(h, 1f))]);
-    }
-
-    /// <summary>Dropout masks drawn with keep probability 1 - rate, seeded (randomness stays outside the engines).</summary>
-    public static Matrix[] Masks(ProbeOptions o, int rows, Random rng) =>
-        [.. o.Hidden.Select((h, l) =>
-        {
-            var m = new Matrix(rows, h);
-            for (int i = 0; i < m.Data.Length; i++) m.Data[i] = rng.NextDouble() >= o.Dropout[l] ? 1f : 0f;
-            return m;
-        })];
-
-    static Matrix Ones(int rows, int cols) { var m = new Matrix(rows, cols); Array.Fill(m.Data, 1f); return m; }
-
     public static IEnumerable<Case> All()
     {
         // Layers one by one, with sizes that are not multiples of a vector width.
@@ -63,7 +35,7 @@ public static class ProbeCases
         yield return new("probe", "ELU and dropout forward and backward", (r, e) =>
         {
             var (x, dy) = (Cases.Normal(6, 17, 120, 2.0), Cases.Normal(6, 17, 121));
-            var mask = ProbeCases.Masks(new ProbeOptions { Inputs = 1, Hidden = [17], Dropout = [0.4] }, 6, new Random(122))[0];
+            var mask = ProbeInit.Masks(new ProbeOptions { Inputs = 1, Hidden = [17], Dropout = [0.4] }, 6, new Random(122))[0];
             return [Compare.Matrices("probe", "ELU forward", r.Layers.Elu(x), e.Layers.Elu(x), Tolerances.Layer),
                     Compare.Matrices("probe", "ELU backward", r.Layers.EluBackward(x, dy), e.Layers.EluBackward(x, dy), Tolerances.Layer),
                     Compare.Matrices("probe", "dropout", r.Layers.Dropout(x, mask, 0.4), e.Layers.Dropout(x, mask, 0.4), Tolerances.Layer)];
@@ -84,10 +56,10 @@ public static class ProbeCases
         {
             yield return new("probe", $"{name}: gradients of one batch", (r, e) =>
             {
-                var p0 = Initial(o, new Random(140));
+                var p0 = ProbeInit.Initial(o, new Random(140));
                 var x = Cases.Normal(12, 21, 141);
                 var y = Cases.Labels(12, 10, 142);
-                var masks = Masks(o, 12, new Random(143));
+                var masks = ProbeInit.Masks(o, 12, new Random(143));
                 using var a = r.CreateClassifier(o, p0);
                 using var b = e.CreateClassifier(o, p0);
                 var (la, ga) = a.Gradients(x, y, masks);
@@ -97,7 +69,7 @@ public static class ProbeCases
             });
             yield return new("probe", $"{name}: 5 Adam steps, then inference", (r, e) =>
             {
-                var p0 = Initial(o, new Random(150));
+                var p0 = ProbeInit.Initial(o, new Random(150));
                 using var a = r.CreateClassifier(o, p0);
                 using var b = e.CreateClassifier(o, p0);
                 var rng = new Random(151);
@@ -105,7 +77,7 @@ public static class ProbeCases
                 {
                     var x = Cases.Normal(16, 21, 152 + t);
                     var y = Cases.Labels(16, 10, 160 + t);
-                    var masks = Masks(o, 16, rng);
+                    var masks = ProbeInit.Masks(o, 16, rng);
                     a.Step(x, y, masks, 1e-3);
                     b.Step(x, y, masks, 1e-3);
                 }
@@ -119,10 +91,10 @@ public static class ProbeCases
 
     static IEnumerable<Comparison> BadInput(IEngine reference, IEngine engine, ProbeOptions o)
     {
-        var p0 = Initial(o, new Random(180));
+        var p0 = ProbeInit.Initial(o, new Random(180));
         var x = Cases.Normal(4, 21, 181);
         int[] y = [1, 2, 3, 4];
-        var good = Masks(o, 4, new Random(182));
+        var good = ProbeInit.Masks(o, 4, new Random(182));
         var half = new Matrix(4, 19); Array.Fill(half.Data, 0.5f);
         var nan = x.Clone(); nan[2, 2] = float.NaN;
         (string What, Action<IClassifier> Act)[] bad =

@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Hebb.Contracts;
+using Hebb.Data;
+using Hebb.Evaluation;
+using Spectre.Console;
+
+namespace Hebb.Cli;
+
+/// <summary>
+/// <c>hebb eval RUN|raw --probe linear|mlp|fewshot</c>: CSNN's probes (section IV-B/C) on any representation:
+/// a training run's encoder, the same encoder with random weights, or raw pixels.
+/// </summary>
+static class ProbeEval
+{
+    public static int Run(Args a, string probe)
+    {
+        string target = a.Positional[1];
+        bool raw = target == "raw";
+        string? dataset = a.Str("dataset");
+        JsonObject? trained = null;
+        if (!raw)
+        {
+            string optionsPath = Path.Combine(target, "options.json");
+            if (!File.Exists(optionsPath) || !File.Exists(Path.Combine(target, "weights.npy")))
+                throw new UsageException($"eval: {target} is not a finished training run (it needs options.json and weights.npy); for the raw-pixel baseline use: hebb eval raw --dataset NAME");
+            trained = JsonNode.Parse(File.ReadAllText(optionsPath))!.AsObject();
+            if (dataset is not null && dataset != (string?)trained["dataset"])
+                throw new UsageException($"--dataset {dataset}: the run {target} was trained on {(string?)trained["dataset"]}");
+            dataset = (string)trained["dataset"]!;
+        }
+        else if (dataset is null) throw new UsageException("eval raw: --dataset is required (mnist, fashion-mnist, cifar10)");
+        if (!Datasets.Names.Contains(dataset)) throw new UsageException($"--dataset {dataset}: allowed values are {string.Join(", ", Datasets.Names)}");
+        string root = a.Str("data") is { } d ? DataRoot.Resolve(d) : (string?)trained?["data"] ?? DataRoot.Resolve(null);
+
+        int seed = a.Int("seed", 1);
+        var training = new ProbeTraining
+        {
+            Epochs = a.Int("epochs", probe == "fewshot" ? 100 : 20, 1), Batch = a.Int("batch", 512, 1),
+            LearningRate = a.Double("lr", 1e-3, 0), EvalEvery = a.Int("eval-every", 0, 0), Seed = seed,
+        };
+        int folds = a.Int("folds", 0, 0);
+        string validation = a.Choice("validation", "halves", "halves", "none");
+        int augment = a.Int("augment", 0, 0, 20);
+        bool random = a.Has("random-baseline");
+        double n = a.Double("n", 4.5, 1);
+        bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
+        int limitTrain = a.Int("limit-train", int.MaxValue, 1), limitTest = a.Int("limit-test", int.MaxValue, 2);
+        int draws = a.Int("draws", 10, 1);
+        int[] shots = ParseShots(a.Str("shots"));
+        int utilBatch = a.Int("utilization-batch", 1000, 1);
+        string? outOption = a.Str("out");
+        var engine = Engines.Create(a);
+        a.RejectUnknown("eval");
+        if (raw && random) throw new UsageException("--random-baseline: raw pixels have no weights to randomize; give a training run");
+        if (folds == 1) throw new UsageException("--folds 1: k-fold cross-validation needs k >= 2 (0: no cross-validation)");
+
+        var trainData = Datasets.Load(dataset, root, train: true);
+        var testData = Datasets.Load(dataset, root, train: false);
+        var trainImages = Limit(trainData.Images, trainData.Labels, limitTrain);
+        var testImages = Limit(testData.Images, testData.Labels, limitTest);
+
+        // The representation.
+        IEncoder encoder;
+        IKrotovLayer? layer = null;
+        if (raw) encoder = new RawPixels(trainData.Images.Cols);
+        else
+        {
+            var w = Npy.Read(Path.Combine(target, "weights.npy"));
+            if (random)
+            {
+                var rng = new Random(seed);
+                for (int i = 0; i < w.Data.Length; i++) w.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+            }
+            var kOptions = new KrotovOptions { Units = w.Rows, Inputs = w.Cols, P = (double?)trained!["p"] ?? 3, RankK = Math.Max(2, (int?)trained["k"] ?? 2) };
+            layer = engine.CreateKrotov(kOptions, w);
+            encoder = new KrotovEncoder(layer, n, normalize, random ? "random U(-1, 1) weights" : "Krotov–Hopfield");
+        }
+        string name = raw ? $"raw pixels of {dataset}" : $"{encoder.Name} from {target}";
+        string outDir = outOption ?? (raw ? Path.Combine("runs", $"raw-{dataset}-{probe}{(augment > 0 ? "-aug" : "")}")
+                                          : Path.Combine(target, $"eval-{probe}{(random ? "-random" : "")}{(augment > 0 ? "-aug" : "")}"));
+        AnsiConsole.MarkupLine($"[bold]hebb eval[/] {probe} probe on {Markup.Escape(name)}; {Markup.Escape(engine.Name)}");
+
+        var sw = Stopwatch.StartNew();
+        var train = new LabeledSet(encoder.Encode(trainImages.X), trainImages.Y);
+        if (augment > 0)
+        {
+            var rng = new Random(seed + 17);
+            var parts = new List<LabeledSet> { train };
+            for (int c = 0; c < augment; c++)
+                parts.Add(new LabeledSet(encoder.Encode(Augment.Apply(trainImages.X, trainData.Height, trainData.Width, trainData.Channels, rng, flip: dataset == "cifar10")), trainImages.Y));
+            train = Concat(parts);
+        }
+        var test = new LabeledSet(encoder.Encode(testImages.X), testImages.Y);
+        AnsiConsole.MarkupLine($"encoded {train.Count:N0} training (with {augment} augmented cop{(augment == 1 ? "y" : "ies")}) and {test.Count:N0} test images into {encoder.Features:N0} features in {sw.Elapsed.TotalSeconds:F1} s");
+
+        var report = new JsonObject
+        {
+            ["representation"] = name, ["dataset"] = dataset, ["probe"] = probe, ["engine"] = engine.Name, ["features"] = encoder.Features,
+            ["epochs"] = training.Epochs, ["batch"] = training.Batch, ["lr"] = training.LearningRate, ["seed"] = seed,
+            ["augment"] = augment, ["train_images"] = trainImages.Y.Length, ["test_images"] = testImages.Y.Length,
+        };
+        var md = new StringBuilder($"# {probe} probe on {name}\n\n- engine: {engine.Name}; {encoder.Features:N0} features\n");
+        if (layer is not null)
+        {
+            var winners = Metrics.Winners(layer, testImages.X);
+            double util = Metrics.Utilization(winners, layer.Options.Units, Math.Min(utilBatch, winners.Length));
+            double sel = Metrics.NeuralSelectivity(winners, testImages.Y, layer.Options.Units, 10);
+            report["utilization"] = util; report["utilization_batch"] = Math.Min(utilBatch, winners.Length); report["selectivity"] = sel;
+            md.Append($"- neuron utilization {util:P1} (share of units winning at least one input of a batch of {Math.Min(utilBatch, winners.Length)} test images, CSNN Fig. 5)\n");
+            md.Append($"- neural selectivity {sel:P2} (URL-SOM V-C, on the test set; the winner is the unit with the largest current)\n");
+        }
+        Directory.CreateDirectory(outDir);
+        string curvePath = Path.Combine(outDir, "metrics.jsonl");
+        File.WriteAllText(curvePath, "");
+        var series = new List<(string, double[])>();
+
+        if (probe == "fewshot")
+        {
+            var split = validation == "none" ? Splits.NoValidation(train, test) : Splits.TestHalves(train, test, seed);
+            var results = FewShot.Run(engine, split, 10, shots, draws, training, line => AnsiConsole.MarkupLine(Markup.Escape(line)));
+            var arr = new JsonArray();
+            md.Append($"- split: {split.Description}\n- linear probe on N examples per class, {draws} seeded draws each, {training.Epochs} epochs, pocket rule on validation\n\n| N per class | test accuracy (mean ± std) |\n| --- | --- |\n");
+            foreach (var (s, mean, std, accs) in results)
+            {
+                arr.Add(new JsonObject { ["shots"] = s, ["mean"] = mean, ["std"] = std, ["accuracies"] = new JsonArray([.. accs.Select(x => (JsonNode)x)]) });
+                md.Append($"| {s} | {mean:P2} ± {std:P2} |\n");
+                File.AppendAllText(curvePath, new JsonObject { ["shots"] = s, ["mean"] = mean, ["std"] = std }.ToJsonString() + "\n");
+            }
+            report["split"] = split.Description; report["fewshot"] = arr;
+            series.Add(("test accuracy by shots", [.. results.Select(r => r.Mean)]));
+        }
+        else
+        {
+            var options = probe == "mlp" ? ProbeOptions.Mlp(encoder.Features) : ProbeOptions.Linear(encoder.Features);
+            var splits = folds >= 2 ? Splits.KFold(train, test, folds, seed).ToList()
+                       : [validation == "none" ? Splits.NoValidation(train, test) : Splits.TestHalves(train, test, seed)];
+            var runs = new JsonArray();
+            var accs = new List<double>();
+            md.Append($"- probe: {(probe == "mlp" ? "MLP 512-256-10, batch norm, ELU, dropout 0.5 / 0.3" : "linear (one fully connected layer, softmax)")}; Adam lr {training.LearningRate}, batch {training.Batch}, {training.Epochs} epochs\n");
+            for (int f = 0; f < splits.Count; f++)
+            {
+                var split = splits[f];
+                AnsiConsole.MarkupLine(Markup.Escape(split.Description));
+                ProbeResult result = null!;
+                AnsiConsole.Progress().AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask(probe, maxValue: training.Epochs);
+                        result = ProbeTrainer.Train(engine, options, split with { }, training with { Seed = seed + f }, p =>
+                        {
+                            task.Value = p.Epoch;
+                            task.Description = $"epoch {p.Epoch:F2}: loss {p.TrainLoss:F4}" + (p.ValidationAccuracy is { } v ? $", validation {v:P2}" : "") + $", test {p.TestAccuracy:P2}";
+                            File.AppendAllText(curvePath, new JsonObject
+                            {
+                                ["fold"] = f + 1, ["step"] = p.Step, ["epoch"] = p.Epoch, ["train_loss"] = p.TrainLoss,
+                                ["validation_accuracy"] = p.ValidationAccuracy, ["test_accuracy"] = p.TestAccuracy,
+                            }.ToJsonString() + "\n");
+                        });
+                    });
+                accs.Add(result.TestAccuracy);
+                runs.Add(new JsonObject
+                {
+                    ["split"] = split.Description, ["chosen_step"] = result.Chosen.Step, ["validation_accuracy"] = result.Chosen.ValidationAccuracy,
+                    ["test_accuracy"] = result.TestAccuracy, ["seconds"] = result.Seconds,
+                });
+                series.Add(($"fold {f + 1}", [.. result.Curve.Select(p => p.ValidationAccuracy ?? p.TestAccuracy)]));
+                md.Append($"- {split.Description}: test accuracy **{result.TestAccuracy:P2}**" +
+                          (result.Chosen.ValidationAccuracy is { } va ? $" at step {result.Chosen.Step} (best validation accuracy {va:P2}, pocket rule)" : " at the last step") + "\n");
+            }
+            double mean = accs.Average(), std = accs.Count > 1 ? Math.Sqrt(accs.Sum(x => (x - mean) * (x - mean)) / (accs.Count - 1)) : 0;
+            report["runs"] = runs; report["test_accuracy"] = mean; report["test_accuracy_std"] = std; report["test_error"] = 1 - mean;
+            if (accs.Count > 1) md.Append($"\n**{folds}-fold cross-validation: test accuracy {mean:P2} ± {std:P2}** (mean ± std over folds)\n");
+            AnsiConsole.MarkupLine($"test accuracy [bold]{mean:P2}[/]" + (accs.Count > 1 ? $" ± {std:P2} over {folds} folds" : "") + $" (error {1 - mean:P2})");
+        }
+        report["seconds"] = sw.Elapsed.TotalSeconds;
+        md.Append($"\n- time {sw.Elapsed.TotalSeconds:F1} s\n\n`accuracy.png`: {(probe == "fewshot" ? "mean test accuracy against N per class (left to right: " + string.Join(", ", shots) + ")" : "validation accuracy (test accuracy without validation) at each evaluation, one line per fold")}; `metrics.jsonl`: every evaluation point.\n");
+        TrainCommand.WriteText(Path.Combine(outDir, "report.json"), report.ToJsonString(new() { WriteIndented = true }));
+        TrainCommand.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
+        Pictures.Curves(Path.Combine(outDir, "accuracy.png"), series);
+        layer?.Dispose();
+        AnsiConsole.MarkupLine($"report in {Markup.Escape(outDir)}");
+        return 0;
+    }
+
+    static int[] ParseShots(string? s)
+    {
+        if (s is null) return FewShot.DefaultShots;
+        try
+        {
+            var v = s.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            if (v.Length == 0 || v.Any(x => x < 1)) throw new FormatException();
+            return v;
+        }
+        catch (FormatException) { throw new UsageException($"--shots {s}: a comma-separated list of integers >= 1 is required (e.g. 1,5,10)"); }
+    }
+
+    static LabeledSet Limit(Matrix images, int[] labels, int limit) =>
+        limit >= labels.Length ? new LabeledSet(images, labels) : new LabeledSet(images.SliceRows(0, limit), labels[..limit]);
+
+    static LabeledSet Concat(List<LabeledSet> parts)
+    {
+        int rows = parts.Sum(p => p.Count), cols = parts[0].X.Cols;
+        var x = new Matrix(rows, cols);
+        var y = new int[rows];
+        int at = 0;
+        foreach (var p in parts)
+        {
+            p.X.Data.CopyTo(x.Data, (long)at * cols);
+            p.Y.CopyTo(y, at);
+            at += p.Count;
+        }
+        return new LabeledSet(x, y);
+    }
+}

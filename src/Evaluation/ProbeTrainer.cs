@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Hebb.Contracts;
+
+namespace Hebb.Evaluation;
+
+/// <summary>How a probe is trained: Adam with standard parameters and batch 512 as CSNN does.</summary>
+public sealed record ProbeTraining
+{
+    public int Epochs { get; init; } = 20;
+    public int Batch { get; init; } = 512;
+    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Steps between evaluations of validation (and test) accuracy; 0: four times an epoch.</summary>
+    public int EvalEvery { get; init; }
+    public int Seed { get; init; } = 1;
+}
+
+/// <summary>One evaluation point of a probe's training.</summary>
+public sealed record ProbePoint(int Step, double Epoch, double TrainLoss, double? ValidationAccuracy, double TestAccuracy);
+
+/// <summary>
+/// A probe's outcome. With a validation set the pocket rule applies: the reported test accuracy is the one at
+/// the step of best validation accuracy (the earliest such step on ties). Without one, the last step's.
+/// </summary>
+public sealed record ProbeResult(IReadOnlyList<ProbePoint> Curve, ProbePoint Chosen, double Seconds)
+{
+    public double TestAccuracy => Chosen.TestAccuracy;
+}
+
+public static class ProbeTrainer
+{
+    /// <summary>Trains a fresh probe on <paramref name="split"/>; all randomness (initial weights, batch order,
+    /// dropout masks) comes from <see cref="ProbeTraining.Seed"/>.</summary>
+    public static ProbeResult Train(IEngine engine, ProbeOptions options, Split split, ProbeTraining t, Action<ProbePoint>? onPoint = null)
+    {
+        var sw = Stopwatch.StartNew();
+        var rng = new Random(t.Seed);
+        using var probe = engine.CreateClassifier(options, ProbeInit.Initial(options, rng));
+        var train = split.Train;
+        int n = train.Count, stepsPerEpoch = (n + t.Batch - 1) / t.Batch;
+        int every = t.EvalEvery > 0 ? t.EvalEvery : Math.Max(1, stepsPerEpoch / 4);
+        int total = t.Epochs * stepsPerEpoch;
+        var order = Enumerable.Range(0, n).ToArray();
+        var curve = new List<ProbePoint>();
+        ProbePoint? best = null;
+        double lossSum = 0;
+        int lossCount = 0, step = 0;
+        var labels = new int[t.Batch];
+        for (int e = 0; e < t.Epochs; e++)
+        {
+            rng.Shuffle(order);
+            for (int s = 0; s < stepsPerEpoch; s++)
+            {
+                var idx = order.AsSpan(s * t.Batch, Math.Min(t.Batch, n - s * t.Batch));
+                var x = train.X.Gather(idx);
+                var y = labels.AsSpan(0, idx.Length);
+                for (int i = 0; i < idx.Length; i++) y[i] = train.Y[idx[i]];
+                lossSum += probe.Step(x, y, ProbeInit.Masks(options, idx.Length, rng), t.LearningRate);
+                lossCount++;
+                step++;
+                if (step % every == 0 || step == total)
+                {
+                    var point = new ProbePoint(step, (double)step / stepsPerEpoch, lossSum / lossCount,
+                        split.Validation is null ? null : Accuracy(probe, split.Validation), Accuracy(probe, split.Test));
+                    lossSum = 0; lossCount = 0;
+                    curve.Add(point);
+                    if (split.Validation is not null && (best is null || point.ValidationAccuracy > best.ValidationAccuracy)) best = point;
+                    onPoint?.Invoke(point);
+                }
+            }
+        }
+        return new ProbeResult(curve, best ?? curve[^1], sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Share of rows whose largest logit (ties: the lowest class) is the label.</summary>
+    public static double Accuracy(IClassifier probe, LabeledSet set)
+    {
+        int right = 0;
+        const int chunk = 2000;
+        for (int start = 0; start < set.Count; start += chunk)
+        {
+            int c = Math.Min(chunk, set.Count - start);
+            var logits = probe.Logits(set.X.SliceRows(start, c));
+            for (int r = 0; r < c; r++)
+                if (Metrics.ArgMax(logits.Row(r)) == set.Y[start + r]) right++;
+        }
+        return (double)right / set.Count;
+    }
+}
+
+/// <summary>The few-shot probe (CSNN section IV-C): the linear probe on N examples per class, averaged over draws.</summary>
+public static class FewShot
+{
+    public static readonly int[] DefaultShots = [1, 2, 5, 10, 20, 50];
+
+    /// <summary>For each N: <paramref name="draws"/> seeded draws of N training examples per class, a linear probe
+    /// trained on each (pocket rule on the split's validation set); the mean and standard deviation of test accuracy.</summary>
+    public static IReadOnlyList<(int Shots, double Mean, double Std, double[] Accuracies)> Run(
+        IEngine engine, Split split, int classes, IReadOnlyList<int> shots, int draws, ProbeTraining t, Action<string>? log = null)
+    {
+        var byClass = Enumerable.Range(0, classes).Select(c => Enumerable.Range(0, split.Train.Count).Where(i => split.Train.Y[i] == c).ToArray()).ToArray();
+        var results = new List<(int, double, double, double[])>();
+        foreach (int n in shots)
+        {
+            var acc = new double[draws];
+            for (int d = 0; d < draws; d++)
+            {
+                var rng = new Random(t.Seed * 7919 + n * 101 + d);
+                var pick = byClass.SelectMany(ix =>
+                {
+                    if (ix.Length < n) throw new ArgumentOutOfRangeException(nameof(shots), n, $"a class has only {ix.Length} training examples; shots must be <= that");
+                    var copy = (int[])ix.Clone();
+                    rng.Shuffle(copy);
+                    return copy[..n];
+                }).ToArray();
+                var small = split with { Train = split.Train.Subset(pick) };
+                acc[d] = ProbeTrainer.Train(engine, ProbeOptions.Linear(split.Train.X.Cols, classes), small, t with { Seed = rng.Next() }).TestAccuracy;
+            }
+            double mean = acc.Average(), std = Math.Sqrt(acc.Sum(a => (a - mean) * (a - mean)) / Math.Max(1, draws - 1));
+            log?.Invoke($"{n} per class: {mean:P2} ± {std:P2} over {draws} draws");
+            results.Add((n, mean, std, acc));
+        }
+        return results;
+    }
+}
