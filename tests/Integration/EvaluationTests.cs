@@ -1,0 +1,173 @@
+using Hebb.Accelerated;
+using Hebb.Accelerated.Backends.Cpu;
+using Hebb.Contracts;
+using Hebb.Evaluation;
+using Hebb.Reference;
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace Hebb.Tests.Integration;
+
+public class MetricsTests
+{
+    [Fact]
+    public void UtilizationCountsDistinctWinnersPerBatch()
+    {
+        // batch 1: units 0, 1 of 4 win (50%); batch 2: units 2, 3, 0 (75%)
+        Assert.Equal(0.625, Metrics.Utilization([0, 1, 1, 2, 3, 0], 4, 3), 12);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Metrics.Utilization([0, 1], 4, 3));
+    }
+
+    [Fact]
+    public void SelectivityIsTheShareOfInputsMatchingTheirWinnersModeLabel()
+    {
+        // unit 0 wins labels 1, 1, 2 (mode 1: 2 right); unit 1 wins 3, 4 (tie: lowest label 3: 1 right)
+        Assert.Equal(3.0 / 5, Metrics.NeuralSelectivity([0, 0, 0, 1, 1], [1, 1, 2, 3, 4], 2, 10), 12);
+    }
+
+    [Fact]
+    public void ArgMaxTakesTheLowestIndexOnTies() => Assert.Equal(1, Metrics.ArgMax([0f, 2f, 2f, 1f]));
+}
+
+public class SplitTests
+{
+    static LabeledSet Set(int n) => new(new Matrix(n, 2, [.. Enumerable.Range(0, 2 * n).Select(i => (float)i)]), [.. Enumerable.Range(0, n).Select(i => i % 10)]);
+
+    [Fact]
+    public void TestHalvesAreDisjointAndSeeded()
+    {
+        var (train, test) = (Set(50), Set(20));
+        var a = Splits.TestHalves(train, test, 3);
+        var b = Splits.TestHalves(train, test, 3);
+        Assert.Equal(10, a.Validation!.Count);
+        Assert.Equal(10, a.Test.Count);
+        Assert.Equal(a.Test.X.Data, b.Test.X.Data);
+        var valRows = Enumerable.Range(0, 10).Select(r => a.Validation.X[r, 0]).ToHashSet();
+        Assert.DoesNotContain(Enumerable.Range(0, 10).Select(r => a.Test.X[r, 0]), valRows.Contains);
+    }
+
+    [Fact]
+    public void KFoldValidatesOnEveryTrainingRowOnce()
+    {
+        var folds = Splits.KFold(Set(23), Set(5), 4, 1).ToList();
+        Assert.Equal(4, folds.Count);
+        var seen = folds.SelectMany(f => Enumerable.Range(0, f.Validation!.Count).Select(r => f.Validation.X[r, 0])).ToList();
+        Assert.Equal(23, seen.Count);
+        Assert.Equal(23, seen.Distinct().Count());
+        Assert.All(folds, f => Assert.Equal(23, f.Train.Count + f.Validation!.Count));
+    }
+}
+
+public class AugmentTests
+{
+    [Fact]
+    public void ZeroRotationAndShiftIsTheIdentityAndFlipMirrors()
+    {
+        var img = new Matrix(1, 12, [.. Enumerable.Range(0, 12).Select(i => (float)i)]); // 1 channel, 3 x 4
+        var same = Augment.Apply(img, 3, 4, 1, new Random(1), flip: false, maxDegrees: 0, maxShift: 0);
+        Assert.Equal(img.Data, same.Data);
+        var rng = new Random(5);
+        Matrix? flipped = null;
+        for (int t = 0; t < 10 && flipped is null; t++)
+        {
+            var m = Augment.Apply(img, 3, 4, 1, rng, flip: true, maxDegrees: 0, maxShift: 0);
+            if (!m.Data.SequenceEqual(img.Data)) flipped = m;
+        }
+        Assert.NotNull(flipped);
+        Assert.Equal([3f, 2f, 1f, 0f], flipped!.Data[..4]);
+    }
+}
+
+public class ProbeTrainerTests
+{
+    [Fact]
+    public void PocketRuleReportsTestAccuracyAtTheBestValidationStep()
+    {
+        var rng = new Random(2);
+        LabeledSet Make(int n)
+        {
+            var x = new Matrix(n, 4);
+            var y = new int[n];
+            for (int i = 0; i < n; i++) { y[i] = rng.Next(3); x[i, y[i]] = 1f; x[i, 3] = (float)rng.NextDouble(); }
+            return new(x, y);
+        }
+        var split = new Split("toy", Make(300), Make(60), Make(60));
+        var result = ProbeTrainer.Train(new CpuEngine(new ManagedGemm()), ProbeOptions.Linear(4, 3), split,
+            new ProbeTraining { Epochs = 30, Batch = 32, LearningRate = 0.05, EvalEvery = 5 });
+        var best = result.Curve.Max(p => p.ValidationAccuracy!.Value);
+        Assert.Equal(result.Curve.First(p => p.ValidationAccuracy == best), result.Chosen);
+        Assert.True(result.TestAccuracy > 0.9, $"test accuracy {result.TestAccuracy}");
+    }
+
+    [Fact]
+    public void TheSameSeedGivesTheSameProbeOnBothEngines()
+    {
+        var rng = new Random(4);
+        var x = new Matrix(40, 5); var y = new int[40];
+        for (int i = 0; i < 40; i++) { y[i] = i % 2; for (int j = 0; j < 5; j++) x[i, j] = (float)rng.NextDouble() + y[i]; }
+        var set = new LabeledSet(x, y);
+        var split = new Split("toy", set, set, set);
+        var t = new ProbeTraining { Epochs = 3, Batch = 8, EvalEvery = 5 };
+        var o = ProbeOptions.Mlp(5, 2) with { Hidden = [6, 4] };
+        var a = ProbeTrainer.Train(new ReferenceEngine(), o, split, t);
+        var b = ProbeTrainer.Train(new CpuEngine(new ManagedGemm()), o, split, t);
+        Assert.Equal(a.Curve.Select(p => p.TestAccuracy), b.Curve.Select(p => p.TestAccuracy));
+        Assert.Equal(a.Curve.Select(p => p.TrainLoss), b.Curve.Select(p => p.TrainLoss), (u, v) => Math.Abs(u - v) < 1e-4);
+    }
+}
+
+public class ProbeCliTests
+{
+    [Fact]
+    public void RawLinearMlpAndFewShotReportAndLearn()
+    {
+        string root = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 400, 200);
+        foreach (var (probe, extra) in new[] { ("linear", new[] { "--epochs", "15" }), ("mlp", new[] { "--epochs", "10", "--folds", "3" }),
+                                               ("fewshot", new[] { "--epochs", "30", "--shots", "1,5", "--draws", "3" }) })
+        {
+            string outDir = Path.Combine(root, "eval-" + probe);
+            var (code, output, err) = Fixtures.Hebb(root, ["eval", "raw", "--dataset", "mnist", "--data", root, "--probe", probe, "--out", outDir, .. extra]);
+            Assert.True(code == 0, output + err);
+            foreach (var f in new[] { "report.json", "report.md", "accuracy.png", "metrics.jsonl" }) Assert.True(File.Exists(Path.Combine(outDir, f)), $"{probe}: {f}");
+            var report = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "report.json")))!;
+            if (probe == "fewshot")
+                Assert.True((double)report["fewshot"]![1]!["mean"]! > 0.5, output);
+            else
+                Assert.True((double)report["test_accuracy"]! > 0.6, $"{probe}: {(double)report["test_accuracy"]!}");
+            if (probe == "mlp") Assert.Equal(3, report["runs"]!.AsArray().Count);
+        }
+    }
+
+    [Fact]
+    public void RunProbesReportUtilizationSelectivityAndTheRandomBaseline()
+    {
+        string root = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 300, 100);
+        string run = Path.Combine(root, "run");
+        Assert.Equal(0, Fixtures.Hebb(root, "train", "krotov", "--data", root, "--units", "30", "--epochs", "2", "--k", "2", "--out", run).Code);
+        foreach (var extra in new[] { Array.Empty<string>(), ["--random-baseline"], ["--augment", "1"] })
+        {
+            var (code, output, err) = Fixtures.Hebb(root, ["eval", run, "--probe", "linear", "--epochs", "3", "--utilization-batch", "50", .. extra]);
+            Assert.True(code == 0, output + err);
+        }
+        var trained = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "eval-linear", "report.json")))!;
+        Assert.InRange((double)trained["utilization"]!, 0.0, 1.0);
+        Assert.InRange((double)trained["selectivity"]!, 0.1, 1.0);
+        Assert.True(File.Exists(Path.Combine(run, "eval-linear-random", "report.json")));
+        Assert.Equal(600, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(run, "eval-linear-aug", "report.json")))!["train_images"]! * 2);
+    }
+
+    [Theory]
+    [InlineData("--probe", "svm", "--probe svm: allowed values are top, linear, mlp, fewshot")]
+    [InlineData("--folds", "1", "--folds 1: k-fold cross-validation needs k >= 2")]
+    [InlineData("--shots", "1,x", "--shots 1,x: a comma-separated list")]
+    [InlineData("--random-baseline", "", "raw pixels have no weights")]
+    public void BadProbeOptionsAreRefused(string option, string value, string message)
+    {
+        string root = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 20, 10);
+        string[] args = value == "" ? ["eval", "raw", "--dataset", "mnist", "--data", root, option] : ["eval", "raw", "--dataset", "mnist", "--data", root, "--probe", "fewshot", option, value];
+        if (option == "--probe") args = ["eval", "raw", "--dataset", "mnist", "--data", root, option, value];
+        var (code, _, err) = Fixtures.Hebb(root, args);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err);
+    }
+}
