@@ -146,17 +146,7 @@ public sealed class CpuClassifier : IClassifier
         float b1 = (float)Options.Beta1, b2 = (float)Options.Beta2, eps = (float)Options.Epsilon, lr = (float)learningRate;
         float c1 = (float)(1 - Math.Pow(Options.Beta1, _t)), c2 = (float)(1 - Math.Pow(Options.Beta2, _t));
         int k = 0;
-        foreach (var (theta, grad) in Tensors())
-        {
-            float[] m1 = _m1[k], m2 = _m2[k++];
-            for (int i = 0; i < theta.Length; i++)
-            {
-                float g = grad[i];
-                float a = m1[i] = b1 * m1[i] + (1f - b1) * g;
-                float v = m2[i] = b2 * m2[i] + (1f - b2) * g * g;
-                theta[i] -= lr * (a / c1) / (MathF.Sqrt(v / c2) + eps);
-            }
-        }
+        foreach (var (theta, grad) in Tensors()) { CpuAdam.Step(theta, grad, _m1[k], _m2[k], b1, b2, c1, c2, lr, eps); k++; }
         float mom = (float)Options.BatchNormMomentum;
         for (int l = 0; l < _hidden; l++)
             for (int j = 0; j < _runMean[l].Length; j++)

@@ -100,13 +100,7 @@ public sealed class CpuTopLayer : ITopLayer
         float b1 = (float)Options.Beta1, b2 = (float)Options.Beta2, eps = (float)Options.Epsilon;
         float c1 = (float)(1 - Math.Pow(Options.Beta1, _t)), c2 = (float)(1 - Math.Pow(Options.Beta2, _t));
         float lr = (float)learningRate;
-        for (int i = 0; i < _s.Length; i++)
-        {
-            float g = _grad[i];
-            float m1 = _m1[i] = b1 * _m1[i] + (1f - b1) * g;
-            float m2 = _m2[i] = b2 * _m2[i] + (1f - b2) * g * g;
-            _s[i] -= lr * (m1 / c1) / (MathF.Sqrt(m2 / c2) + eps);
-        }
+        CpuAdam.Step(_s, _grad, _m1, _m2, b1, b2, c1, c2, lr, eps);
         return loss;
     }
 
