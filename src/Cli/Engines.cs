@@ -12,7 +12,19 @@ static class Engines
         string engine = a.Choice("engine", "accelerated", "accelerated", "reference");
         string backend = Backend(a);
         if (engine == "reference") return new ReferenceEngine();
-        try { return BackendSelector.Create(backend); }
+        return CreateAccelerated(a, backend);
+    }
+
+    /// <summary>The accelerated engine for a backend (and --device), or a UsageException saying why it cannot start.</summary>
+    public static IEngine CreateAccelerated(Args a, string backend)
+    {
+        string? device = a.Str("device");
+        try
+        {
+            var engine = BackendSelector.Create(backend, device);
+            if (backend == "auto") Spectre.Console.AnsiConsole.MarkupLine($"backend auto chose [bold]{Spectre.Console.Markup.Escape(engine.Name)}[/]");
+            return engine;
+        }
         catch (Exception ex) when (ex is NotSupportedException or ArgumentOutOfRangeException)
         {
             throw new UsageException($"--backend {backend}: {ex.Message}");

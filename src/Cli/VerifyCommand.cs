@@ -11,16 +11,18 @@ namespace Hebb.Cli;
 static class VerifyCommand
 {
     public const string Help = """
-        hebb verify [--backend auto|cpu|cpu-managed] [--rule krotov|top]
+        hebb verify [--backend auto|cpu|cpu-managed|opencl|cuda] [--device D] [--rule krotov|top|probe]
           Runs every equivalence case (the same ones as tests/Equivalence) for a backend against the
           reference engine on this machine and prints rule, case, largest absolute and relative error,
-          pass or fail. Exit code 1 if any case fails. Without --backend: every cpu backend present.
+          pass or fail. Exit code 1 if any case fails. Without --backend: every backend present here
+          (a backend that cannot start is listed as skipped, with the reason).
         """;
 
     public static int Run(Args a)
     {
         string? backend = a.Has("backend") ? Engines.Backend(a) : null;
         string? rule = a.Str("rule");
+        a.Str("device");
         a.RejectUnknown("verify");
         var engines = new List<IEngine>();
         if (backend is null)
@@ -28,13 +30,13 @@ static class VerifyCommand
             if (OpenBlasGemm.TryLoad(out var why) is { } blas) engines.Add(new CpuEngine(blas));
             else AnsiConsole.MarkupLine($"[yellow]skipped[/] cpu (OpenBLAS): {Markup.Escape(why)}");
             engines.Add(new CpuEngine(new ManagedGemm()));
-            AnsiConsole.MarkupLine("[yellow]skipped[/] opencl, cuda: not built yet");
+            foreach (var gpu in new[] { "opencl", "cuda" })
+            {
+                try { engines.Add(BackendSelector.Create(gpu, a.Str("device"))); }
+                catch (NotSupportedException ex) { AnsiConsole.MarkupLine($"[yellow]skipped[/] {gpu}: {Markup.Escape(ex.Message)}"); }
+            }
         }
-        else
-        {
-            try { engines.Add(BackendSelector.Create(backend)); }
-            catch (Exception ex) when (ex is NotSupportedException or ArgumentOutOfRangeException) { throw new UsageException($"--backend {backend}: {ex.Message}"); }
-        }
+        else engines.Add(Engines.CreateAccelerated(a, backend));
         var cases = Cases.All.Where(c => rule is null || c.Rule == rule).ToList();
         if (cases.Count == 0) throw new UsageException($"--rule {rule}: no such rule; available: {string.Join(", ", Cases.All.Select(c => c.Rule).Distinct())}");
         int failed = 0, total = 0;
@@ -42,8 +44,14 @@ static class VerifyCommand
         {
             var table = new Table().Title(Markup.Escape(engine.Name)).AddColumns("rule", "case", "max abs err", "max rel err", "result");
             var details = new List<string>();
+            var skipped = new Dictionary<string, int>();
             foreach (var c in cases)
             {
+                if (Hebb.Verification.Cases.Unsupported(engine, c) is { } reason)
+                {
+                    skipped[reason] = skipped.GetValueOrDefault(reason) + 1;
+                    continue;
+                }
                 IEnumerable<Comparison> results;
                 try { results = c.Run(new ReferenceEngine(), engine).ToList(); }
                 catch (Exception ex) { results = [new Comparison(c.Rule, c.Name, double.NaN, double.NaN, false, ex.ToString())]; }
@@ -55,6 +63,7 @@ static class VerifyCommand
                 }
             }
             AnsiConsole.Write(table);
+            foreach (var (reason, count) in skipped) AnsiConsole.MarkupLine($"[yellow]skipped[/] {count} case(s): {Markup.Escape(reason)}");
             foreach (var d in details) AnsiConsole.WriteLine(d);
         }
         AnsiConsole.MarkupLine(failed == 0 ? $"[green]{total} passed, 0 failed[/]" : $"[red]{total - failed} passed, {failed} failed[/]");

@@ -16,10 +16,15 @@ public abstract class EquivalenceTests(ITestOutputHelper output)
 {
     protected abstract IEngine Engine { get; }
 
-    public static TheoryData<string> CaseNames()
+    public static TheoryData<string> CaseNames() => Names(_ => true);
+
+    /// <summary>The cases of the rules the GPU backends implement so far (the probes are cpu-only; see DeviceEngine).</summary>
+    public static TheoryData<string> DeviceCaseNames() => Names(c => c.Rule != "probe");
+
+    static TheoryData<string> Names(Func<Case, bool> which)
     {
         var data = new TheoryData<string>();
-        foreach (var c in Cases.All) data.Add($"{c.Rule} / {c.Name}");
+        foreach (var c in Cases.All.Where(which)) data.Add($"{c.Rule} / {c.Name}");
         return data;
     }
 
@@ -48,6 +53,50 @@ public sealed class CpuManaged(ITestOutputHelper output) : EquivalenceTests(outp
 
     [Theory, MemberData(nameof(CaseNames))]
     public void Case(string name) => Run(name);
+}
+
+/// <summary>The opencl backend on the first OpenCL device (a GPU if any; PoCL on the CPU in CI).</summary>
+public sealed class OpenCl(ITestOutputHelper output) : EquivalenceTests(output), IDisposable
+{
+    readonly Lazy<IEngine> _engine = new(() => BackendSelector.Create("opencl"));
+    protected override IEngine Engine => _engine.Value;
+
+    [BackendTheory("opencl"), MemberData(nameof(DeviceCaseNames))]
+    public void Case(string name) => Run(name);
+
+    public void Dispose() { if (_engine.IsValueCreated) (_engine.Value as IDisposable)?.Dispose(); }
+}
+
+/// <summary>The cuda backend (NVRTC, driver API, cuBLAS); skipped with its reason where there is no NVIDIA GPU.</summary>
+public sealed class Cuda(ITestOutputHelper output) : EquivalenceTests(output), IDisposable
+{
+    readonly Lazy<IEngine> _engine = new(() => BackendSelector.Create("cuda"));
+    protected override IEngine Engine => _engine.Value;
+
+    [BackendTheory("cuda"), MemberData(nameof(DeviceCaseNames))]
+    public void Case(string name) => Run(name);
+
+    public void Dispose() { if (_engine.IsValueCreated) (_engine.Value as IDisposable)?.Dispose(); }
+}
+
+/// <summary>Skips the theory, with the reason, where the backend cannot start.</summary>
+public sealed class BackendTheoryAttribute : TheoryAttribute
+{
+    static readonly Dictionary<string, string?> Reasons = new();
+
+    public BackendTheoryAttribute(string backend)
+    {
+        lock (Reasons)
+        {
+            if (!Reasons.TryGetValue(backend, out var why))
+            {
+                try { (BackendSelector.Create(backend) as IDisposable)?.Dispose(); why = null; }
+                catch (NotSupportedException ex) { why = ex.Message; }
+                Reasons[backend] = why;
+            }
+            if (why is not null) Skip = $"{backend} backend not present: {why}";
+        }
+    }
 }
 
 /// <summary>Skips the theory, with the reason, where OpenBLAS cannot be loaded.</summary>

@@ -1,0 +1,270 @@
+using Hebb.Contracts;
+
+namespace Hebb.Accelerated.Backends.Device;
+
+/// <summary>
+/// Krotov &amp; Hopfield's fast rule (section 3) on a GPU backend; reference Hebb.Reference.Krotov.fastStep.
+/// W and Wp = sign(W)|W|^(p-1) stay in device memory. A step: upload the batch, one GEMM for the currents,
+/// the ranking kernel, then (after reading back the 2B ranked unit indices, a few hundred bytes) the update
+/// of the touched rows only: accumulate, max |ds| (authors' code), apply. No dense second GEMM.
+/// </summary>
+public sealed class DeviceKrotovLayer : IKrotovLayer
+{
+    const int MaxRankK = 64;
+    readonly IDevice _dev;
+    readonly int _k, _n;
+    readonly DeviceBuffer _w, _wp, _maxAbs;
+    DeviceBuffer? _v, _cur, _win, _lose, _units, _start, _samples, _gs, _ds, _h;
+    int _capacity;
+    int[] _winners = [], _losers = [];
+
+    public KrotovOptions Options { get; }
+
+    public DeviceKrotovLayer(IDevice dev, KrotovOptions options, Matrix initialWeights)
+    {
+        Options = options.Validate();
+        if (options.RankK > MaxRankK) throw new ArgumentOutOfRangeException(nameof(options), options.RankK, $"RankK must be <= {MaxRankK} on the GPU backends");
+        Check.Shape(initialWeights, options.Units, options.Inputs, nameof(initialWeights));
+        Check.Finite(initialWeights, nameof(initialWeights));
+        _dev = dev;
+        _k = options.Units; _n = options.Inputs;
+        _w = dev.Alloc(_k * _n);
+        _wp = dev.Alloc(_k * _n);
+        _maxAbs = dev.Alloc(1);
+        dev.Write(_w, initialWeights.Data);
+        dev.Launch("krotov_pow", _k * _n, 1, 256, 1, _k * _n, (float)options.P, _w, _wp);
+    }
+
+    void Ensure(int b)
+    {
+        if (b <= _capacity) return;
+        foreach (var buf in new[] { _v, _cur, _win, _lose, _units, _start, _samples, _gs, _ds, _h }) buf?.Dispose();
+        _capacity = b;
+        _v = _dev.Alloc(b * _n); _cur = _dev.Alloc(b * _k); _h = _dev.Alloc(b * _k);
+        _win = _dev.Alloc(b); _lose = _dev.Alloc(b);
+        _units = _dev.Alloc(2 * b); _start = _dev.Alloc(2 * b + 1); _samples = _dev.Alloc(2 * b); _gs = _dev.Alloc(2 * b);
+        _ds = _dev.Alloc(2 * b * _n);
+        _winners = new int[b]; _losers = new int[b];
+    }
+
+    void CheckBatch(Matrix batch)
+    {
+        Check.Shape(batch, -1, _n, nameof(batch));
+        Check.NonEmpty(batch, nameof(batch));
+        Check.Finite(batch, nameof(batch));
+    }
+
+    void Currents(Matrix batch, int b)
+    {
+        Ensure(b);
+        _dev.Write(_v!, batch.Data);
+        _dev.Gemm(false, true, b, _k, _n, 1f, _v!, _n, _wp, _n, 0f, _cur!, _k);
+    }
+
+    public Matrix Currents(Matrix batch)
+    {
+        CheckBatch(batch);
+        Currents(batch, batch.Rows);
+        var m = new Matrix(batch.Rows, _k);
+        _dev.Read(_cur!, m.Data);
+        return m;
+    }
+
+    public void Step(Matrix batch, double learningRate)
+    {
+        CheckBatch(batch);
+        if (!double.IsFinite(learningRate) || learningRate < 0)
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learningRate must be a finite number >= 0");
+        int b = batch.Rows;
+        Currents(batch, b);
+        _dev.Launch("krotov_rank", b, 1, 64, 1, b, _k, Options.RankK, _cur!, _win!, _lose!);
+        _dev.Read(_win!, _winners.AsSpan(0, b));
+        _dev.Read(_lose!, _losers.AsSpan(0, b));
+
+        // The touched units in order of first appearance, each with its (sample, g) entries in sample order.
+        var entries = new Dictionary<int, List<(int Sample, float G)>>();
+        var order = new List<int>();
+        void Add(int mu, int s, float g)
+        {
+            if (!entries.TryGetValue(mu, out var list)) { entries[mu] = list = []; order.Add(mu); }
+            list.Add((s, g));
+        }
+        for (int s = 0; s < b; s++)
+        {
+            Add(_winners[s], s, 1f);
+            if (_losers[s] >= 0) Add(_losers[s], s, -(float)Options.Delta);
+        }
+        int u = order.Count;
+        var units = order.ToArray();
+        var start = new int[u + 1];
+        var samples = new List<int>();
+        var gs = new List<float>();
+        for (int t = 0; t < u; t++)
+        {
+            start[t] = samples.Count;
+            foreach (var (s, g) in entries[units[t]]) { samples.Add(s); gs.Add(g); }
+        }
+        start[u] = samples.Count;
+        _dev.Write(_units!, units);
+        _dev.Write(_start!, start);
+        _dev.Write(_samples!, samples.ToArray());
+        _dev.Write(_gs!, gs.ToArray());
+        float rp = (float)Math.Pow(Options.R, Options.P);
+        _dev.Launch("krotov_accumulate", _n, u, 64, 1, u, _n, _k, rp, _units!, _start!, _samples!, _gs!, _v!, _cur!, _w, _ds!);
+        bool paper = Options.Variant == KrotovVariant.Paper;
+        if (!paper) _dev.Launch("max_abs", 256, 1, 256, 1, u * _n, _ds!, _maxAbs);
+        _dev.Launch("krotov_apply", _n, u, 64, 1, u, _n, paper ? 1 : 0, (float)(learningRate / b), (float)learningRate,
+                    (float)Options.Precision, (float)Options.P, _units!, _ds!, _maxAbs, _w, _wp);
+    }
+
+    public Matrix Encode(Matrix batch, double n)
+    {
+        CheckBatch(batch);
+        if (!(n >= 1.0) || double.IsInfinity(n)) throw new ArgumentOutOfRangeException(nameof(n), n, "n (the power of the rectified activation) must be a finite number >= 1");
+        int b = batch.Rows;
+        Ensure(b);
+        _dev.Write(_v!, batch.Data);
+        _dev.Gemm(false, true, b, _k, _n, 1f, _v!, _n, _w, _n, 0f, _h!, _k);
+        _dev.Launch("relu_pow", b * _k, 1, 256, 1, b * _k, (float)n, _h!);
+        var h = new Matrix(b, _k);
+        _dev.Read(_h!, h.Data);
+        return h;
+    }
+
+    public Matrix ReadWeights()
+    {
+        var m = new Matrix(_k, _n);
+        _dev.Read(_w, m.Data);
+        return m;
+    }
+
+    public void Dispose()
+    {
+        foreach (var buf in new[] { _w, _wp, _maxAbs, _v, _cur, _win, _lose, _units, _start, _samples, _gs, _ds, _h }) buf?.Dispose();
+    }
+}
+
+/// <summary>Krotov &amp; Hopfield's top layer (eq. 1, appendix B) on a GPU backend; reference Hebb.Reference.TopLayer.
+/// S and Adam's moments stay on the device.</summary>
+public sealed class DeviceTopLayer : ITopLayer
+{
+    readonly IDevice _dev;
+    readonly int _c, _hd;
+    readonly DeviceBuffer _s, _m1, _m2, _grad;
+    DeviceBuffer? _hBuf, _z, _dz, _labels, _loss;
+    int _capacity, _t;
+
+    public TopLayerOptions Options { get; }
+
+    public DeviceTopLayer(IDevice dev, TopLayerOptions options, Matrix initialWeights)
+    {
+        Options = options.Validate();
+        Check.Shape(initialWeights, options.Classes, options.Hidden, nameof(initialWeights));
+        Check.Finite(initialWeights, nameof(initialWeights));
+        _dev = dev;
+        _c = options.Classes; _hd = options.Hidden;
+        _s = dev.Alloc(_c * _hd); _m1 = dev.Alloc(_c * _hd); _m2 = dev.Alloc(_c * _hd); _grad = dev.Alloc(_c * _hd);
+        dev.Write(_s, initialWeights.Data);
+        var zeros = new float[_c * _hd];
+        dev.Write(_m1, zeros); dev.Write(_m2, zeros);
+    }
+
+    void Ensure(int b)
+    {
+        if (b <= _capacity) return;
+        foreach (var buf in new[] { _hBuf, _z, _dz, _labels, _loss }) buf?.Dispose();
+        _capacity = b;
+        _hBuf = _dev.Alloc(b * _hd); _z = _dev.Alloc(b * _c); _dz = _dev.Alloc(b * _c); _labels = _dev.Alloc(b); _loss = _dev.Alloc(b);
+    }
+
+    void CheckBatch(Matrix hidden)
+    {
+        Check.Shape(hidden, -1, _hd, nameof(hidden));
+        Check.NonEmpty(hidden, nameof(hidden));
+        Check.Finite(hidden, nameof(hidden));
+    }
+
+    void ForwardOnDevice(Matrix hidden)
+    {
+        int b = hidden.Rows;
+        Ensure(b);
+        _dev.Write(_hBuf!, hidden.Data);
+        _dev.Gemm(false, true, b, _c, _hd, 1f, _hBuf!, _hd, _s, _hd, 0f, _z!, _c);
+        _dev.Launch("tanh_inplace", b * _c, 1, 256, 1, b * _c, _z!);
+    }
+
+    double LossAndDz(Matrix hidden, ReadOnlySpan<int> labels)
+    {
+        CheckBatch(hidden);
+        Check.Labels(labels, hidden.Rows, _c, nameof(labels));
+        ForwardOnDevice(hidden);
+        int b = hidden.Rows;
+        _dev.Write(_labels!, labels);
+        _dev.Launch("top_loss_dz", b, 1, 64, 1, b, _c, (float)Options.M, _z!, _labels!, _dz!, _loss!);
+        var rowLoss = new float[b];
+        _dev.Read(_loss!, rowLoss);
+        double total = 0;
+        foreach (var x in rowLoss) total += x;
+        return total;
+    }
+
+    public Matrix Forward(Matrix hidden)
+    {
+        CheckBatch(hidden);
+        ForwardOnDevice(hidden);
+        var m = new Matrix(hidden.Rows, _c);
+        _dev.Read(_z!, m.Data);
+        return m;
+    }
+
+    public double Loss(Matrix hidden, ReadOnlySpan<int> labels) => LossAndDz(hidden, labels);
+
+    public Matrix Gradient(Matrix hidden, ReadOnlySpan<int> labels)
+    {
+        LossAndDz(hidden, labels);
+        _dev.Gemm(true, false, _c, _hd, hidden.Rows, 1f, _dz!, _c, _hBuf!, _hd, 0f, _grad, _hd);
+        var g = new Matrix(_c, _hd);
+        _dev.Read(_grad, g.Data);
+        return g;
+    }
+
+    public double Step(Matrix hidden, ReadOnlySpan<int> labels, double learningRate)
+    {
+        if (!double.IsFinite(learningRate) || learningRate < 0)
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learningRate must be a finite number >= 0");
+        double loss = LossAndDz(hidden, labels);
+        _dev.Gemm(true, false, _c, _hd, hidden.Rows, 1f, _dz!, _c, _hBuf!, _hd, 0f, _grad, _hd);
+        _t++;
+        float c1 = (float)(1 - Math.Pow(Options.Beta1, _t)), c2 = (float)(1 - Math.Pow(Options.Beta2, _t));
+        _dev.Launch("adam", _c * _hd, 1, 256, 1, _c * _hd, (float)Options.Beta1, (float)Options.Beta2, c1, c2, (float)learningRate, (float)Options.Epsilon, _s, _grad, _m1, _m2);
+        return loss;
+    }
+
+    public Matrix ReadWeights()
+    {
+        var m = new Matrix(_c, _hd);
+        _dev.Read(_s, m.Data);
+        return m;
+    }
+
+    public void Dispose()
+    {
+        foreach (var buf in new[] { _s, _m1, _m2, _grad, _hBuf, _z, _dz, _labels, _loss }) buf?.Dispose();
+    }
+}
+
+/// <summary>
+/// The engine on a GPU backend (opencl or cuda). The Krotov–Hopfield rule, its encoder and top layer run on the
+/// device; the probe classifiers of the evaluation are not ported yet, and asking for them says so.
+/// </summary>
+public sealed class DeviceEngine(IDevice device, string backend) : IEngine, IDisposable
+{
+    public IDevice Device { get; } = device;
+    public string Name => $"accelerated/{backend} ({Device.Name})";
+    public IKrotovLayer CreateKrotov(KrotovOptions options, Matrix initialWeights) => new DeviceKrotovLayer(Device, options, initialWeights);
+    public ITopLayer CreateTopLayer(TopLayerOptions options, Matrix initialWeights) => new DeviceTopLayer(Device, options, initialWeights);
+    public IClassifier CreateClassifier(ProbeOptions options, ClassifierParameters initial) =>
+        throw new NotSupportedException($"the probe classifiers run on the cpu backend only (not yet on {backend}); use --backend cpu for hebb eval --probe linear|mlp|fewshot");
+    public ILayerOps Layers => throw new NotSupportedException($"the probe layers run on the cpu backend only (not yet on {backend})");
+    public void Dispose() => Device.Dispose();
+}
