@@ -125,7 +125,7 @@ static class ProbeEval
             md.Append($"- split: {split.Description}\n- linear probe on N examples per class, {draws} seeded draws each, {training.Epochs} epochs, pocket rule on validation\n\n| N per class | test accuracy (mean ± std) |\n| --- | --- |\n");
             foreach (var (s, mean, std, accs) in results)
             {
-                arr.Add(new JsonObject { ["shots"] = s, ["mean"] = mean, ["std"] = std, ["accuracies"] = new JsonArray([.. accs.Select(x => (JsonNode)x)]) });
+                arr.Add((JsonNode)new JsonObject { ["shots"] = s, ["mean"] = mean, ["std"] = std, ["accuracies"] = new JsonArray([.. accs.Select(x => (JsonNode)x)]) });
                 md.Append($"| {s} | {mean:P2} ± {std:P2} |\n");
                 File.AppendAllText(curvePath, new JsonObject { ["shots"] = s, ["mean"] = mean, ["std"] = std }.ToJsonString() + "\n");
             }
@@ -162,7 +162,7 @@ static class ProbeEval
                         });
                     });
                 accs.Add(result.TestAccuracy);
-                runs.Add(new JsonObject
+                runs.Add((JsonNode)new JsonObject
                 {
                     ["split"] = split.Description, ["chosen_step"] = result.Chosen.Step, ["validation_accuracy"] = result.Chosen.ValidationAccuracy,
                     ["test_accuracy"] = result.TestAccuracy, ["seconds"] = result.Seconds,
