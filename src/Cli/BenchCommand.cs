@@ -130,13 +130,68 @@ static class BenchCommand
         }
     }
 
+    /// <summary>The eight GEMMs of an MLP epoch (three forward, three weight gradients, two input gradients) with the
+    /// shapes of each minibatch, on the engine's own GEMM; for a GPU backend on device buffers (uploads not counted).</summary>
+    static Action MlpGemms(IEngine engine, Matrix[] xs, int batch, int[] widths)
+    {
+        var wLen = widths.Zip(widths.Skip(1), (i, o) => i * o).ToArray();
+        switch (engine)
+        {
+            case CpuEngine cpu:
+            {
+                var g = cpu.Gemm;
+                var w = wLen.Select(n => new float[n]).ToArray();
+                var act = widths.Select(wd => new float[batch * wd]).ToArray();
+                var grad = widths.Select(wd => new float[batch * wd]).ToArray();
+                var dw = wLen.Select(n => new float[n]).ToArray();
+                return () =>
+                {
+                    foreach (var x in xs)
+                    {
+                        int b = x.Rows;
+                        for (int l = 0; l < 3; l++) g.Sgemm(false, true, b, widths[l + 1], widths[l], 1f, l == 0 ? x.Data : act[l], widths[l], w[l], widths[l], 0f, act[l + 1], widths[l + 1]);
+                        for (int l = 2; l >= 0; l--)
+                        {
+                            g.Sgemm(true, false, widths[l + 1], widths[l], b, 1f, grad[l + 1], widths[l + 1], l == 0 ? x.Data : act[l], widths[l], 0f, dw[l], widths[l]);
+                            if (l > 0) g.Sgemm(false, false, b, widths[l], widths[l + 1], 1f, grad[l + 1], widths[l + 1], w[l], widths[l], 0f, grad[l], widths[l]);
+                        }
+                    }
+                };
+            }
+            case Hebb.Accelerated.Backends.Device.DeviceEngine dev:
+            {
+                var d = dev.Device;
+                var w = wLen.Select(n => d.Alloc(n)).ToArray();
+                var act = widths.Select(wd => d.Alloc(batch * wd)).ToArray();
+                var grad = widths.Select(wd => d.Alloc(batch * wd)).ToArray();
+                var dw = wLen.Select(n => d.Alloc(n)).ToArray();
+                return () =>
+                {
+                    foreach (var x in xs)
+                    {
+                        int b = x.Rows;
+                        for (int l = 0; l < 3; l++) d.Gemm(false, true, b, widths[l + 1], widths[l], 1f, act[l], widths[l], w[l], widths[l], 0f, act[l + 1], widths[l + 1]);
+                        for (int l = 2; l >= 0; l--)
+                        {
+                            d.Gemm(true, false, widths[l + 1], widths[l], b, 1f, grad[l + 1], widths[l + 1], act[l], widths[l], 0f, dw[l], widths[l]);
+                            if (l > 0) d.Gemm(false, false, b, widths[l], widths[l + 1], 1f, grad[l + 1], widths[l + 1], w[l], widths[l], 0f, grad[l], widths[l]);
+                        }
+                    }
+                    d.Finish();
+                };
+            }
+            default:
+                throw new UsageException($"bench: no GEMM-only bound for {engine.Name}");
+        }
+    }
+
     static int RunMlp(Args a)
     {
         string backend = Engines.Backend(a);
         int features = a.Int("features", 12288, 1), samples = a.Int("samples", 50000, 1), batch = a.Int("batch", 512, 2), repeat = a.Int("repeat", 2, 1);
+        a.Str("device");
         a.RejectUnknown("bench mlp");
-        if (Engines.CreateAccelerated(a, backend) is not CpuEngine engine)
-            throw new UsageException($"--backend {backend}: the probe classifiers run on the cpu backend only so far");
+        var engine = Engines.CreateAccelerated(a, backend);
         var options = ProbeOptions.Mlp(features);
         var rng = new Random(1);
         int steps = (samples + batch - 1) / batch;
@@ -154,22 +209,7 @@ static class BenchCommand
             masks[s] = Hebb.Evaluation.ProbeInit.Masks(options, b, rng);
         }
         var init = Hebb.Evaluation.ProbeInit.Initial(options, rng);
-        // The eight products of a step, on buffers of the same shapes.
-        int[] widths = [features, 512, 256, 10];
-        var w = widths.Zip(widths.Skip(1), (i, o) => new float[i * o]).ToArray();
-        var act = widths.Select(wd => new float[batch * wd]).ToArray();
-        var grad = widths.Select(wd => new float[batch * wd]).ToArray();
-        var dw = w.Select(x => new float[x.Length]).ToArray();
-        Matrix? xsCurrent = null;
-        void GemmStep(int b)
-        {
-            for (int l = 0; l < 3; l++) engine.Gemm.Sgemm(false, true, b, widths[l + 1], widths[l], 1f, l == 0 ? xsCurrent!.Data : act[l], widths[l], w[l], widths[l], 0f, act[l + 1], widths[l + 1]);
-            for (int l = 2; l >= 0; l--)
-            {
-                engine.Gemm.Sgemm(true, false, widths[l + 1], widths[l], b, 1f, grad[l + 1], widths[l + 1], l == 0 ? xsCurrent!.Data : act[l], widths[l], 0f, dw[l], widths[l]);
-                if (l > 0) engine.Gemm.Sgemm(false, false, b, widths[l], widths[l + 1], 1f, grad[l + 1], widths[l + 1], w[l], widths[l], 0f, grad[l], widths[l]);
-            }
-        }
+        var gemmStep = MlpGemms(engine, xs, batch, [features, 512, 256, 10]);
         using (var warm = engine.CreateClassifier(options, init)) warm.Step(xs[0], ys[0], masks[0], 1e-3);
         double bestEpoch = double.MaxValue, bestGemm = double.MaxValue;
         for (int r = 0; r < repeat; r++)
@@ -179,9 +219,10 @@ static class BenchCommand
             for (int s = 0; s < steps; s++) probe.Step(xs[s], ys[s], masks[s], 1e-3);
             bestEpoch = Math.Min(bestEpoch, sw.Elapsed.TotalSeconds);
             sw.Restart();
-            for (int s = 0; s < steps; s++) { xsCurrent = xs[s]; GemmStep(xs[s].Rows); }
+            gemmStep();
             bestGemm = Math.Min(bestGemm, sw.Elapsed.TotalSeconds);
         }
+        int[] widths = [features, 512, 256, 10];
         double flops = 0;
         for (int l = 0; l < 3; l++) flops += 2.0 * samples * widths[l] * widths[l + 1] * (l == 0 ? 2 : 3);
         var table = new Table().AddColumns("what", "seconds / epoch", "samples/s", "x GEMM-only");

@@ -13,14 +13,6 @@ public static class Cases
 {
     public static IReadOnlyList<Case> All { get; } = [.. KrotovCases(), .. TopLayerCases(), .. ProbeCases.All()];
 
-    /// <summary>Why <paramref name="engine"/> cannot run case <paramref name="c"/> (a rule it does not implement yet), or null.</summary>
-    public static string? Unsupported(IEngine engine, Case c)
-    {
-        if (c.Rule != "probe") return null;
-        try { _ = engine.Layers; return null; }
-        catch (NotSupportedException ex) { return ex.Message; }
-    }
-
     // ----------------------------------------------------------------------------------------------
     // Data (seeded; outside the engines)
     // ----------------------------------------------------------------------------------------------

@@ -16,15 +16,10 @@ public abstract class EquivalenceTests(ITestOutputHelper output)
 {
     protected abstract IEngine Engine { get; }
 
-    public static TheoryData<string> CaseNames() => Names(_ => true);
-
-    /// <summary>The cases of the rules the GPU backends implement so far (the probes are cpu-only; see DeviceEngine).</summary>
-    public static TheoryData<string> DeviceCaseNames() => Names(c => c.Rule != "probe");
-
-    static TheoryData<string> Names(Func<Case, bool> which)
+    public static TheoryData<string> CaseNames()
     {
         var data = new TheoryData<string>();
-        foreach (var c in Cases.All.Where(which)) data.Add($"{c.Rule} / {c.Name}");
+        foreach (var c in Cases.All) data.Add($"{c.Rule} / {c.Name}");
         return data;
     }
 
@@ -61,7 +56,7 @@ public sealed class OpenCl(ITestOutputHelper output) : EquivalenceTests(output),
     readonly Lazy<IEngine> _engine = new(() => BackendSelector.Create("opencl"));
     protected override IEngine Engine => _engine.Value;
 
-    [BackendTheory("opencl"), MemberData(nameof(DeviceCaseNames))]
+    [BackendTheory("opencl"), MemberData(nameof(CaseNames))]
     public void Case(string name) => Run(name);
 
     public void Dispose() { if (_engine.IsValueCreated) (_engine.Value as IDisposable)?.Dispose(); }
@@ -73,7 +68,7 @@ public sealed class Cuda(ITestOutputHelper output) : EquivalenceTests(output), I
     readonly Lazy<IEngine> _engine = new(() => BackendSelector.Create("cuda"));
     protected override IEngine Engine => _engine.Value;
 
-    [BackendTheory("cuda"), MemberData(nameof(DeviceCaseNames))]
+    [BackendTheory("cuda"), MemberData(nameof(CaseNames))]
     public void Case(string name) => Run(name);
 
     public void Dispose() { if (_engine.IsValueCreated) (_engine.Value as IDisposable)?.Dispose(); }

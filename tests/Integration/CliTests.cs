@@ -46,7 +46,7 @@ public class CliTests
     [InlineData("--k", "1", "RankK")]
     [InlineData("--epochs", "zero", "--epochs zero: an integer is required")]
     [InlineData("--backend", "tpu", "--backend tpu: allowed values are")]
-    [InlineData("--backend", "cuda", "not built yet")]
+    [InlineData("--backend", "cuda", "CUDA is not available: the NVIDIA driver (libcuda.so.1) not found")]
     [InlineData("--colour", "red", "unknown option --colour")]
     public void BadOptionsAreRefusedByName(string option, string value, string message)
     {

@@ -253,18 +253,14 @@ public sealed class DeviceTopLayer : ITopLayer
     }
 }
 
-/// <summary>
-/// The engine on a GPU backend (opencl or cuda). The Krotov–Hopfield rule, its encoder and top layer run on the
-/// device; the probe classifiers of the evaluation are not ported yet, and asking for them says so.
-/// </summary>
+/// <summary>The engine on a GPU backend (opencl or cuda): every layer runs on the device.</summary>
 public sealed class DeviceEngine(IDevice device, string backend) : IEngine, IDisposable
 {
     public IDevice Device { get; } = device;
     public string Name => $"accelerated/{backend} ({Device.Name})";
     public IKrotovLayer CreateKrotov(KrotovOptions options, Matrix initialWeights) => new DeviceKrotovLayer(Device, options, initialWeights);
     public ITopLayer CreateTopLayer(TopLayerOptions options, Matrix initialWeights) => new DeviceTopLayer(Device, options, initialWeights);
-    public IClassifier CreateClassifier(ProbeOptions options, ClassifierParameters initial) =>
-        throw new NotSupportedException($"the probe classifiers run on the cpu backend only (not yet on {backend}); use --backend cpu for hebb eval --probe linear|mlp|fewshot");
-    public ILayerOps Layers => throw new NotSupportedException($"the probe layers run on the cpu backend only (not yet on {backend})");
+    public IClassifier CreateClassifier(ProbeOptions options, ClassifierParameters initial) => new DeviceClassifier(Device, options, initial);
+    public ILayerOps Layers => new DeviceLayerOps(Device);
     public void Dispose() => Device.Dispose();
 }
