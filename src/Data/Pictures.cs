@@ -57,8 +57,10 @@ public static class Pictures
         var rgb = new byte[width * height * 3];
         Array.Fill(rgb, (byte)255);
         var all = series.SelectMany(s => s.Values).Where(double.IsFinite).ToArray();
-        double lo = all.Length == 0 ? 0 : Math.Min(0, all.Min());
-        double hi = all.Length == 0 || all.Max() <= lo ? lo + 1 : all.Max();
+        // The y range is the data's own (labelled), so that small changes near the top stay visible.
+        double lo = all.Length == 0 ? 0 : all.Min();
+        double hi = all.Length == 0 ? 1 : all.Max();
+        if (hi - lo < 1e-12 * Math.Max(1, Math.Abs(hi))) { lo -= 0.5; hi += 0.5; }
         int n = Math.Max(2, series.Max(s => s.Values.Length));
         byte[][] colours = [[214, 39, 40], [31, 119, 180], [44, 160, 44], [255, 127, 14]];
         byte[] black = [0, 0, 0], grey = [200, 200, 200];
