@@ -25,6 +25,11 @@ static class BenchCommand
           --p P (3)  --k K (7)  --repeat R (3: best of R epochs and of R GEMM passes)
           --reference-steps S (2: reference steps timed, scaled to an epoch; 0 to skip)
           --data DIR  (MNIST; random pixels of the same size when it is absent, and the output says so)
+
+        Side by side with a PyTorch peer (the same rule as PyTorch users write it: dense products, topk; same
+        data and settings), on the same machine:
+          hebb bench krotov --backend cuda --batch 100
+          python3 bench/peers/krotov_torch.py --device cuda --batch 100
         """;
 
     public static int Run(Args a)

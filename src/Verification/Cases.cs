@@ -103,6 +103,18 @@ public static class Cases
             string nk = $"k = K {variant} (loser is the last unit)";
             yield return new("krotov", nk, (r, e) => Steps(nk, r, e, Krotov(5, 7, rankK: 5, variant: variant), 3, 3, 0.05, Tolerances.Trajectory, 50));
         }
+        // Sizes past one 16 x 16 GEMM tile and one 64-wide work-group, with remainders in every dimension.
+        yield return new("krotov", "tile remainders: currents K=70 N=50 B=35", (r, e) =>
+        {
+            var o = Krotov(70, 50);
+            var w = Normal(70, 50, 8);
+            var v = Uniform(35, 50, 9);
+            using var a = r.CreateKrotov(o, w);
+            using var b = e.CreateKrotov(o, w);
+            return [Compare.Matrices("krotov", "tile remainders: currents K=70 N=50 B=35", a.Currents(v), b.Currents(v), Tolerances.Currents)];
+        });
+        string tr = "tile remainders: 3 steps K=70 N=50 B=35";
+        yield return new("krotov", tr, (r, e) => Steps(tr, r, e, Krotov(70, 50), 35, 3, 0.05, Tolerances.Trajectory, 60));
         yield return new("krotov", "exact ties: lowest index wins", (r, e) => Ties(r, e));
         yield return new("krotov", "encode n=4.5 K=19 N=31 B=7", (r, e) =>
         {
