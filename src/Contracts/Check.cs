@@ -14,6 +14,20 @@ public static class Check
                 $"{name} is {m.Rows}x{m.Cols}; expected {(rows >= 0 ? rows.ToString() : "any")}x{cols}", name);
     }
 
+    /// <summary>A batch: any number (at least one) of rows of <paramref name="cols"/> finite values.</summary>
+    public static void Batch(Matrix m, int cols, string name)
+    {
+        Shape(m, -1, cols, name);
+        NonEmpty(m, name);
+        Finite(m, name);
+    }
+
+    public static void LearningRate(double learningRate)
+    {
+        if (!double.IsFinite(learningRate) || learningRate < 0)
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learningRate must be a finite number >= 0");
+    }
+
     public static void NonEmpty(Matrix m, string name)
     {
         ArgumentNullException.ThrowIfNull(m, name);

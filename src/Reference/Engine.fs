@@ -19,9 +19,7 @@ module internal Convert =
         m
     let vec (m: Matrix) : float[] = Array.init m.Data.Length (fun i -> float m.Data.[i])
     let ofVec (v: float[]) : Matrix = Matrix(1, v.Length, v |> Array.map float32)
-    let learningRate (lr: float) =
-        if not (Double.IsFinite lr) || lr < 0.0 then
-            raise (ArgumentOutOfRangeException("learningRate", lr, "learningRate must be a finite number >= 0"))
+    let learningRate (lr: float) = Check.LearningRate lr
 
 type ReferenceKrotovLayer(options: KrotovOptions, initialWeights: Matrix) =
     do options.Validate() |> ignore
@@ -33,9 +31,7 @@ type ReferenceKrotovLayer(options: KrotovOptions, initialWeights: Matrix) =
         | KrotovVariant.Paper -> Krotov.Paper
         | _ -> Krotov.AuthorsCode options.Precision
     let checkBatch (batch: Matrix) =
-        Check.Shape(batch, -1, options.Inputs, "batch")
-        Check.NonEmpty(batch, "batch")
-        Check.Finite(batch, "batch")
+        Check.Batch(batch, options.Inputs, "batch")
 
     /// The float64 state itself, for tests that hold the reference to the papers' laws.
     member _.Weights = Array2D.copy w
@@ -66,9 +62,7 @@ type ReferenceTopLayer(options: TopLayerOptions, initialWeights: Matrix) =
     let mutable s = Convert.toArray2D initialWeights
     let mutable adam = TopLayer.adamInit options.Classes options.Hidden
     let checkBatch (hidden: Matrix) =
-        Check.Shape(hidden, -1, options.Hidden, "hidden")
-        Check.NonEmpty(hidden, "hidden")
-        Check.Finite(hidden, "hidden")
+        Check.Batch(hidden, options.Hidden, "hidden")
     let checkLabels (hidden: Matrix) (labels: ReadOnlySpan<int>) =
         checkBatch hidden
         Check.Labels(labels, hidden.Rows, options.Classes, "labels")
@@ -118,9 +112,7 @@ type ReferenceClassifier(options: ProbeOptions, initial: ClassifierParameters) =
     let mutable p = ProbeConvert.toParameters initial
     let mutable adam = Probe.adamInit p
     let checkX (x: Matrix) =
-        Check.Shape(x, -1, options.Inputs, "x")
-        Check.NonEmpty(x, "x")
-        Check.Finite(x, "x")
+        Check.Batch(x, options.Inputs, "x")
     let checkAll (x: Matrix) (labels: ReadOnlySpan<int>) (masks: Collections.Generic.IReadOnlyList<Matrix>) =
         checkX x
         Check.Labels(labels, x.Rows, options.Classes, "labels")

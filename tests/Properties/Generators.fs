@@ -52,3 +52,19 @@ let dimension : Gen<int> = Gen.choose (1, 24)
 let rows (k: int) (g: Gen<float[]>) : Gen<float[][]> = Gen.arrayOfLength k g
 
 let toArray2D (rs: float[][]) : float[,] = Array2D.init rs.Length rs.[0].Length (fun i j -> rs.[i].[j])
+
+/// Central differences of the scalar f at every element of x, compared with the analytic gradient g.
+let matchesFiniteDifferences (f: float[,] -> float) (x: float[,]) (g: float[,]) =
+    let h = 1e-6
+    let mutable worst = 0.0
+    let ok =
+        Seq.forall id [
+            for i in 0 .. Array2D.length1 x - 1 do
+                for j in 0 .. Array2D.length2 x - 1 do
+                    let plus, minus = Array2D.copy x, Array2D.copy x
+                    plus.[i, j] <- x.[i, j] + h
+                    minus.[i, j] <- x.[i, j] - h
+                    let fd = (f plus - f minus) / (2.0 * h)
+                    worst <- max worst (abs (fd - g.[i, j]))
+                    yield abs (fd - g.[i, j]) <= 1e-5 * (1.0 + abs fd) ]
+    ok |> Prop.label (sprintf "largest |analytic - finite difference| %g" worst)

@@ -17,22 +17,6 @@ let dot (a: float[,]) (b: float[,]) =
     a |> Array2D.iteri (fun i j x -> s <- s + x * b.[i, j])
     s
 
-/// Central differences of the scalar f at every element of x, compared with the analytic gradient g.
-let matchesFiniteDifferences (f: float[,] -> float) (x: float[,]) (g: float[,]) =
-    let h = 1e-6
-    let mutable worst = 0.0
-    let ok =
-        Seq.forall id [
-            for i in 0 .. Array2D.length1 x - 1 do
-                for j in 0 .. Array2D.length2 x - 1 do
-                    let plus, minus = Array2D.copy x, Array2D.copy x
-                    plus.[i, j] <- x.[i, j] + h
-                    minus.[i, j] <- x.[i, j] - h
-                    let fd = (f plus - f minus) / (2.0 * h)
-                    worst <- max worst (abs (fd - g.[i, j]))
-                    yield abs (fd - g.[i, j]) <= 1e-5 * (1.0 + abs fd) ]
-    ok |> Prop.label (sprintf "largest |analytic - finite difference| %g" worst)
-
 let row (v: float[]) = Array2D.init 1 v.Length (fun _ j -> v.[j])
 
 /// Linear layer: dx, dW and dbias match finite differences of <dy, x W^T + b>.

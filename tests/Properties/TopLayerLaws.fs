@@ -20,21 +20,7 @@ let gradientMatchesFiniteDifferences =
         let! m = Gen.elements [ 2.0; 3.0; 6.0; 10.0 ]
         return m, toArray2D s, hs, labels }
     Prop.forAll (Arb.fromGen gen) (fun (m, s, hs, labels) ->
-        let g = TopLayer.gradient m s hs labels
-        let h = 1e-6
-        let mutable worst = 0.0
-        let ok =
-            Seq.forall id [
-                for a in 0 .. Array2D.length1 s - 1 do
-                    for mu in 0 .. Array2D.length2 s - 1 do
-                        let plus, minus = Array2D.copy s, Array2D.copy s
-                        plus.[a, mu] <- s.[a, mu] + h
-                        minus.[a, mu] <- s.[a, mu] - h
-                        let fd = (TopLayer.loss m plus hs labels - TopLayer.loss m minus hs labels) / (2.0 * h)
-                        let err = abs (fd - g.[a, mu])
-                        worst <- max worst err
-                        yield err <= 1e-5 * (1.0 + abs fd) ]
-        ok |> Prop.label (sprintf "largest |analytic - finite difference| %g" worst))
+        matchesFiniteDifferences (fun s' -> TopLayer.loss m s' hs labels) s (TopLayer.gradient m s hs labels))
 
 /// Eq. 1: f is zero for x < 0, x^n for x >= 0, monotone.
 let rectifiedPowerIsMonotone =

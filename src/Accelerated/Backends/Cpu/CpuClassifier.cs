@@ -79,9 +79,7 @@ public sealed class CpuClassifier : IClassifier
 
     void CheckX(Matrix x)
     {
-        Check.Shape(x, -1, Options.Inputs, "x");
-        Check.NonEmpty(x, "x");
-        Check.Finite(x, "x");
+        Check.Batch(x, Options.Inputs, "x");
     }
 
     void CheckAll(Matrix x, ReadOnlySpan<int> labels, IReadOnlyList<Matrix> masks)
@@ -139,8 +137,7 @@ public sealed class CpuClassifier : IClassifier
     public double Step(Matrix x, ReadOnlySpan<int> labels, IReadOnlyList<Matrix> dropoutMasks, double learningRate)
     {
         CheckAll(x, labels, dropoutMasks);
-        if (!double.IsFinite(learningRate) || learningRate < 0)
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learningRate must be a finite number >= 0");
+        Check.LearningRate(learningRate);
         double loss = ForwardBackward(x, labels, dropoutMasks);
         _t++;
         float b1 = (float)Options.Beta1, b2 = (float)Options.Beta2, eps = (float)Options.Epsilon, lr = (float)learningRate;

@@ -67,9 +67,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer
 
     void CheckBatch(Matrix batch)
     {
-        Check.Shape(batch, -1, _n, nameof(batch));
-        Check.NonEmpty(batch, nameof(batch));
-        Check.Finite(batch, nameof(batch));
+        Check.Batch(batch, _n, nameof(batch));
     }
 
     void ComputeCurrents(Matrix batch)
@@ -89,8 +87,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer
     public void Step(Matrix batch, double learningRate)
     {
         CheckBatch(batch);
-        if (!double.IsFinite(learningRate) || learningRate < 0)
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learningRate must be a finite number >= 0");
+        Check.LearningRate(learningRate);
         int bsz = batch.Rows;
         ComputeCurrents(batch);
         if (_winners.Length < bsz) { _winners = new int[bsz]; _losers = new int[bsz]; _top = new (float, int)[bsz * Options.RankK]; }

@@ -32,9 +32,7 @@ public sealed class CpuTopLayer : ITopLayer
 
     void CheckBatch(Matrix hidden)
     {
-        Check.Shape(hidden, -1, _h, nameof(hidden));
-        Check.NonEmpty(hidden, nameof(hidden));
-        Check.Finite(hidden, nameof(hidden));
+        Check.Batch(hidden, _h, nameof(hidden));
     }
 
     /// <summary>z = tanh(H S^T) into _z (B x C).</summary>
@@ -92,8 +90,7 @@ public sealed class CpuTopLayer : ITopLayer
 
     public double Step(Matrix hidden, ReadOnlySpan<int> labels, double learningRate)
     {
-        if (!double.IsFinite(learningRate) || learningRate < 0)
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learningRate must be a finite number >= 0");
+        Check.LearningRate(learningRate);
         double loss = Loss(hidden, labels);
         GradientInto(hidden);
         _t++;

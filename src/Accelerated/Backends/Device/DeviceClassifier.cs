@@ -70,9 +70,7 @@ public sealed class DeviceClassifier : IClassifier
 
     void CheckX(Matrix x)
     {
-        Check.Shape(x, -1, Options.Inputs, "x");
-        Check.NonEmpty(x, "x");
-        Check.Finite(x, "x");
+        Check.Batch(x, Options.Inputs, "x");
     }
 
     void Launch1(string kernel, int count, params Arg[] args) => _dev.Launch(kernel, count, 1, 64, 1, args);
@@ -132,8 +130,7 @@ public sealed class DeviceClassifier : IClassifier
 
     public double Step(Matrix x, ReadOnlySpan<int> labels, IReadOnlyList<Matrix> dropoutMasks, double learningRate)
     {
-        if (!double.IsFinite(learningRate) || learningRate < 0)
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learningRate must be a finite number >= 0");
+        Check.LearningRate(learningRate);
         double loss = ForwardBackward(x, labels, dropoutMasks);
         _t++;
         float c1 = (float)(1 - Math.Pow(Options.Beta1, _t)), c2 = (float)(1 - Math.Pow(Options.Beta2, _t));

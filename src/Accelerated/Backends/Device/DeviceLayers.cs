@@ -49,9 +49,7 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
 
     void CheckBatch(Matrix batch)
     {
-        Check.Shape(batch, -1, _n, nameof(batch));
-        Check.NonEmpty(batch, nameof(batch));
-        Check.Finite(batch, nameof(batch));
+        Check.Batch(batch, _n, nameof(batch));
     }
 
     void Currents(Matrix batch, int b)
@@ -73,8 +71,7 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
     public void Step(Matrix batch, double learningRate)
     {
         CheckBatch(batch);
-        if (!double.IsFinite(learningRate) || learningRate < 0)
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learningRate must be a finite number >= 0");
+        Check.LearningRate(learningRate);
         int b = batch.Rows;
         Currents(batch, b);
         _dev.Launch("krotov_rank", b, 1, 64, 1, b, _k, Options.RankK, _cur!, _win!, _lose!);
@@ -179,9 +176,7 @@ public sealed class DeviceTopLayer : ITopLayer
 
     void CheckBatch(Matrix hidden)
     {
-        Check.Shape(hidden, -1, _hd, nameof(hidden));
-        Check.NonEmpty(hidden, nameof(hidden));
-        Check.Finite(hidden, nameof(hidden));
+        Check.Batch(hidden, _hd, nameof(hidden));
     }
 
     void ForwardOnDevice(Matrix hidden)
@@ -230,8 +225,7 @@ public sealed class DeviceTopLayer : ITopLayer
 
     public double Step(Matrix hidden, ReadOnlySpan<int> labels, double learningRate)
     {
-        if (!double.IsFinite(learningRate) || learningRate < 0)
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learningRate must be a finite number >= 0");
+        Check.LearningRate(learningRate);
         double loss = LossAndDz(hidden, labels);
         _dev.Gemm(true, false, _c, _hd, hidden.Rows, 1f, _dz!, _c, _hBuf!, _hd, 0f, _grad, _hd);
         _t++;
