@@ -5,10 +5,13 @@ const string usage = """
     hebb: local, backpropagation-free learning rules (Krotov & Hopfield, ...), reference and accelerated engines.
 
       hebb train krotov [options]     unsupervised training; writes a run folder
-      hebb eval RUN [options]         supervised top layer on a run's frozen weights; train / test error
-      hebb bench krotov [options]     epoch time beside the GEMM-only bound and the reference
+      hebb eval RUN [options]         the paper's top layer on a run's frozen weights; train / test error
+      hebb eval RUN|raw --probe linear|mlp|fewshot   CSNN's probes on a run's encoder or on raw pixels
+      hebb bench krotov|mlp [options] an epoch beside its GEMM-only bound (and the reference), one run
       hebb verify [--backend X]       equivalence of a backend with the reference, on this machine
       hebb data fetch NAME            download a dataset and check its checksums
+
+    Backends: --backend auto|cpu|cpu-managed|opencl|cuda (or HEBB_BACKEND); data: --data DIR (or HEBB_DATA).
 
     hebb COMMAND --help for the options of a command.
     """;

@@ -63,7 +63,14 @@ static class TrainCommand
             Units = units, Inputs = data.Images.Cols, P = p, RankK = rankK, Delta = delta, R = radius, Variant = variant,
         };
         try { options.Validate(); }
-        catch (ArgumentOutOfRangeException ex) { throw new UsageException(ex.Message); }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            string option = ex.ParamName switch
+            {
+                "P" => "--p", "RankK" => "--k", "Delta" => "--delta", "R" => "--radius", "Units" => "--units", _ => ex.ParamName ?? "option",
+            };
+            throw new UsageException($"{option} {ex.ActualValue}: {ex.Message.Split(" (Parameter")[0]}");
+        }
 
         var rng = new Random(seed);
         Matrix w0;
