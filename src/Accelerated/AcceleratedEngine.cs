@@ -12,6 +12,7 @@ public sealed class CpuEngine(IGemm gemm) : IEngine
     public ITopLayer CreateTopLayer(TopLayerOptions options, Matrix initialWeights) => new CpuTopLayer(Gemm, options, initialWeights);
     public IClassifier CreateClassifier(ProbeOptions options, ClassifierParameters initial) => new CpuClassifier(Gemm, options, initial);
     public ILayerOps Layers => new CpuLayerOps(Gemm);
+    public IConvLayer CreateConv(ConvOptions options, Matrix filters) => new CpuConvLayer(Gemm, options, filters);
 }
 
 /// <summary>

@@ -131,4 +131,5 @@ public interface IEngine
     ITopLayer CreateTopLayer(TopLayerOptions options, Matrix initialWeights);
     IClassifier CreateClassifier(ProbeOptions options, ClassifierParameters initial);
     ILayerOps Layers { get; }
+    IConvLayer CreateConv(ConvOptions options, Matrix filters);
 }

@@ -157,6 +157,27 @@ type ReferenceLayerOps() =
             let loss, dz = Probe.softmaxCrossEntropy (Convert.toArray2D z) (labels.ToArray())
             struct (loss, Convert.ofArray2D dz)
 
+type ReferenceConvLayer(options: ConvOptions, filters: Matrix) =
+    do options.Validate() |> ignore
+    do Check.Shape(filters, options.Filters, options.PatchSize, "filters")
+    do Check.Finite(filters, "filters")
+    let g : Conv.Geometry =
+        { H = options.Height; W = options.Width; C = options.Channels; Window = options.Window; Stride = options.Stride
+          Pad = options.Padding; PoolWindow = options.PoolWindow; PoolStride = options.PoolStride }
+    let m = Convert.toArray2D filters
+    let checkImages (images: Matrix) = Check.Batch(images, options.Height * options.Width * options.Channels, "images")
+
+    interface IConvLayer with
+        member _.Options = options
+        member _.Patches(images) =
+            checkImages images
+            Convert.toRows images |> Array.collect (Conv.patches g) |> Convert.ofRows options.PatchSize
+        member _.Forward(images) =
+            checkImages images
+            Convert.toRows images |> Array.map (Conv.forward g options.PatchNormalization options.Power m) |> Convert.ofRows options.Features
+        member _.ReadWeights() = filters.Clone()
+        member _.Dispose() = ()
+
 /// The reference engine: literal, float64, slow.
 type ReferenceEngine() =
     interface IEngine with
@@ -165,3 +186,4 @@ type ReferenceEngine() =
         member _.CreateTopLayer(options, initialWeights) = new ReferenceTopLayer(options, initialWeights) :> ITopLayer
         member _.CreateClassifier(options, initial) = new ReferenceClassifier(options, initial) :> IClassifier
         member _.Layers = ReferenceLayerOps() :> ILayerOps
+        member _.CreateConv(options, filters) = new ReferenceConvLayer(options, filters) :> IConvLayer

@@ -11,7 +11,7 @@ public sealed record Case(string Rule, string Name, Func<IEngine, IEngine, IEnum
 /// </summary>
 public static class Cases
 {
-    public static IReadOnlyList<Case> All { get; } = [.. KrotovCases(), .. TopLayerCases(), .. ProbeCases.All()];
+    public static IReadOnlyList<Case> All { get; } = [.. KrotovCases(), .. TopLayerCases(), .. ProbeCases.All(), .. ConvCases.All()];
 
     // ----------------------------------------------------------------------------------------------
     // Data (seeded; outside the engines)

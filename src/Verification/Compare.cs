@@ -31,13 +31,15 @@ public static class Tolerances
     public static readonly Tolerance Adam = new(2e-5, 1e-4, "5 Adam steps of ~lr = 1e-3, each with ~1e-3 relative noise");
     /// <summary>Probe layers: float32 sums of &lt;= 21 terms of size ~3, batch statistics accumulated in float64.</summary>
     public static readonly Tolerance Layer = new(2e-5, 2e-4, "float32 sums of <= 21 terms of size <= 3; batch norm divides by a std of >= 0.5");
+    /// <summary>NNL-CONV: a float32 cosine (relative error ~1e-6) raised to the power n &lt;= 40 carries ~4e-5 relative error.</summary>
+    public static readonly Tolerance Conv = new(1e-7, 2e-4, "a float32 cosine (1e-6 relative) raised to n <= 40");
     /// <summary>Exact arithmetic: inputs chosen so every product and sum is exact in float32.</summary>
     public static readonly Tolerance Exact = new(0, 0, "values and sums exactly representable in float32");
 
     public static IEnumerable<(string Name, Tolerance Tol)> All() =>
     [
         ("currents", Currents), ("one step", OneStep), ("trajectory", Trajectory), ("encode", Encode),
-        ("forward", Forward), ("loss", Loss), ("gradient", Gradient), ("adam", Adam), ("layer", Layer), ("exact", Exact),
+        ("forward", Forward), ("loss", Loss), ("gradient", Gradient), ("adam", Adam), ("layer", Layer), ("conv", Conv), ("exact", Exact),
     ];
 }
 

@@ -256,5 +256,6 @@ public sealed class DeviceEngine(IDevice device, string backend) : IEngine, IDis
     public ITopLayer CreateTopLayer(TopLayerOptions options, Matrix initialWeights) => new DeviceTopLayer(Device, options, initialWeights);
     public IClassifier CreateClassifier(ProbeOptions options, ClassifierParameters initial) => new DeviceClassifier(Device, options, initial);
     public ILayerOps Layers => new DeviceLayerOps(Device);
+    public IConvLayer CreateConv(ConvOptions options, Matrix filters) => new DeviceConvLayer(Device, options, filters);
     public void Dispose() => Device.Dispose();
 }

@@ -40,7 +40,7 @@ public interface IDevice : IDisposable
 /// <summary>The kernel sources, embedded in this assembly: the prelude, then every .cl file.</summary>
 public static class KernelSource
 {
-    public static readonly string[] Files = ["gemm.cl", "krotov.cl", "top.cl", "probe.cl"];
+    public static readonly string[] Files = ["gemm.cl", "krotov.cl", "top.cl", "probe.cl", "conv.cl"];
 
     public static string All()
     {

@@ -1,0 +1,119 @@
+using System.Numerics.Tensors;
+using Hebb.Contracts;
+
+namespace Hebb.Accelerated.Backends.Cpu;
+
+/// <summary>
+/// The NNL-CONV / CONV layer (Grinberg, Hopfield &amp; Krotov 2019, section 2 and eq. 3) in float32 on the CPU:
+/// im2col of the whole batch, rows normalized to unit vectors (NNL-CONV), one GEMM against the filters,
+/// ReLU(x)^n, max pooling. Reference: Hebb.Reference.Conv.patches / convolve / maxPool / forward.
+/// </summary>
+public sealed class CpuConvLayer : IConvLayer
+{
+    readonly IGemm _gemm;
+    readonly float[] _m;
+    float[] _patches = [], _y = [];
+
+    public ConvOptions Options { get; }
+
+    public CpuConvLayer(IGemm gemm, ConvOptions options, Matrix filters)
+    {
+        Options = options.Validate();
+        Check.Shape(filters, options.Filters, options.PatchSize, nameof(filters));
+        Check.Finite(filters, nameof(filters));
+        _gemm = gemm;
+        _m = (float[])filters.Data.Clone();
+    }
+
+    int ImageSize => Options.Height * Options.Width * Options.Channels;
+
+    /// <summary>Writes every patch of image row <paramref name="b"/> into <paramref name="p"/> (positions x patch size).</summary>
+    static void Im2Col(ConvOptions o, ReadOnlySpan<float> img, Span<float> p)
+    {
+        int n = o.PatchSize, ww = o.Window * o.Window, plane = o.Height * o.Width;
+        int row = 0;
+        for (int oy = 0; oy < o.OutHeight; oy++)
+            for (int ox = 0; ox < o.OutWidth; ox++, row++)
+            {
+                var dst = p.Slice(row * n, n);
+                for (int i = 0; i < n; i++)
+                {
+                    int c = i / ww, r = i % ww;
+                    int y = oy * o.Stride - o.Padding + r / o.Window, x = ox * o.Stride - o.Padding + r % o.Window;
+                    dst[i] = y < 0 || x < 0 || y >= o.Height || x >= o.Width ? 0f : img[c * plane + y * o.Width + x];
+                }
+            }
+    }
+
+    void AllPatches(Matrix images)
+    {
+        int per = Options.Positions * Options.PatchSize;
+        if (_patches.Length < images.Rows * per) _patches = new float[images.Rows * per];
+        var src = images.Data;
+        var dst = _patches;
+        int size = ImageSize;
+        var o = Options;
+        Parallel.For(0, images.Rows, b => Im2Col(o, new ReadOnlySpan<float>(src, b * size, size), new Span<float>(dst, b * per, per)));
+    }
+
+    public Matrix Patches(Matrix images)
+    {
+        Check.Batch(images, ImageSize, nameof(images));
+        AllPatches(images);
+        int rows = images.Rows * Options.Positions;
+        return new Matrix(rows, Options.PatchSize, _patches.AsSpan(0, rows * Options.PatchSize).ToArray());
+    }
+
+    public Matrix Forward(Matrix images)
+    {
+        Check.Batch(images, ImageSize, nameof(images));
+        var o = Options;
+        int bsz = images.Rows, pos = o.Positions, n = o.PatchSize, k = o.Filters, rows = bsz * pos;
+        AllPatches(images);
+        if (o.PatchNormalization)
+        {
+            var p = _patches;
+            Parallel.For(0, bsz, b =>
+            {
+                for (int r = b * pos; r < (b + 1) * pos; r++)
+                {
+                    var v = new Span<float>(p, r * n, n);
+                    float norm = TensorPrimitives.Norm(v);
+                    if (norm > 0f) TensorPrimitives.Multiply(v, 1f / norm, v);
+                }
+            });
+        }
+        if (_y.Length < rows * k) _y = new float[rows * k];
+        _gemm.Sgemm(false, true, rows, k, n, 1f, _patches, n, _m, n, 0f, _y, k);
+        var y = _y.AsSpan(0, rows * k);
+        TensorPrimitives.Max(y, 0f, y);
+        if (o.Power == 2) TensorPrimitives.Multiply(y, y, y);
+        else if (o.Power != 1) TensorPrimitives.Pow(y, (float)o.Power, y);
+
+        var outp = new Matrix(bsz, o.Features);
+        var yy = _y;
+        var od = outp.Data;
+        int ph = o.PooledHeight, pw = o.PooledWidth, feat = o.Features;
+        Parallel.For(0, bsz, b =>
+        {
+            for (int c = 0; c < k; c++)
+                for (int py = 0; py < ph; py++)
+                    for (int px = 0; px < pw; px++)
+                    {
+                        float best = float.NegativeInfinity;
+                        for (int dy = 0; dy < o.PoolWindow; dy++)
+                            for (int dx = 0; dx < o.PoolWindow; dx++)
+                            {
+                                int yi = py * o.PoolStride + dy, xi = px * o.PoolStride + dx;
+                                best = MathF.Max(best, yy[(b * pos + yi * o.OutWidth + xi) * k + c]);
+                            }
+                        od[b * feat + c * ph * pw + py * pw + px] = best;
+                    }
+        });
+        return outp;
+    }
+
+    public Matrix ReadWeights() => new(Options.Filters, Options.PatchSize, (float[])_m.Clone());
+
+    public void Dispose() { }
+}

@@ -1,0 +1,90 @@
+using Hebb.Contracts;
+
+namespace Hebb.Verification;
+
+/// <summary>Equivalence cases of the NNL-CONV layer (Grinberg, Hopfield &amp; Krotov 2019, section 2).</summary>
+public static class ConvCases
+{
+    /// <summary>Filters with unit rows (what the learning converges to).</summary>
+    public static Matrix UnitRows(int k, int n, int seed)
+    {
+        var m = Cases.Normal(k, n, seed);
+        for (int r = 0; r < k; r++)
+        {
+            var row = m.Row(r);
+            double s = 0;
+            foreach (var x in row) s += (double)x * x;
+            for (int i = 0; i < row.Length; i++) row[i] = (float)(row[i] / Math.Sqrt(s));
+        }
+        return m;
+    }
+
+    /// <summary>Images of pixels in [0, 1] with a black (all-zero) square in the first one, so some patches are zero.</summary>
+    static Matrix Images(int b, ConvOptions o, int seed)
+    {
+        var m = Cases.Uniform(b, o.Height * o.Width * o.Channels, seed);
+        for (int c = 0; c < o.Channels; c++)
+            for (int y = 0; y < Math.Min(5, o.Height); y++)
+                for (int x = 0; x < Math.Min(5, o.Width); x++)
+                    m[0, c * o.Height * o.Width + y * o.Width + x] = 0f;
+        return m;
+    }
+
+    static Case Forward(string name, ConvOptions o, int b, Tolerance tol, int seed) => new("conv", name, (r, e) =>
+    {
+        var filters = UnitRows(o.Filters, o.PatchSize, seed);
+        var images = Images(b, o, seed + 1);
+        // With a steep power only filters close to a patch give outputs of size 1: make two filters patches of the
+        // last image, so the case tests outputs near 1 as well as tiny ones.
+        using (var probe = r.CreateConv(o, filters))
+        {
+            var patches = probe.Patches(images.SliceRows(b - 1, 1));
+            for (int f = 0; f < Math.Min(2, o.Filters); f++)
+            {
+                var src = patches.Row((f + 1) * patches.Rows / 3);
+                double norm = Math.Sqrt(src.ToArray().Sum(x => (double)x * x));
+                for (int i = 0; i < src.Length; i++) filters[f, i] = (float)(src[i] / norm);
+            }
+        }
+        using var a = r.CreateConv(o, filters);
+        using var c = e.CreateConv(o, filters);
+        return [Compare.Matrices("conv", name, a.Forward(images), c.Forward(images), tol)];
+    });
+
+    public static IEnumerable<Case> All()
+    {
+        var odd = new ConvOptions { Height = 7, Width = 9, Channels = 2, Window = 3, Stride = 2, Padding = 1, Filters = 3, Power = 1, PoolWindow = 1, PoolStride = 1 };
+        yield return new("conv", "patches: 7x9x2 image, window 3, stride 2, padding 1", (r, e) =>
+        {
+            var images = Images(2, odd, 200);
+            using var a = r.CreateConv(odd, UnitRows(3, odd.PatchSize, 201));
+            using var c = e.CreateConv(odd, UnitRows(3, odd.PatchSize, 201));
+            return [Compare.Matrices("conv", "patches", a.Patches(images), c.Patches(images), Tolerances.Exact)];
+        });
+        yield return Forward("NNL-CONV n=10: 9x11x3, W=4, K=5, pool 3 stride 2", new ConvOptions
+            { Height = 9, Width = 11, Channels = 3, Window = 4, Filters = 5, Power = 10, PoolWindow = 3, PoolStride = 2 }, 3, Tolerances.Conv, 210);
+        yield return Forward("NNL-CONV n=40: 12x12x3, W=4, K=7, pool 4 stride 3", new ConvOptions
+            { Height = 12, Width = 12, Channels = 3, Window = 4, Filters = 7, Power = 40, PoolWindow = 4, PoolStride = 3 }, 2, Tolerances.Conv, 220);
+        yield return Forward("CONV control (no patch normalization, ReLU): 10x10x1, W=3, padding 1", new ConvOptions
+            { Height = 10, Width = 10, Channels = 1, Window = 3, Padding = 1, Filters = 6, PatchNormalization = false, Power = 1, PoolWindow = 2, PoolStride = 2 }, 2, Tolerances.Currents, 230);
+        yield return Forward("no pooling, batch of 1: 8x8x3, W=5, stride 3", new ConvOptions
+            { Height = 8, Width = 8, Channels = 3, Window = 5, Stride = 3, Filters = 4, Power = 3, PoolWindow = 1, PoolStride = 1 }, 1, Tolerances.Conv, 240);
+        yield return new("conv", "bad input is refused", (r, e) =>
+        {
+            var o = odd;
+            var list = new List<Comparison>();
+            foreach (var eng in new[] { r, e })
+            {
+                using var layer = eng.CreateConv(o, UnitRows(3, o.PatchSize, 250));
+                string outcome;
+                try { layer.Forward(Cases.Uniform(2, 7 * 9 * 2 - 1, 251)); outcome = "an image of the wrong size was accepted"; }
+                catch (ArgumentException ex) { outcome = ex.Message.Contains("images") ? "" : "message does not name the argument"; }
+                string opt;
+                try { eng.CreateConv(o with { PoolWindow = 9 }, UnitRows(3, o.PatchSize, 250)).Dispose(); opt = "a pooling window larger than the output was accepted"; }
+                catch (ArgumentOutOfRangeException ex) { opt = ex.Message.Contains("PoolWindow") ? "" : "message does not name the option"; }
+                list.Add(new("conv", $"bad input on {eng.Name}", 0, 0, outcome == "" && opt == "", outcome + opt));
+            }
+            return list;
+        });
+    }
+}
