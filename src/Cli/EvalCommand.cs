@@ -40,6 +40,10 @@ static class EvalCommand
           --utilization-batch B   batch size of the neuron-utilization metric (1000)
           --out DIR           report folder (RUN/eval-PROBE..., or runs/raw-DATASET-PROBE)
 
+          An nnl-conv run (hebb train nnl-conv): the encoder is the NNL-CONV layer with its filters, f = ReLU(x)^n,
+          then max pooling; --n N (40), --normalize on|off (patch normalization; off with --n 1 is the plain CONV
+          control), --pool-window P (11), --pool-stride S (9). The probe defaults to linear (the paper's softmax).
+
           Both: --n N (4.5), --normalize on|off (on), --engine accelerated|reference,
           --backend auto|cpu|cpu-managed, --seed S (1), --data DIR, --limit-train N, --limit-test N
         """;
@@ -47,7 +51,9 @@ static class EvalCommand
     public static int Run(Args a)
     {
         if (a.Positional.Count < 2) throw new UsageException("eval: RUN (a folder written by hebb train) or raw is missing");
-        string probe = a.Choice("probe", a.Positional[1] == "raw" ? "linear" : "top", "top", "linear", "mlp", "fewshot");
+        string rule = a.Positional[1] == "raw" ? "raw" : RuleOf(a.Positional[1]);
+        string probe = a.Choice("probe", rule == "krotov" ? "top" : "linear", "top", "linear", "mlp", "fewshot");
+        if (probe == "top" && rule == "nnl-conv") throw new UsageException("--probe top: the top layer is Krotov & Hopfield's; an nnl-conv run takes --probe linear|mlp|fewshot");
         if (probe != "top") return ProbeEval.Run(a, probe);
         string run = a.Positional[1];
         if (run == "raw") throw new UsageException("--probe top: the top layer of Krotov & Hopfield needs a training run, not raw pixels");
@@ -142,6 +148,14 @@ static class EvalCommand
             """);
         AnsiConsole.MarkupLine($"train error [bold]{trainErr[^1]:P2}[/], test error [bold]{testErr[^1]:P2}[/] ({Markup.Escape(outDir)})");
         return 0;
+    }
+
+    /// <summary>The rule a run folder was trained with ("krotov" for runs that predate the field).</summary>
+    public static string RuleOf(string run)
+    {
+        string path = Path.Combine(run, "options.json");
+        if (!File.Exists(path)) return "krotov";
+        return (string?)JsonNode.Parse(File.ReadAllText(path))?["rule"] ?? "krotov";
     }
 
     /// <summary>The paper's 300-epoch schedule (1e-3 for 100 epochs, then 5e-4, 1e-4, 5e-5, 1e-5 every 50) as multiples of lr, at fraction f of training.</summary>

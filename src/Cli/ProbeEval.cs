@@ -45,8 +45,10 @@ static class ProbeEval
         string validation = a.Choice("validation", "halves", "halves", "none");
         int augment = a.Int("augment", 0, 0, 20);
         bool random = a.Has("random-baseline");
-        double n = a.Double("n", 4.5, 1);
+        bool conv = trained is not null && (string?)trained["rule"] == "nnl-conv";
+        double n = a.Double("n", conv ? 40 : 4.5, 1);
         bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
+        int poolWindow = a.Int("pool-window", 11, 1), poolStride = a.Int("pool-stride", 9, 1);
         int limitTrain = a.Int("limit-train", int.MaxValue, 1), limitTest = a.Int("limit-test", int.MaxValue, 2);
         int draws = a.Int("draws", 10, 1);
         int[] shots = ParseShots(a.Str("shots"));
@@ -65,7 +67,26 @@ static class ProbeEval
         // The representation.
         IEncoder encoder;
         IKrotovLayer? layer = null;
+        IConvLayer? convLayer = null;
         if (raw) encoder = new RawPixels(trainData.Images.Cols);
+        else if (conv)
+        {
+            var w = Npy.Read(Path.Combine(target, "weights.npy"));
+            if (random)
+            {
+                var rng = new Random(seed);
+                for (int i = 0; i < w.Data.Length; i++) w.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+            }
+            var cOptions = new ConvOptions
+            {
+                Height = trainData.Height, Width = trainData.Width, Channels = trainData.Channels, Window = (int)trained!["window"]!,
+                Filters = w.Rows, PatchNormalization = normalize, Power = n, PoolWindow = poolWindow, PoolStride = poolStride,
+            };
+            try { cOptions.Validate(); }
+            catch (ArgumentOutOfRangeException ex) { throw new UsageException($"{ex.ParamName} {ex.ActualValue}: {ex.Message.Split(" (Parameter")[0]}"); }
+            convLayer = engine.CreateConv(cOptions, w);
+            encoder = new ConvEncoder(convLayer, (normalize ? "NNL-CONV" : "CONV") + (random ? " with random U(-1, 1) filters" : ""));
+        }
         else
         {
             var w = Npy.Read(Path.Combine(target, "weights.npy"));
@@ -80,7 +101,7 @@ static class ProbeEval
         }
         string name = raw ? $"raw pixels of {dataset}" : $"{encoder.Name} from {target}";
         string outDir = outOption ?? (raw ? Path.Combine("runs", $"raw-{dataset}-{probe}{(augment > 0 ? "-aug" : "")}")
-                                          : Path.Combine(target, $"eval-{probe}{(random ? "-random" : "")}{(augment > 0 ? "-aug" : "")}"));
+                                          : Path.Combine(target, $"eval-{probe}{(conv && !normalize ? "-conv" : "")}{(random ? "-random" : "")}{(augment > 0 ? "-aug" : "")}"));
         AnsiConsole.MarkupLine($"[bold]hebb eval[/] {probe} probe on {Markup.Escape(name)}; {Markup.Escape(engine.Name)}");
 
         var sw = Stopwatch.StartNew();
@@ -182,6 +203,7 @@ static class ProbeEval
         TrainCommand.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         Pictures.Curves(Path.Combine(outDir, "accuracy.png"), series);
         layer?.Dispose();
+        convLayer?.Dispose();
         AnsiConsole.MarkupLine($"report in {Markup.Escape(outDir)}");
         return 0;
     }

@@ -4,7 +4,7 @@ using Hebb.Data;
 const string usage = """
     hebb: local, backpropagation-free learning rules (Krotov & Hopfield, ...), reference and accelerated engines.
 
-      hebb train krotov [options]     unsupervised training; writes a run folder
+      hebb train krotov|nnl-conv [options]   unsupervised training; writes a run folder
       hebb eval RUN [options]         the paper's top layer on a run's frozen weights; train / test error
       hebb eval RUN|raw --probe linear|mlp|fewshot   CSNN's probes on a run's encoder or on raw pixels
       hebb bench krotov|mlp [options] an epoch beside its GEMM-only bound (and the reference), one run
@@ -27,7 +27,7 @@ if (a.Has("help"))
 {
     Console.WriteLine(command switch
     {
-        "train" => TrainCommand.Help, "eval" => EvalCommand.Help, "bench" => BenchCommand.Help,
+        "train" => TrainCommand.Help + "\n" + ConvTrainCommand.Help, "eval" => EvalCommand.Help, "bench" => BenchCommand.Help,
         "verify" => VerifyCommand.Help, _ => DataCommand.Help,
     });
     return 0;

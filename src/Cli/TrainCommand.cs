@@ -37,8 +37,9 @@ static class TrainCommand
 
     public static int Run(Args a)
     {
+        if (a.Positional.Count >= 2 && a.Positional[1] == "nnl-conv") return ConvTrainCommand.Run(a);
         if (a.Positional.Count < 2 || a.Positional[1] != "krotov")
-            throw new UsageException("train: the rule is missing or unknown; available: krotov (hebb train krotov --help)");
+            throw new UsageException("train: the rule is missing or unknown; available: krotov, nnl-conv (hebb train --help)");
         string dataset = a.Choice("dataset", "mnist", Datasets.Names);
         string root = DataRoot.Resolve(a.Str("data"));
         int seed = a.Int("seed", 1);

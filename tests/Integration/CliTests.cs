@@ -75,3 +75,48 @@ public class CliTests
         Assert.Contains("0 failed", output);
     }
 }
+
+/// <summary>hebb train nnl-conv and its evaluation, on tiny CIFAR-format files the test writes.</summary>
+public class ConvCliTests
+{
+    [Fact]
+    public void TrainNnlConvThenEvaluateWithTheLinearProbe()
+    {
+        string root = Fixtures.TempDir();
+        // 40 training and 20 test images: label = dominant colour channel, so the colour of the patches tells the class
+        var rng = new Random(3);
+        var files = new Dictionary<string, byte[]>();
+        foreach (var (name, count) in new[] { ("data_batch_1.bin", 40), ("data_batch_2.bin", 8), ("data_batch_3.bin", 8), ("data_batch_4.bin", 8), ("data_batch_5.bin", 8), ("test_batch.bin", 20) })
+        {
+            var b = new byte[count * 3073];
+            for (int r = 0; r < count; r++)
+            {
+                int label = rng.Next(3);
+                b[r * 3073] = (byte)label;
+                for (int i = 0; i < 3072; i++) b[r * 3073 + 1 + i] = (byte)(i / 1024 == label ? 150 + rng.Next(100) : rng.Next(80));
+            }
+            files[name] = b;
+        }
+        Fixtures.WriteCifarTarball(Path.Combine(root, "cifar-10-binary.tar.gz"), files);
+        string run = Path.Combine(root, "conv");
+        var (code, output, err) = Fixtures.Hebb(root, "train", "nnl-conv", "--data", root, "--filters", "12", "--window", "4", "--epochs", "2",
+            "--batch", "200", "--out", run);
+        Assert.True(code == 0, output + err);
+        foreach (var f in new[] { "options.json", "metrics.jsonl", "weights.npy", "filters.png", "report.md" }) Assert.True(File.Exists(Path.Combine(run, f)), f);
+        var w = Hebb.Data.Npy.Read(Path.Combine(run, "weights.npy"));
+        Assert.Equal((12, 48), (w.Rows, w.Cols));
+
+        (code, output, err) = Fixtures.Hebb(root, "eval", run, "--epochs", "30", "--batch", "16", "--pool-window", "29", "--pool-stride", "29", "--n", "4");
+        Assert.True(code == 0, output + err);
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "eval-linear", "report.json")))!;
+        Assert.Equal(12, (int)report["features"]!);
+        Assert.Contains("NNL-CONV", (string)report["representation"]!);
+
+        (code, output, err) = Fixtures.Hebb(root, "eval", run, "--probe", "top");
+        Assert.Equal(2, code);
+        Assert.Contains("an nnl-conv run takes --probe linear|mlp|fewshot", err);
+        (code, _, err) = Fixtures.Hebb(root, "eval", run, "--pool-window", "40");
+        Assert.Equal(2, code);
+        Assert.Contains("PoolWindow 40", err);
+    }
+}

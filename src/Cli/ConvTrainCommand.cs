@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Hebb.Contracts;
+using Hebb.Data;
+using Spectre.Console;
+
+namespace Hebb.Cli;
+
+/// <summary>
+/// <c>hebb train nnl-conv</c>: convolutional filters by the local rule (Grinberg, Hopfield &amp; Krotov 2019, eq. 1-2):
+/// Krotov &amp; Hopfield's fast rule with p = 2 on W x W x C image patches.
+/// </summary>
+static class ConvTrainCommand
+{
+    public const string Help = """
+        hebb train nnl-conv [options]
+          Learns K convolutional filters of W x W x C from every patch (stride 1) of the training images with the
+          local rule of Grinberg, Hopfield & Krotov (eq. 1-2): Krotov & Hopfield's fast rule with p = 2; g = 1 for the
+          strongest channel, -Delta for the m-th. Patches are never all in memory: each epoch takes the images in a
+          seeded random order, cuts them into chunks, and shuffles each chunk's patches into minibatches.
+
+          --dataset cifar10|mnist|fashion-mnist   (cifar10)      --data DIR
+          --window W (4)   --filters K (400)   --m M (2)   --delta D (0.2)   --batch B (1000 patches)
+          --lr EPS0 (0.04, falling linearly to 0)   --epochs E (1)   --chunk C (256 images)   --limit N (all images)
+          --variant code|paper (code)   --engine accelerated|reference   --backend X   --seed S (1)
+          --init FILE.npy   --out DIR (runs/nnl-conv-DATASET-TIME)
+        """;
+
+    public static int Run(Args a)
+    {
+        string dataset = a.Choice("dataset", "cifar10", Datasets.Names);
+        string root = DataRoot.Resolve(a.Str("data"));
+        int window = a.Int("window", 4, 1), filters = a.Int("filters", 400, 1), m = a.Int("m", 2, 2), batch = a.Int("batch", 1000, 1);
+        double delta = a.Double("delta", 0.2, 0), lr0 = a.Double("lr", 0.04, 0);
+        int epochs = a.Int("epochs", 1, 1), chunk = a.Int("chunk", 256, 1), limit = a.Int("limit", int.MaxValue, 1), seed = a.Int("seed", 1);
+        var variant = a.Choice("variant", "code", "code", "paper") == "paper" ? KrotovVariant.Paper : KrotovVariant.AuthorsCode;
+        string? init = a.Str("init");
+        var engine = Engines.Create(a);
+        string outDir = a.Str("out") ?? Path.Combine("runs", $"nnl-conv-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        a.RejectUnknown("train nnl-conv");
+
+        var data = Datasets.Load(dataset, root, train: true);
+        int n = Math.Min(limit, data.Count);
+        var conv = new ConvOptions
+        {
+            Height = data.Height, Width = data.Width, Channels = data.Channels, Window = window, Filters = filters,
+            PoolWindow = 1, PoolStride = 1, Power = 1,
+        };
+        var rule = new KrotovOptions { Units = filters, Inputs = conv.PatchSize, P = 2, RankK = m, Delta = delta, Variant = variant };
+        try { conv.Validate(); rule.Validate(); }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            string option = ex.ParamName switch { "Window" => "--window", "Filters" or "Units" => "--filters", "RankK" => "--m", "Delta" => "--delta", _ => ex.ParamName ?? "option" };
+            throw new UsageException($"{option} {ex.ActualValue}: {ex.Message.Split(" (Parameter")[0]}");
+        }
+        var rng = new Random(seed);
+        Matrix w0 = init is null ? Engines.Normal(filters, conv.PatchSize, rng) : Npy.Read(init);
+        if (w0.Rows != filters || w0.Cols != conv.PatchSize)
+            throw new UsageException($"--init {init}: the weights are {w0.Rows}x{w0.Cols}; {filters} filters of {window}x{window}x{data.Channels} need {filters}x{conv.PatchSize}");
+
+        Directory.CreateDirectory(outDir);
+        TrainCommand.WriteText(Path.Combine(outDir, "options.json"), new JsonObject
+        {
+            ["rule"] = "nnl-conv", ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["window"] = window, ["filters"] = filters,
+            ["m"] = m, ["delta"] = delta, ["p"] = 2.0, ["variant"] = variant.ToString(), ["batch"] = batch, ["lr"] = lr0, ["epochs"] = epochs,
+            ["chunk"] = chunk, ["seed"] = seed, ["init"] = init, ["images"] = n,
+            ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
+        }.ToJsonString(new() { WriteIndented = true }));
+        long patchesPerEpoch = (long)n * conv.Positions;
+        AnsiConsole.MarkupLine($"[bold]hebb train nnl-conv[/] on {dataset}: {n:N0} images, {patchesPerEpoch:N0} patches of {window}x{window}x{data.Channels} an epoch, {filters} filters; {Markup.Escape(engine.Name)} -> {Markup.Escape(outDir)}");
+
+        using var layer = engine.CreateKrotov(rule, w0);
+        using var extractor = engine.CreateConv(conv, new Matrix(filters, conv.PatchSize));
+        string metricsPath = Path.Combine(outDir, "metrics.jsonl");
+        File.WriteAllText(metricsPath, "");
+        var images = Enumerable.Range(0, n).ToArray();
+        var onSphere = new List<double>();
+        var total = Stopwatch.StartNew();
+        long stepsPerEpoch = 0;
+        for (int s = 0; s < n; s += chunk) stepsPerEpoch += (Math.Min(chunk, n - s) * conv.Positions + batch - 1) / batch;
+        AnsiConsole.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("training", maxValue: (double)epochs * stepsPerEpoch);
+                for (int epoch = 0; epoch < epochs; epoch++)
+                {
+                    rng.Shuffle(images);
+                    double lr = lr0 * (1.0 - (double)epoch / epochs);
+                    var sw = Stopwatch.StartNew();
+                    for (int start = 0; start < n; start += chunk)
+                    {
+                        var patches = extractor.Patches(data.Images.Gather(images.AsSpan(start, Math.Min(chunk, n - start))));
+                        var order = Enumerable.Range(0, patches.Rows).ToArray();
+                        rng.Shuffle(order);
+                        for (int b = 0; b < order.Length; b += batch)
+                        {
+                            layer.Step(patches.Gather(order.AsSpan(b, Math.Min(batch, order.Length - b))), lr);
+                            task.Increment(1);
+                        }
+                    }
+                    double secs = sw.Elapsed.TotalSeconds;
+                    var (median, share) = TrainCommand.SphereDeviation(layer.ReadWeights(), 2.0);
+                    onSphere.Add(share);
+                    File.AppendAllText(metricsPath, new JsonObject
+                    {
+                        ["epoch"] = epoch + 1, ["lr"] = lr, ["seconds"] = secs, ["patches_per_s"] = patchesPerEpoch / secs,
+                        ["median_abs_norm_minus_1"] = median, ["share_on_sphere"] = share,
+                    }.ToJsonString() + "\n");
+                    task.Description = $"epoch {epoch + 1}/{epochs} {patchesPerEpoch / secs:N0} patches/s, {share:P0} of filters unit vectors";
+                }
+            });
+        var w = layer.ReadWeights();
+        Npy.Write(Path.Combine(outDir, "weights.npy"), w);
+        var ordered = w.Gather(ColourOrder(w, data.Channels, window));
+        Pictures.FilterGrid(Path.Combine(outDir, "filters.png"), ordered, window, window, data.Channels, w.Rows, 20, scale: 6);
+        Pictures.Curves(Path.Combine(outDir, "sphere.png"), [("share of filters that are unit vectors", onSphere.ToArray())]);
+        TrainCommand.WriteText(Path.Combine(outDir, "report.md"), $"""
+            # NNL-CONV filters by the local rule (Grinberg, Hopfield & Krotov, eq. 1-2)
+
+            - dataset: {dataset}, {n:N0} images, {patchesPerEpoch:N0} patches of {window}x{window}x{data.Channels} an epoch; engine: {engine.Name}
+            - {filters} filters, m = {m}, Delta = {delta}, variant {variant}; minibatches of {batch} patches shuffled within chunks of {chunk} images
+            - {epochs} epoch(s), learning rate {lr0} falling linearly to 0, seed {seed}; time {total.Elapsed.TotalSeconds:F1} s
+            - after the last epoch {onSphere[^1]:P1} of the filters are unit vectors (| sum W^2 - 1 | <= 0.05)
+
+            `filters.png`: every filter, ordered from colourless to coloured (by the spread of its weights across the
+            colour channels), each scaled to its own largest |weight| (grey 127 is zero), as the paper's Fig. 1 groups them;
+            `weights.npy`: {filters}x{conv.PatchSize} (channel-major patches). Next: `hebb eval {outDir} --probe linear`.
+            """);
+        AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; weights.npy, filters.png and report.md in {Markup.Escape(outDir)}");
+        return 0;
+    }
+
+    /// <summary>Filters ordered from colourless to coloured: by the mean over pixels of the spread (max - min) of a
+    /// filter's weights across its colour channels, relative to its largest |weight|. Grey images: the given order.</summary>
+    public static int[] ColourOrder(Matrix w, int channels, int window)
+    {
+        var idx = Enumerable.Range(0, w.Rows).ToArray();
+        if (channels < 2) return idx;
+        int plane = window * window;
+        var key = idx.Select(r =>
+        {
+            var row = w.Row(r);
+            float max = 1e-30f;
+            foreach (var x in row) max = MathF.Max(max, MathF.Abs(x));
+            double spread = 0;
+            for (int p = 0; p < plane; p++)
+            {
+                float lo = float.MaxValue, hi = float.MinValue;
+                for (int c = 0; c < channels; c++) { lo = MathF.Min(lo, row[c * plane + p]); hi = MathF.Max(hi, row[c * plane + p]); }
+                spread += (hi - lo) / max;
+            }
+            return spread / plane;
+        }).ToArray();
+        return [.. idx.OrderBy(i => key[i]).ThenBy(i => i)];
+    }
+}
