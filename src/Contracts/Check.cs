@@ -14,6 +14,13 @@ public static class Check
                 $"{name} is {m.Rows}x{m.Cols}; expected {(rows >= 0 ? rows.ToString() : "any")}x{cols}", name);
     }
 
+    /// <summary>An initial state: exactly rows x cols finite values.</summary>
+    public static void State(Matrix m, int rows, int cols, string name)
+    {
+        Shape(m, rows, cols, name);
+        Finite(m, name);
+    }
+
     /// <summary>A batch: any number (at least one) of rows of <paramref name="cols"/> finite values.</summary>
     public static void Batch(Matrix m, int cols, string name)
     {

@@ -23,8 +23,7 @@ module internal Convert =
 
 type ReferenceKrotovLayer(options: KrotovOptions, initialWeights: Matrix) =
     do options.Validate() |> ignore
-    do Check.Shape(initialWeights, options.Units, options.Inputs, "initialWeights")
-    do Check.Finite(initialWeights, "initialWeights")
+    do Check.State(initialWeights, options.Units, options.Inputs, "initialWeights")
     let mutable w = Convert.toArray2D initialWeights
     let variant =
         match options.Variant with
@@ -57,8 +56,7 @@ type ReferenceKrotovLayer(options: KrotovOptions, initialWeights: Matrix) =
 
 type ReferenceTopLayer(options: TopLayerOptions, initialWeights: Matrix) =
     do options.Validate() |> ignore
-    do Check.Shape(initialWeights, options.Classes, options.Hidden, "initialWeights")
-    do Check.Finite(initialWeights, "initialWeights")
+    do Check.State(initialWeights, options.Classes, options.Hidden, "initialWeights")
     let mutable s = Convert.toArray2D initialWeights
     let mutable adam = TopLayer.adamInit options.Classes options.Hidden
     let checkBatch (hidden: Matrix) =
@@ -159,8 +157,7 @@ type ReferenceLayerOps() =
 
 type ReferenceConvLayer(options: ConvOptions, filters: Matrix) =
     do options.Validate() |> ignore
-    do Check.Shape(filters, options.Filters, options.PatchSize, "filters")
-    do Check.Finite(filters, "filters")
+    do Check.State(filters, options.Filters, options.PatchSize, "filters")
     let g : Conv.Geometry =
         { H = options.Height; W = options.Width; C = options.Channels; Window = options.Window; Stride = options.Stride
           Pad = options.Padding; PoolWindow = options.PoolWindow; PoolStride = options.PoolStride }

@@ -16,15 +16,20 @@ let relPow n (x: float) = if x > 0.0 then Math.Pow(x, n) else 0.0
 let normDerivative p (w: float[]) (d: float[]) =
     Array.fold2 (fun s wi di -> s + p * float (sign wi) * Math.Pow(abs wi, p - 1.0) * di) 0.0 w d
 
+/// One unit of eq. 2: a Lebesgue norm p, a radius R, weights W and an input v (pixels), all of dimension N.
+let unitCase = gen {
+    let! n = dimension
+    let! p = lebesgueP
+    let! w = weights n
+    let! v = pixels n
+    let! r = Gen.elements [ 0.5; 1.0; 2.0 ]
+    return p, r, w, v }
+
 /// Section 2.1: the p-norm of W moves toward R: d<W,W>/dt has the sign of R^p - <W,W>
 /// whenever g(Q)<W,v> >= 0; and the closed form p g <W,v> (R^p - <W,W>) equals the chain rule.
 let normMovesTowardR =
     let gen = gen {
-        let! n = dimension
-        let! p = lebesgueP
-        let! w = weights n
-        let! v = pixels n
-        let! r = Gen.elements [ 0.5; 1.0; 2.0 ]
+        let! p, r, w, v = unitCase
         let! power = Gen.elements [ 1.0; 2.0; 4.5 ]
         return p, r, power, w, v }
     Prop.forAll (Arb.fromGen gen) (fun (p, r, power, w, v) ->
@@ -42,11 +47,7 @@ let normMovesTowardR =
 /// Section 2.1: the sphere of radius R is a fixed point of the norm: on it d<W,W>/dt = 0 for any g.
 let radiusIsAFixedPoint =
     let gen = gen {
-        let! n = dimension
-        let! p = lebesgueP
-        let! w = weights n
-        let! v = pixels n
-        let! r = Gen.elements [ 0.5; 1.0; 2.0 ]
+        let! p, r, w, v = unitCase
         let! slope = floatIn -2.0 2.0
         return p, r, slope, toSphere p r w, v }
     Prop.forAll (Arb.fromGen gen) (fun (p, r, slope, w, v) ->

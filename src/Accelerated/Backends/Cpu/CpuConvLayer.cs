@@ -19,8 +19,7 @@ public sealed class CpuConvLayer : IConvLayer
     public CpuConvLayer(IGemm gemm, ConvOptions options, Matrix filters)
     {
         Options = options.Validate();
-        Check.Shape(filters, options.Filters, options.PatchSize, nameof(filters));
-        Check.Finite(filters, nameof(filters));
+        Check.State(filters, options.Filters, options.PatchSize, nameof(filters));
         _gemm = gemm;
         _m = (float[])filters.Data.Clone();
     }

@@ -33,8 +33,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer
     public CpuKrotovLayer(IGemm gemm, KrotovOptions options, Matrix initialWeights)
     {
         Options = options.Validate();
-        Check.Shape(initialWeights, options.Units, options.Inputs, nameof(initialWeights));
-        Check.Finite(initialWeights, nameof(initialWeights));
+        Check.State(initialWeights, options.Units, options.Inputs, nameof(initialWeights));
         _gemm = gemm;
         _k = options.Units; _n = options.Inputs;
         _p = (float)options.P;

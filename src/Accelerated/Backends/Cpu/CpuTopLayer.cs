@@ -22,8 +22,7 @@ public sealed class CpuTopLayer : ITopLayer
     public CpuTopLayer(IGemm gemm, TopLayerOptions options, Matrix initialWeights)
     {
         Options = options.Validate();
-        Check.Shape(initialWeights, options.Classes, options.Hidden, nameof(initialWeights));
-        Check.Finite(initialWeights, nameof(initialWeights));
+        Check.State(initialWeights, options.Classes, options.Hidden, nameof(initialWeights));
         _gemm = gemm;
         _c = options.Classes; _h = options.Hidden;
         _s = (float[])initialWeights.Data.Clone();

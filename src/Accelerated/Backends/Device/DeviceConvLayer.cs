@@ -16,8 +16,7 @@ public sealed class DeviceConvLayer : IConvLayer
     public DeviceConvLayer(IDevice dev, ConvOptions options, Matrix filters)
     {
         Options = options.Validate();
-        Check.Shape(filters, options.Filters, options.PatchSize, nameof(filters));
-        Check.Finite(filters, nameof(filters));
+        Check.State(filters, options.Filters, options.PatchSize, nameof(filters));
         _dev = dev;
         _m = dev.Alloc(filters.Data.Length);
         dev.Write(_m, filters.Data);

@@ -24,8 +24,7 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
     {
         Options = options.Validate();
         if (options.RankK > MaxRankK) throw new ArgumentOutOfRangeException(nameof(options), options.RankK, $"RankK must be <= {MaxRankK} on the GPU backends");
-        Check.Shape(initialWeights, options.Units, options.Inputs, nameof(initialWeights));
-        Check.Finite(initialWeights, nameof(initialWeights));
+        Check.State(initialWeights, options.Units, options.Inputs, nameof(initialWeights));
         _dev = dev;
         _k = options.Units; _n = options.Inputs;
         _w = dev.Alloc(_k * _n);
@@ -156,8 +155,7 @@ public sealed class DeviceTopLayer : ITopLayer
     public DeviceTopLayer(IDevice dev, TopLayerOptions options, Matrix initialWeights)
     {
         Options = options.Validate();
-        Check.Shape(initialWeights, options.Classes, options.Hidden, nameof(initialWeights));
-        Check.Finite(initialWeights, nameof(initialWeights));
+        Check.State(initialWeights, options.Classes, options.Hidden, nameof(initialWeights));
         _dev = dev;
         _c = options.Classes; _hd = options.Hidden;
         _s = dev.Alloc(_c * _hd); _m1 = dev.Alloc(_c * _hd); _m2 = dev.Alloc(_c * _hd); _grad = dev.Alloc(_c * _hd);
