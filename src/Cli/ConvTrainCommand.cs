@@ -22,6 +22,7 @@ static class ConvTrainCommand
           --dataset cifar10|mnist|fashion-mnist   (cifar10)      --data DIR
           --window W (4)   --filters K (400)   --m M (2)   --delta D (0.2)   --batch B (1000 patches)
           --lr EPS0 (0.04, falling linearly to 0)   --epochs E (1)   --chunk C (256 images)   --limit N (all images)
+          --normalize-patches on|off (off: eq. 1 on raw patches; on: each patch a unit vector, as the layer sees it)
           --variant code|paper (code)   --engine accelerated|reference   --backend X   --seed S (1)
           --init FILE.npy   --out DIR (runs/nnl-conv-DATASET-TIME)
         """;
@@ -35,6 +36,7 @@ static class ConvTrainCommand
         int epochs = a.Int("epochs", 1, 1), chunk = a.Int("chunk", 256, 1), limit = a.Int("limit", int.MaxValue, 1), seed = a.Int("seed", 1);
         var variant = a.Choice("variant", "code", "code", "paper") == "paper" ? KrotovVariant.Paper : KrotovVariant.AuthorsCode;
         string? init = a.Str("init");
+        bool unitPatches = a.Choice("normalize-patches", "off", "on", "off") == "on";
         var engine = Engines.Create(a);
         string outDir = a.Str("out") ?? Path.Combine("runs", $"nnl-conv-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
         a.RejectUnknown("train nnl-conv");
@@ -63,7 +65,7 @@ static class ConvTrainCommand
         {
             ["rule"] = "nnl-conv", ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["window"] = window, ["filters"] = filters,
             ["m"] = m, ["delta"] = delta, ["p"] = 2.0, ["variant"] = variant.ToString(), ["batch"] = batch, ["lr"] = lr0, ["epochs"] = epochs,
-            ["chunk"] = chunk, ["seed"] = seed, ["init"] = init, ["images"] = n,
+            ["chunk"] = chunk, ["normalize_patches"] = unitPatches, ["seed"] = seed, ["init"] = init, ["images"] = n,
             ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
         }.ToJsonString(new() { WriteIndented = true }));
         long patchesPerEpoch = (long)n * conv.Positions;
@@ -91,6 +93,7 @@ static class ConvTrainCommand
                     for (int start = 0; start < n; start += chunk)
                     {
                         var patches = extractor.Patches(data.Images.Gather(images.AsSpan(start, Math.Min(chunk, n - start))));
+                        if (unitPatches) Hebb.Evaluation.KrotovEncoder.UnitRows(patches);
                         var order = Enumerable.Range(0, patches.Rows).ToArray();
                         rng.Shuffle(order);
                         for (int b = 0; b < order.Length; b += batch)
@@ -119,7 +122,7 @@ static class ConvTrainCommand
             # NNL-CONV filters by the local rule (Grinberg, Hopfield & Krotov, eq. 1-2)
 
             - dataset: {dataset}, {n:N0} images, {patchesPerEpoch:N0} patches of {window}x{window}x{data.Channels} an epoch; engine: {engine.Name}
-            - {filters} filters, m = {m}, Delta = {delta}, variant {variant}; minibatches of {batch} patches shuffled within chunks of {chunk} images
+            - {filters} filters, m = {m}, Delta = {delta}, variant {variant}{(unitPatches ? ", patches normalized to unit vectors" : "")}; minibatches of {batch} patches shuffled within chunks of {chunk} images
             - {epochs} epoch(s), learning rate {lr0} falling linearly to 0, seed {seed}; time {total.Elapsed.TotalSeconds:F1} s
             - after the last epoch {onSphere[^1]:P1} of the filters are unit vectors (| sum W^2 - 1 | <= 0.05)
 

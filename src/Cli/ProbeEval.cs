@@ -49,6 +49,7 @@ static class ProbeEval
         double n = a.Double("n", conv ? 40 : 4.5, 1);
         bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
         int poolWindow = a.Int("pool-window", 11, 1), poolStride = a.Int("pool-stride", 9, 1);
+        bool shadow = a.Has("shadow");
         int limitTrain = a.Int("limit-train", int.MaxValue, 1), limitTest = a.Int("limit-test", int.MaxValue, 2);
         int draws = a.Int("draws", 10, 1);
         int[] shots = ParseShots(a.Str("shots"));
@@ -58,6 +59,8 @@ static class ProbeEval
         a.RejectUnknown("eval");
         if (raw && random) throw new UsageException("--random-baseline: raw pixels have no weights to randomize; give a training run");
         if (folds == 1) throw new UsageException("--folds 1: k-fold cross-validation needs k >= 2 (0: no cross-validation)");
+        if (shadow && (folds >= 2 || validation == "none"))
+            throw new UsageException("--shadow: the shadow test keeps the validation half unshadowed; use it with --validation halves and no --folds");
 
         var trainData = Datasets.Load(dataset, root, train: true);
         var testData = Datasets.Load(dataset, root, train: false);
@@ -101,7 +104,7 @@ static class ProbeEval
         }
         string name = raw ? $"raw pixels of {dataset}" : $"{encoder.Name} from {target}";
         string outDir = outOption ?? (raw ? Path.Combine("runs", $"raw-{dataset}-{probe}{(augment > 0 ? "-aug" : "")}")
-                                          : Path.Combine(target, $"eval-{probe}{(conv && !normalize ? "-conv" : "")}{(random ? "-random" : "")}{(augment > 0 ? "-aug" : "")}"));
+                                          : Path.Combine(target, $"eval-{probe}{(conv && !normalize ? "-conv" : "")}{(conv ? $"-n{n}" : "")}{(random ? "-random" : "")}{(augment > 0 ? "-aug" : "")}{(shadow ? "-shadow" : "")}"));
         AnsiConsole.MarkupLine($"[bold]hebb eval[/] {probe} probe on {Markup.Escape(name)}; {Markup.Escape(engine.Name)}");
 
         var sw = Stopwatch.StartNew();
@@ -115,13 +118,16 @@ static class ProbeEval
             train = Concat(parts);
         }
         var test = new LabeledSet(encoder.Encode(testImages.X), testImages.Y);
+        LabeledSet? shadowed = shadow
+            ? new LabeledSet(encoder.Encode(Shadow.Apply(testImages.X, testData.Height, testData.Width, testData.Channels, new Random(seed + 29))), testImages.Y)
+            : null;
         AnsiConsole.MarkupLine($"encoded {train.Count:N0} training (with {augment} augmented cop{(augment == 1 ? "y" : "ies")}) and {test.Count:N0} test images into {encoder.Features:N0} features in {sw.Elapsed.TotalSeconds:F1} s");
 
         var report = new JsonObject
         {
             ["representation"] = name, ["dataset"] = dataset, ["probe"] = probe, ["engine"] = engine.Name, ["features"] = encoder.Features,
             ["epochs"] = training.Epochs, ["batch"] = training.Batch, ["lr"] = training.LearningRate, ["seed"] = seed,
-            ["augment"] = augment, ["train_images"] = trainImages.Y.Length, ["test_images"] = testImages.Y.Length,
+            ["augment"] = augment, ["shadow"] = shadow, ["train_images"] = trainImages.Y.Length, ["test_images"] = testImages.Y.Length,
         };
         var md = new StringBuilder($"# {probe} probe on {name}\n\n- engine: {engine.Name}; {encoder.Features:N0} features\n");
         if (layer is not null)
@@ -157,6 +163,7 @@ static class ProbeEval
         {
             var options = probe == "mlp" ? ProbeOptions.Mlp(encoder.Features) : ProbeOptions.Linear(encoder.Features);
             var splits = folds >= 2 ? Splits.KFold(train, test, folds, seed).ToList()
+                       : shadowed is not null ? [Splits.TestHalves(train, test, shadowed, "shadowed (about 80% of each image multiplied by 0.3, section 5)", seed)]
                        : [validation == "none" ? Splits.NoValidation(train, test) : Splits.TestHalves(train, test, seed)];
             var runs = new JsonArray();
             var accs = new List<double>();

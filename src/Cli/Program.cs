@@ -1,61 +1,78 @@
 using Hebb.Cli;
-using Hebb.Data;
 
-const string usage = """
-    hebb: local, backpropagation-free learning rules (Krotov & Hopfield, ...), reference and accelerated engines.
+return Commands.Run(args);
 
-      hebb train krotov|nnl-conv [options]   unsupervised training; writes a run folder
-      hebb eval RUN [options]         the paper's top layer on a run's frozen weights; train / test error
-      hebb eval RUN|raw --probe linear|mlp|fewshot   CSNN's probes on a run's encoder or on raw pixels
-      hebb bench krotov|mlp [options] an epoch beside its GEMM-only bound (and the reference), one run
-      hebb verify [--backend X]       equivalence of a backend with the reference, on this machine
-      hebb data fetch NAME            download a dataset and check its checksums
-
-    Backends: --backend auto|cpu|cpu-managed|opencl|cuda (or HEBB_BACKEND); data: --data DIR (or HEBB_DATA).
-
-    hebb COMMAND --help for the options of a command.
-    """;
-
-var a = new Args(args);
-string command = a.Positional.Count > 0 ? a.Positional[0] : "";
-if (command == "" || (a.Has("help") && command is not ("train" or "eval" or "bench" or "verify" or "data")))
+namespace Hebb.Cli
 {
-    Console.WriteLine(usage);
-    return command == "" && !a.Has("help") ? 2 : 0;
-}
-if (a.Has("help"))
-{
-    Console.WriteLine(command switch
+    using Hebb.Data;
+
+    /// <summary>The command dispatch, callable in-process (hebb reproduce runs a preset's steps through it).</summary>
+    public static class Commands
     {
-        "train" => TrainCommand.Help + "\n" + ConvTrainCommand.Help, "eval" => EvalCommand.Help, "bench" => BenchCommand.Help,
-        "verify" => VerifyCommand.Help, _ => DataCommand.Help,
-    });
-    return 0;
-}
-try
-{
-    return command switch
-    {
-        "train" => TrainCommand.Run(a),
-        "eval" => EvalCommand.Run(a),
-        "bench" => BenchCommand.Run(a),
-        "verify" => VerifyCommand.Run(a),
-        "data" => DataCommand.Run(a),
-        _ => throw new UsageException($"unknown command '{command}'; commands: train, eval, bench, verify, data"),
-    };
-}
-catch (UsageException ex)
-{
-    Console.Error.WriteLine($"hebb: {ex.Message}");
-    return 2;
-}
-catch (DataException ex)
-{
-    Console.Error.WriteLine($"hebb: {ex.Message}");
-    return 3;
-}
-catch (ArgumentException ex)
-{
-    Console.Error.WriteLine($"hebb: {ex.Message}");
-    return 2;
+        public const string Usage = """
+            hebb: local, backpropagation-free learning rules (Krotov & Hopfield, ...), reference and accelerated engines.
+
+              hebb train krotov|nnl-conv [options]           unsupervised training; writes a run folder
+              hebb eval RUN [options]                        the paper's top layer on a Krotov run; train / test error
+              hebb eval RUN|raw --probe linear|mlp|fewshot   probes on a run's encoder or on raw pixels
+              hebb reproduce NAME                            a published experiment from presets/NAME.json, ours beside the paper
+              hebb bench krotov|mlp [options]                an epoch beside its GEMM-only bound (and the reference), one run
+              hebb verify [--backend X]                      equivalence of a backend with the reference, on this machine
+              hebb data fetch NAME                           download a dataset and check its checksums
+
+            Backends: --backend auto|cpu|cpu-managed|opencl|cuda (or HEBB_BACKEND); data: --data DIR (or HEBB_DATA).
+
+            hebb COMMAND --help for the options of a command.
+            """;
+
+        static readonly string[] Names = ["train", "eval", "bench", "verify", "data", "reproduce"];
+
+        public static int Run(string[] args)
+        {
+            var a = new Args(args);
+            string command = a.Positional.Count > 0 ? a.Positional[0] : "";
+            if (command == "" || (a.Has("help") && !Names.Contains(command)))
+            {
+                Console.WriteLine(Usage);
+                return command == "" && !a.Has("help") ? 2 : 0;
+            }
+            if (a.Has("help"))
+            {
+                Console.WriteLine(command switch
+                {
+                    "train" => TrainCommand.Help + "\n" + ConvTrainCommand.Help, "eval" => EvalCommand.Help, "bench" => BenchCommand.Help,
+                    "verify" => VerifyCommand.Help, "reproduce" => ReproduceCommand.Help, _ => DataCommand.Help,
+                });
+                return 0;
+            }
+            try
+            {
+                return command switch
+                {
+                    "train" => TrainCommand.Run(a),
+                    "eval" => EvalCommand.Run(a),
+                    "bench" => BenchCommand.Run(a),
+                    "verify" => VerifyCommand.Run(a),
+                    "data" => DataCommand.Run(a),
+                    "reproduce" => ReproduceCommand.Run(a),
+                    _ => throw new UsageException($"unknown command '{command}'; commands: {string.Join(", ", Names)}"),
+                };
+            }
+            catch (UsageException ex)
+            {
+                Console.Error.WriteLine($"hebb: {ex.Message}");
+                return 2;
+            }
+            catch (DataException ex)
+            {
+                Console.Error.WriteLine($"hebb: {ex.Message}");
+                return 3;
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine($"hebb: {ex.Message}");
+                return 2;
+            }
+        }
+    }
 }

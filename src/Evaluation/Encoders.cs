@@ -78,6 +78,17 @@ public static class Splits
             train, test.Subset(order[..half]), test.Subset(order[half..]));
     }
 
+    /// <summary>As <see cref="TestHalves(LabeledSet, LabeledSet, int)"/>, but the test half taken from
+    /// <paramref name="alteredTest"/> (the same images, altered, e.g. shadowed), so that the pocket rule chooses on
+    /// unaltered images and the reported accuracy is on altered ones.</summary>
+    public static Split TestHalves(LabeledSet train, LabeledSet test, LabeledSet alteredTest, string alteration, int seed)
+    {
+        var order = Permutation(test.Count, seed);
+        int half = test.Count / 2;
+        return new($"training set {train.Count:N0}; test set split at random (seed {seed}) into {half:N0} validation + {test.Count - half:N0} test, the test half {alteration}",
+            train, test.Subset(order[..half]), alteredTest.Subset(order[half..]));
+    }
+
     /// <summary>No validation: the full test set, and the probe's last step is reported (no pocket).</summary>
     public static Split NoValidation(LabeledSet train, LabeledSet test) =>
         new($"training set {train.Count:N0}; full test set {test.Count:N0}; no validation (last step reported)", train, null, test);

@@ -120,3 +120,36 @@ public class ConvCliTests
         Assert.Contains("PoolWindow 40", err);
     }
 }
+
+public class ReproduceTests
+{
+    [Fact]
+    public void APresetRunsItsStepsAndTabulatesOursBesideThePaper()
+    {
+        string root = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 200, 60);
+        string presets = Path.Combine(root, "presets");
+        Directory.CreateDirectory(presets);
+        File.WriteAllText(Path.Combine(presets, "toy.json"), """
+            {
+              "paper": "a toy paper", "description": "a tiny Krotov run and its top layer",
+              "steps": [
+                ["train", "krotov", "--units", "20", "--k", "2", "--epochs", "1", "--out", "{out}/run"],
+                ["eval", "{out}/run", "--epochs", "2"]
+              ],
+              "quick": { "eval": ["--limit-test", "30"] },
+              "results": [ { "label": "test error", "report": "{out}/run/eval/eval.json", "field": "test_error", "paper": 0.0152 } ]
+            }
+            """);
+        string outDir = Path.Combine(root, "out");
+        var (code, output, err) = Fixtures.Hebb(root, "reproduce", "toy", "--presets", presets, "--data", root, "--out", outDir, "--quick");
+        Assert.True(code == 0, output + err);
+        string report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.Contains("| test error (test_error) |", report);
+        Assert.Contains("1.52%", report);
+        Assert.Equal(30, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "run", "eval", "eval.json")))!["test_images"]!);
+
+        (code, _, err) = Fixtures.Hebb(root, "reproduce", "nope", "--presets", presets);
+        Assert.Equal(2, code);
+        Assert.Contains("presets: toy", err);
+    }
+}

@@ -171,3 +171,22 @@ public class ProbeCliTests
         Assert.Contains(message, err);
     }
 }
+
+public class ShadowTests
+{
+    [Fact]
+    public void AboutEightyPercentOfEachImageIsDimmedByPointThree()
+    {
+        var img = new Matrix(20, 3 * 32 * 32);
+        Array.Fill(img.Data, 1f);
+        var s = Shadow.Apply(img, 32, 32, 3, new Random(1));
+        for (int r = 0; r < 20; r++)
+        {
+            var row = s.Row(r).ToArray();
+            Assert.All(row, x => Assert.True(x == 1f || x == 0.3f));
+            double share = row.Count(x => x == 0.3f) / (double)row.Length;
+            Assert.InRange(share, 0.75, 0.85);
+        }
+        Assert.Equal(1f, img.Data[0]); // the input is not changed
+    }
+}

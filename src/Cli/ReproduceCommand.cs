@@ -1,0 +1,86 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+
+namespace Hebb.Cli;
+
+/// <summary>
+/// <c>hebb reproduce NAME</c>: runs a published experiment as a preset file describes it (presets/NAME.json: the
+/// hebb commands, hyperparameters as the paper gives them) and writes ours beside the paper's figures.
+/// </summary>
+static class ReproduceCommand
+{
+    public const string Help = """
+        hebb reproduce NAME [--out DIR] [--quick] [--data DIR] [--backend X] [--presets DIR]
+          Runs presets/NAME.json: its steps are hebb commands ({out} is the output folder), then its results table
+          (a field of a report, ours, beside the paper's figure) goes to DIR/report.md and the screen.
+          --out DIR      output folder (runs/reproduce-NAME)
+          --quick        append the preset's "quick" arguments to each step (a smaller, faster run; not the paper's)
+          --data, --backend   passed to every step
+          --presets DIR  where the presets are (./presets, else beside the hebb executable)
+          Without NAME: the list of presets.
+        """;
+
+    public static int Run(Args a)
+    {
+        string? dir = a.Str("presets");
+        string? outOption = a.Str("out");
+        bool quick = a.Has("quick");
+        string? data = a.Str("data");
+        string? backend = a.Str("backend");
+        a.RejectUnknown("reproduce");
+        dir ??= new[] { "presets", Path.Combine(AppContext.BaseDirectory, "presets") }.FirstOrDefault(Directory.Exists)
+            ?? throw new UsageException("reproduce: no presets folder (looked for ./presets and beside the executable); give --presets DIR");
+        if (a.Positional.Count < 2)
+        {
+            foreach (var f in Directory.GetFiles(dir, "*.json").Order())
+            {
+                var p = JsonNode.Parse(File.ReadAllText(f))!;
+                Console.WriteLine($"{Path.GetFileNameWithoutExtension(f),-24} {(string?)p["paper"]}: {(string?)p["description"]}");
+            }
+            return 0;
+        }
+        string name = a.Positional[1];
+        string file = Path.Combine(dir, name + ".json");
+        if (!File.Exists(file))
+            throw new UsageException($"reproduce {name}: no preset {file}; presets: {string.Join(", ", Directory.GetFiles(dir, "*.json").Select(Path.GetFileNameWithoutExtension).Order())}");
+        var preset = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+        string outDir = outOption ?? Path.Combine("runs", "reproduce-" + name);
+        Directory.CreateDirectory(outDir);
+        var quickArgs = new Dictionary<string, string[]>();
+        if (quick && preset["quick"] is JsonObject q)
+            foreach (var (cmd, list) in q) quickArgs[cmd] = [.. list!.AsArray().Select(x => (string)x!)];
+
+        AnsiConsole.MarkupLine($"[bold]hebb reproduce {Markup.Escape(name)}[/]: {Markup.Escape((string?)preset["paper"] ?? "")}{(quick ? " (quick: not the paper's settings)" : "")} -> {Markup.Escape(outDir)}");
+        foreach (var stepNode in preset["steps"]!.AsArray())
+        {
+            var step = stepNode!.AsArray().Select(x => ((string)x!).Replace("{out}", outDir)).ToList();
+            if (quickArgs.TryGetValue(step[0], out var extra)) step.AddRange(extra);
+            if (data is not null) step.AddRange(["--data", data]);
+            if (backend is not null && step[0] is "train" or "eval") step.AddRange(["--backend", backend]);
+            AnsiConsole.MarkupLine($"[grey]$ hebb {Markup.Escape(string.Join(' ', step))}[/]");
+            int code = Commands.Run([.. step]);
+            if (code != 0) throw new UsageException($"reproduce {name}: the step 'hebb {string.Join(' ', step)}' failed with exit code {code}");
+        }
+
+        var md = new StringBuilder($"# hebb reproduce {name}{(quick ? " --quick" : "")}\n\n{(string?)preset["paper"]}: {(string?)preset["description"]}\n\n| experiment | ours | paper |\n| --- | --- | --- |\n");
+        var table = new Table().AddColumns("experiment", "ours", "paper");
+        foreach (var row in preset["results"]?.AsArray() ?? [])
+        {
+            string report = ((string)row!["report"]!).Replace("{out}", outDir);
+            string field = (string)row["field"]!;
+            double? ours = File.Exists(report) ? (double?)JsonNode.Parse(File.ReadAllText(report))![field] : null;
+            string paperText = row["paper"] is JsonNode p ? Percent((double)p) : "—";
+            string oursText = ours is { } v ? Percent(v) : "missing";
+            md.Append($"| {(string)row["label"]!} ({field}) | {oursText} | {paperText} |\n");
+            table.AddRow(Markup.Escape((string)row["label"]!), oursText, paperText);
+        }
+        if (preset["note"] is JsonNode note) md.Append($"\n{(string?)note}\n");
+        TrainCommand.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"report: {Markup.Escape(Path.Combine(outDir, "report.md"))}");
+        return 0;
+    }
+
+    static string Percent(double x) => (100 * x).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + "%";
+}
