@@ -108,7 +108,7 @@ public class ConvCliTests
 
         (code, output, err) = Fixtures.Hebb(root, "eval", run, "--epochs", "30", "--batch", "16", "--pool-window", "29", "--pool-stride", "29", "--n", "4");
         Assert.True(code == 0, output + err);
-        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "eval-linear", "report.json")))!;
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "eval-linear-n4", "report.json")))!;
         Assert.Equal(12, (int)report["features"]!);
         Assert.Contains("NNL-CONV", (string)report["representation"]!);
 
