@@ -23,6 +23,7 @@ static class ConvTrainCommand
           --window W (4)   --filters K (400)   --m M (2)   --delta D (0.2)   --batch B (1000 patches)
           --lr EPS0 (0.04, falling linearly to 0)   --epochs E (1)   --chunk C (256 images)   --limit N (all images)
           --normalize-patches on|off (off: eq. 1 on raw patches; on: each patch a unit vector, as the layer sees it)
+          --center-patches on|off (off; on: each patch minus its own mean, before any normalization; not in the paper)
           --variant code|paper (code)   --engine accelerated|reference   --backend X   --seed S (1)
           --init FILE.npy   --out DIR (runs/nnl-conv-DATASET-TIME)
         """;
@@ -37,6 +38,7 @@ static class ConvTrainCommand
         var variant = a.Choice("variant", "code", "code", "paper") == "paper" ? KrotovVariant.Paper : KrotovVariant.AuthorsCode;
         string? init = a.Str("init");
         bool unitPatches = a.Choice("normalize-patches", "off", "on", "off") == "on";
+        bool center = a.Choice("center-patches", "off", "on", "off") == "on";
         var engine = Engines.Create(a);
         string outDir = a.Str("out") ?? Path.Combine("runs", $"nnl-conv-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
         a.RejectUnknown("train nnl-conv");
@@ -65,7 +67,7 @@ static class ConvTrainCommand
         {
             ["rule"] = "nnl-conv", ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["window"] = window, ["filters"] = filters,
             ["m"] = m, ["delta"] = delta, ["p"] = 2.0, ["variant"] = variant.ToString(), ["batch"] = batch, ["lr"] = lr0, ["epochs"] = epochs,
-            ["chunk"] = chunk, ["normalize_patches"] = unitPatches, ["seed"] = seed, ["init"] = init, ["images"] = n,
+            ["chunk"] = chunk, ["normalize_patches"] = unitPatches, ["center_patches"] = center, ["seed"] = seed, ["init"] = init, ["images"] = n,
             ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
         }.ToJsonString(new() { WriteIndented = true }));
         long patchesPerEpoch = (long)n * conv.Positions;
@@ -93,6 +95,7 @@ static class ConvTrainCommand
                     for (int start = 0; start < n; start += chunk)
                     {
                         var patches = extractor.Patches(data.Images.Gather(images.AsSpan(start, Math.Min(chunk, n - start))));
+                        if (center) CenterRows(patches);
                         if (unitPatches) Hebb.Evaluation.KrotovEncoder.UnitRows(patches);
                         var order = Enumerable.Range(0, patches.Rows).ToArray();
                         rng.Shuffle(order);
@@ -122,7 +125,7 @@ static class ConvTrainCommand
             # NNL-CONV filters by the local rule (Grinberg, Hopfield & Krotov, eq. 1-2)
 
             - dataset: {dataset}, {n:N0} images, {patchesPerEpoch:N0} patches of {window}x{window}x{data.Channels} an epoch; engine: {engine.Name}
-            - {filters} filters, m = {m}, Delta = {delta}, variant {variant}{(unitPatches ? ", patches normalized to unit vectors" : "")}; minibatches of {batch} patches shuffled within chunks of {chunk} images
+            - {filters} filters, m = {m}, Delta = {delta}, variant {variant}{(center ? ", patches centred" : "")}{(unitPatches ? ", patches normalized to unit vectors" : "")}; minibatches of {batch} patches shuffled within chunks of {chunk} images
             - {epochs} epoch(s), learning rate {lr0} falling linearly to 0, seed {seed}; time {total.Elapsed.TotalSeconds:F1} s
             - after the last epoch {onSphere[^1]:P1} of the filters are unit vectors (| sum W^2 - 1 | <= 0.05)
 
@@ -132,6 +135,17 @@ static class ConvTrainCommand
             """);
         AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; weights.npy, filters.png and report.md in {Markup.Escape(outDir)}");
         return 0;
+    }
+
+    /// <summary>Subtracts from each row its own mean.</summary>
+    static void CenterRows(Matrix m)
+    {
+        for (int r = 0; r < m.Rows; r++)
+        {
+            var row = m.Row(r);
+            float mean = System.Numerics.Tensors.TensorPrimitives.Sum(row) / row.Length;
+            System.Numerics.Tensors.TensorPrimitives.Subtract(row, mean, row);
+        }
     }
 
     /// <summary>Filters ordered from colourless to coloured: by the mean over pixels of the spread (max - min) of a

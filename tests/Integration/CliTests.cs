@@ -100,11 +100,13 @@ public class ConvCliTests
         Fixtures.WriteCifarTarball(Path.Combine(root, "cifar-10-binary.tar.gz"), files);
         string run = Path.Combine(root, "conv");
         var (code, output, err) = Fixtures.Hebb(root, "train", "nnl-conv", "--data", root, "--filters", "12", "--window", "4", "--epochs", "2",
-            "--batch", "200", "--out", run);
+            "--batch", "200", "--center-patches", "on", "--normalize-patches", "on", "--out", run);
         Assert.True(code == 0, output + err);
         foreach (var f in new[] { "options.json", "metrics.jsonl", "weights.npy", "filters.png", "report.md" }) Assert.True(File.Exists(Path.Combine(run, f)), f);
         var w = Hebb.Data.Npy.Read(Path.Combine(run, "weights.npy"));
         Assert.Equal((12, 48), (w.Rows, w.Cols));
+        var trained = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "options.json")))!;
+        Assert.True((bool)trained["center_patches"]! && (bool)trained["normalize_patches"]!);
 
         (code, output, err) = Fixtures.Hebb(root, "eval", run, "--epochs", "30", "--batch", "16", "--pool-window", "29", "--pool-stride", "29", "--n", "4");
         Assert.True(code == 0, output + err);
