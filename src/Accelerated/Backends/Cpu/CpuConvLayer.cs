@@ -6,7 +6,7 @@ namespace Hebb.Accelerated.Backends.Cpu;
 /// <summary>
 /// The NNL-CONV / CONV layer (Grinberg, Hopfield &amp; Krotov 2019, section 2 and eq. 3) in float32 on the CPU:
 /// im2col of the whole batch, rows normalized to unit vectors (NNL-CONV), one GEMM against the filters,
-/// ReLU(x)^n, max pooling. Reference: Hebb.Reference.Conv.patches / convolve / maxPool / forward.
+/// max pooling, then ReLU(x)^n on the pooled values (f is non-decreasing, so pooling commutes with it). Reference: Hebb.Reference.Conv.patches / convolve / maxPool / forward.
 /// </summary>
 public sealed class CpuConvLayer : IConvLayer
 {
@@ -84,11 +84,6 @@ public sealed class CpuConvLayer : IConvLayer
         }
         if (_y.Length < rows * k) _y = new float[rows * k];
         _gemm.Sgemm(false, true, rows, k, n, 1f, _patches, n, _m, n, 0f, _y, k);
-        var y = _y.AsSpan(0, rows * k);
-        TensorPrimitives.Max(y, 0f, y);
-        if (o.Power == 2) TensorPrimitives.Multiply(y, y, y);
-        else if (o.Power != 1) TensorPrimitives.Pow(y, (float)o.Power, y);
-
         var outp = new Matrix(bsz, o.Features);
         var yy = _y;
         var od = outp.Data;
@@ -109,6 +104,12 @@ public sealed class CpuConvLayer : IConvLayer
                         od[b * feat + c * ph * pw + py * pw + px] = best;
                     }
         });
+        // f = ReLU(x)^n is non-decreasing, so max pooling commutes with it: pool first, then f on the pooled
+        // values only (positions / pooled positions fewer powers: 841 / 9 for the paper's single block).
+        var pooled = od.AsSpan();
+        TensorPrimitives.Max(pooled, 0f, pooled);
+        if (o.Power == 2) TensorPrimitives.Multiply(pooled, pooled, pooled);
+        else if (o.Power != 1) TensorPrimitives.Pow(pooled, (float)o.Power, pooled);
         return outp;
     }
 

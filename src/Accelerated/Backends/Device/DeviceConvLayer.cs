@@ -3,7 +3,7 @@ using Hebb.Contracts;
 namespace Hebb.Accelerated.Backends.Device;
 
 /// <summary>The NNL-CONV / CONV layer on a GPU backend (kernels in conv.cl): im2col, row normalization, one GEMM,
-/// ReLU(x)^n, max pooling; the filters stay on the device. Reference: Hebb.Reference.Conv.</summary>
+/// max pooling, ReLU(x)^n on the pooled values; the filters stay on the device. Reference: Hebb.Reference.Conv.</summary>
 public sealed class DeviceConvLayer : IConvLayer
 {
     readonly IDevice _dev;
@@ -60,8 +60,9 @@ public sealed class DeviceConvLayer : IConvLayer
         Im2Col(images);
         if (o.PatchNormalization) _dev.Launch("normalize_rows", rows, 1, 64, 1, rows, o.PatchSize, _p!);
         _dev.Gemm(false, true, rows, o.Filters, o.PatchSize, 1f, _p!, o.PatchSize, _m, o.PatchSize, 0f, _y!, o.Filters);
-        _dev.Launch("relu_pow", rows * o.Filters, 1, 256, 1, rows * o.Filters, (float)o.Power, _y!);
+        // f = ReLU(x)^n is non-decreasing, so max pooling commutes with it: pool first, then f on the pooled values.
         _dev.Launch("maxpool", b * o.Features, 1, 64, 1, b, o.Filters, o.OutHeight, o.OutWidth, o.PoolWindow, o.PoolStride, o.PooledHeight, o.PooledWidth, _y!, _out!);
+        _dev.Launch("relu_pow", b * o.Features, 1, 256, 1, b * o.Features, (float)o.Power, _out!);
         var m = new Matrix(b, o.Features);
         _dev.Read(_out!, m.Data);
         return m;
