@@ -50,6 +50,7 @@ static class ProbeEval
         bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
         int poolWindow = a.Int("pool-window", 11, 1), poolStride = a.Int("pool-stride", 9, 1);
         bool shadow = a.Has("shadow");
+        bool standardize = a.Choice("standardize", "off", "on", "off") == "on";
         int limitTrain = a.Int("limit-train", int.MaxValue, 1), limitTest = a.Int("limit-test", int.MaxValue, 2);
         int draws = a.Int("draws", 10, 1);
         int[] shots = ParseShots(a.Str("shots"));
@@ -84,6 +85,7 @@ static class ProbeEval
             {
                 Height = trainData.Height, Width = trainData.Width, Channels = trainData.Channels, Window = (int)trained!["window"]!,
                 Filters = w.Rows, PatchNormalization = normalize, Power = n, PoolWindow = poolWindow, PoolStride = poolStride,
+                CenterPatches = (bool?)trained["center_patches"] ?? false,
             };
             try { cOptions.Validate(); }
             catch (ArgumentOutOfRangeException ex) { throw new UsageException($"{ex.ParamName} {ex.ActualValue}: {ex.Message.Split(" (Parameter")[0]}"); }
@@ -121,15 +123,20 @@ static class ProbeEval
         LabeledSet? shadowed = shadow
             ? new LabeledSet(encoder.Encode(Shadow.Apply(testImages.X, testData.Height, testData.Width, testData.Channels, new Random(seed + 29))), testImages.Y)
             : null;
+        if (standardize)
+        {
+            var st = new Standardizer(train.X);
+            foreach (var set in new[] { train, test, shadowed }) if (set is not null) st.Apply(set.X);
+        }
         AnsiConsole.MarkupLine($"encoded {train.Count:N0} training (with {augment} augmented cop{(augment == 1 ? "y" : "ies")}) and {test.Count:N0} test images into {encoder.Features:N0} features in {sw.Elapsed.TotalSeconds:F1} s");
 
         var report = new JsonObject
         {
             ["representation"] = name, ["dataset"] = dataset, ["probe"] = probe, ["engine"] = engine.Name, ["features"] = encoder.Features,
             ["epochs"] = training.Epochs, ["batch"] = training.Batch, ["lr"] = training.LearningRate, ["seed"] = seed,
-            ["augment"] = augment, ["shadow"] = shadow, ["train_images"] = trainImages.Y.Length, ["test_images"] = testImages.Y.Length,
+            ["augment"] = augment, ["shadow"] = shadow, ["standardize"] = standardize, ["train_images"] = trainImages.Y.Length, ["test_images"] = testImages.Y.Length,
         };
-        var md = new StringBuilder($"# {probe} probe on {name}\n\n- engine: {engine.Name}; {encoder.Features:N0} features\n");
+        var md = new StringBuilder($"# {probe} probe on {name}\n\n- engine: {engine.Name}; {encoder.Features:N0} features{(standardize ? ", each standardized with the training set's mean and deviation" : "")}\n");
         if (layer is not null)
         {
             var winners = Metrics.Winners(layer, testImages.X);

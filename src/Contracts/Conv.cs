@@ -19,6 +19,9 @@ public sealed record ConvOptions
     public int Padding { get; init; }
     /// <summary>K, the number of filters (channels of the output).</summary>
     public int Filters { get; init; } = 400;
+    /// <summary>Each patch minus its own mean before anything else (not in the paper; filters learned from centred
+    /// patches need it to see the same patches at work as in training).</summary>
+    public bool CenterPatches { get; init; }
     /// <summary>Patch normalization (NNL-CONV) or none (CONV).</summary>
     public bool PatchNormalization { get; init; } = true;
     /// <summary>n of f(x) = ReLU(x)^n (eq. 3).</summary>

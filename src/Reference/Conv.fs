@@ -36,17 +36,23 @@ let unitPatch (v: float[]) : float[] =
     let norm = sqrt (Array.sumBy (fun x -> x * x) v)
     if norm = 0.0 then Array.zeroCreate v.Length else v |> Array.map (fun x -> x / norm)
 
+/// A patch minus its own mean (an option, not in the paper: filters learned from centred patches need it).
+let centerPatch (v: float[]) : float[] =
+    let mean = Array.average v
+    v |> Array.map (fun x -> x - mean)
+
 /// Eq. 3: f(x) = ReLU(x)^n.
 let rectifiedPower (n: float) (x: float) : float = if x > 0.0 then Math.Pow(x, n) else 0.0
 
-/// Section 2: the layer before pooling, float[K, OutH, OutW]: f(sum_i M_mu,i v_i) with v the patch,
-/// unit-normalized for NNL-CONV (then the sum is a cosine in [-1, 1]); CONV is normalize = false, n = 1.
-let convolve (g: Geometry) (normalize: bool) (n: float) (m: float[,]) (img: float[]) : float[,,] =
+/// Section 2: the layer before pooling, float[K, OutH, OutW]: f(sum_i M_mu,i v_i) with v the patch (centred
+/// first if asked), unit-normalized for NNL-CONV (then the sum is a cosine in [-1, 1]); CONV is normalize = false, n = 1.
+let convolve (g: Geometry) (center: bool) (normalize: bool) (n: float) (m: float[,]) (img: float[]) : float[,,] =
     let k = Array2D.length1 m
     let out = Array3D.zeroCreate k g.OutH g.OutW
     for oy in 0 .. g.OutH - 1 do
         for ox in 0 .. g.OutW - 1 do
             let v = patch g img oy ox
+            let v = if center then centerPatch v else v
             let v = if normalize then unitPatch v else v
             for mu in 0 .. k - 1 do
                 let mutable s = 0.0
@@ -64,8 +70,8 @@ let maxPool (g: Geometry) (a: float[,,]) : float[,,] =
         best)
 
 /// The layer on one image: convolve, pool, flattened channel-major (k, py, px).
-let forward (g: Geometry) (normalize: bool) (n: float) (m: float[,]) (img: float[]) : float[] =
-    let pooled = maxPool g (convolve g normalize n m img)
+let forward (g: Geometry) (center: bool) (normalize: bool) (n: float) (m: float[,]) (img: float[]) : float[] =
+    let pooled = maxPool g (convolve g center normalize n m img)
     Array.init (Array3D.length1 pooled * g.PooledH * g.PooledW) (fun i ->
         let k, r = i / (g.PooledH * g.PooledW), i % (g.PooledH * g.PooledW)
         pooled.[k, r / g.PooledW, r % g.PooledW])

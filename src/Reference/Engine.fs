@@ -171,7 +171,7 @@ type ReferenceConvLayer(options: ConvOptions, filters: Matrix) =
             Convert.toRows images |> Array.collect (Conv.patches g) |> Convert.ofRows options.PatchSize
         member _.Forward(images) =
             checkImages images
-            Convert.toRows images |> Array.map (Conv.forward g options.PatchNormalization options.Power m) |> Convert.ofRows options.Features
+            Convert.toRows images |> Array.map (Conv.forward g options.CenterPatches options.PatchNormalization options.Power m) |> Convert.ofRows options.Features
         member _.ReadWeights() = filters.Clone()
         member _.Dispose() = ()
 

@@ -67,6 +67,8 @@ public static class ConvCases
             { Height = 12, Width = 12, Channels = 3, Window = 4, Filters = 7, Power = 40, PoolWindow = 4, PoolStride = 3 }, 2, Tolerances.Conv, 220);
         yield return Forward("CONV control (no patch normalization, ReLU): 10x10x1, W=3, padding 1", new ConvOptions
             { Height = 10, Width = 10, Channels = 1, Window = 3, Padding = 1, Filters = 6, PatchNormalization = false, Power = 1, PoolWindow = 2, PoolStride = 2 }, 2, Tolerances.Currents, 230);
+        yield return Forward("centred patches, NNL-CONV n=10: 9x9x3, W=3, padding 1", new ConvOptions
+            { Height = 9, Width = 9, Channels = 3, Window = 3, Padding = 1, Filters = 5, CenterPatches = true, Power = 10, PoolWindow = 3, PoolStride = 3 }, 2, Tolerances.Conv, 235);
         yield return Forward("no pooling, batch of 1: 8x8x3, W=5, stride 3", new ConvOptions
             { Height = 8, Width = 8, Channels = 3, Window = 5, Stride = 3, Filters = 4, Power = 3, PoolWindow = 1, PoolStride = 1 }, 1, Tolerances.Conv, 240);
         yield return new("conv", "bad input is refused", (r, e) =>

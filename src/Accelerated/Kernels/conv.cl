@@ -14,6 +14,17 @@ KERNEL void im2col(const int B, const int C, const int H, const int W, const int
     P[row * n + i] = (y < 0 || x < 0 || y >= H || x >= W) ? 0.0f : img[b * C * H * W + c * H * W + y * W + x];
 }
 
+/* Each row minus its own mean. */
+KERNEL void center_rows(const int rows, const int n, GLOBAL float* P)
+{
+    const int r = GID(0);
+    if (r >= rows) return;
+    float s = 0.0f;
+    for (int i = 0; i < n; i++) s += P[r * n + i];
+    const float mean = s / n;
+    for (int i = 0; i < n; i++) P[r * n + i] -= mean;
+}
+
 /* Each row scaled to a unit vector; a zero row stays zero. */
 KERNEL void normalize_rows(const int rows, const int n, GLOBAL float* P)
 {

@@ -69,7 +69,7 @@ public sealed class CpuConvLayer : IConvLayer
         var o = Options;
         int bsz = images.Rows, pos = o.Positions, n = o.PatchSize, k = o.Filters, rows = bsz * pos;
         AllPatches(images);
-        if (o.PatchNormalization)
+        if (o.PatchNormalization || o.CenterPatches)
         {
             var p = _patches;
             Parallel.For(0, bsz, b =>
@@ -77,6 +77,8 @@ public sealed class CpuConvLayer : IConvLayer
                 for (int r = b * pos; r < (b + 1) * pos; r++)
                 {
                     var v = new Span<float>(p, r * n, n);
+                    if (o.CenterPatches) TensorPrimitives.Subtract(v, TensorPrimitives.Sum(v) / n, v);
+                    if (!o.PatchNormalization) continue;
                     float norm = TensorPrimitives.Norm(v);
                     if (norm > 0f) TensorPrimitives.Multiply(v, 1f / norm, v);
                 }
@@ -88,22 +90,24 @@ public sealed class CpuConvLayer : IConvLayer
         var yy = _y;
         var od = outp.Data;
         int ph = o.PooledHeight, pw = o.PooledWidth, feat = o.Features;
-        Parallel.For(0, bsz, b =>
+        Parallel.For(0, bsz, () => new float[k], (b, _, acc) =>
         {
-            for (int c = 0; c < k; c++)
-                for (int py = 0; py < ph; py++)
-                    for (int px = 0; px < pw; px++)
-                    {
-                        float best = float.NegativeInfinity;
-                        for (int dy = 0; dy < o.PoolWindow; dy++)
-                            for (int dx = 0; dx < o.PoolWindow; dx++)
-                            {
-                                int yi = py * o.PoolStride + dy, xi = px * o.PoolStride + dx;
-                                best = MathF.Max(best, yy[(b * pos + yi * o.OutWidth + xi) * k + c]);
-                            }
-                        od[b * feat + c * ph * pw + py * pw + px] = best;
-                    }
-        });
+            // Each pooling window: the running maximum of its positions' rows of K values (contiguous, SIMD),
+            // then written channel-major (k, py, px).
+            for (int py = 0; py < ph; py++)
+                for (int px = 0; px < pw; px++)
+                {
+                    acc.AsSpan().Fill(float.NegativeInfinity);
+                    for (int dy = 0; dy < o.PoolWindow; dy++)
+                        for (int dx = 0; dx < o.PoolWindow; dx++)
+                        {
+                            int row = b * pos + (py * o.PoolStride + dy) * o.OutWidth + px * o.PoolStride + dx;
+                            TensorPrimitives.Max(acc, new ReadOnlySpan<float>(yy, row * k, k), acc);
+                        }
+                    for (int c = 0; c < k; c++) od[b * feat + c * ph * pw + py * pw + px] = acc[c];
+                }
+            return acc;
+        }, _ => { });
         // f = ReLU(x)^n is non-decreasing, so max pooling commutes with it: pool first, then f on the pooled
         // values only (positions / pooled positions fewer powers: 841 / 9 for the paper's single block).
         var pooled = od.AsSpan();

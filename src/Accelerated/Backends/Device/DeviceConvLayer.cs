@@ -58,6 +58,7 @@ public sealed class DeviceConvLayer : IConvLayer
         var o = Options;
         int b = images.Rows, rows = b * o.Positions;
         Im2Col(images);
+        if (o.CenterPatches) _dev.Launch("center_rows", rows, 1, 64, 1, rows, o.PatchSize, _p!);
         if (o.PatchNormalization) _dev.Launch("normalize_rows", rows, 1, 64, 1, rows, o.PatchSize, _p!);
         _dev.Gemm(false, true, rows, o.Filters, o.PatchSize, 1f, _p!, o.PatchSize, _m, o.PatchSize, 0f, _y!, o.Filters);
         // f = ReLU(x)^n is non-decreasing, so max pooling commutes with it: pool first, then f on the pooled values.
