@@ -51,6 +51,7 @@ static class ProbeEval
         int poolWindow = a.Int("pool-window", 11, 1), poolStride = a.Int("pool-stride", 9, 1);
         bool shadow = a.Has("shadow");
         bool standardize = a.Choice("standardize", "off", "on", "off") == "on";
+        string? blocks = a.Str("blocks");
         int limitTrain = a.Int("limit-train", int.MaxValue, 1), limitTest = a.Int("limit-test", int.MaxValue, 2);
         int draws = a.Int("draws", 10, 1);
         int[] shots = ParseShots(a.Str("shots"));
@@ -58,6 +59,7 @@ static class ProbeEval
         string? outOption = a.Str("out");
         var engine = Engines.Create(a);
         a.RejectUnknown("eval");
+        if (blocks is not null && !conv) throw new UsageException("--blocks: only an nnl-conv run takes more blocks");
         if (raw && random) throw new UsageException("--random-baseline: raw pixels have no weights to randomize; give a training run");
         if (folds == 1) throw new UsageException("--folds 1: k-fold cross-validation needs k >= 2 (0: no cross-validation)");
         if (shadow && (folds >= 2 || validation == "none"))
@@ -71,26 +73,45 @@ static class ProbeEval
         // The representation.
         IEncoder encoder;
         IKrotovLayer? layer = null;
-        IConvLayer? convLayer = null;
+        var convLayers = new List<IConvLayer>();
         if (raw) encoder = new RawPixels(trainData.Images.Cols);
         else if (conv)
         {
-            var w = Npy.Read(Path.Combine(target, "weights.npy"));
-            if (random)
+            // The run's block, then any --blocks RUN:n,... side by side (each its own filters, window and power).
+            var specs = new List<(string Run, double N)> { (target, n) };
+            foreach (var spec in (blocks ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
-                var rng = new Random(seed);
-                for (int i = 0; i < w.Data.Length; i++) w.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+                var parts = spec.Split(':');
+                if (parts.Length != 2 || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double bn) || bn < 1)
+                    throw new UsageException($"--blocks {blocks}: each block is RUN:n with n >= 1 (e.g. runs/w3:40,runs/w6:20)");
+                if (EvalCommand.RuleOf(parts[0]) != "nnl-conv" || !File.Exists(Path.Combine(parts[0], "weights.npy")))
+                    throw new UsageException($"--blocks: {parts[0]} is not a finished nnl-conv run");
+                specs.Add((parts[0], bn));
             }
-            var cOptions = new ConvOptions
+            var encoders = new List<IEncoder>();
+            for (int i = 0; i < specs.Count; i++)
             {
-                Height = trainData.Height, Width = trainData.Width, Channels = trainData.Channels, Window = (int)trained!["window"]!,
-                Filters = w.Rows, PatchNormalization = normalize, Power = n, PoolWindow = poolWindow, PoolStride = poolStride,
-                CenterPatches = (bool?)trained["center_patches"] ?? false,
-            };
-            try { cOptions.Validate(); }
-            catch (ArgumentOutOfRangeException ex) { throw new UsageException($"{ex.ParamName} {ex.ActualValue}: {ex.Message.Split(" (Parameter")[0]}"); }
-            convLayer = engine.CreateConv(cOptions, w);
-            encoder = new ConvEncoder(convLayer, (normalize ? "NNL-CONV" : "CONV") + (random ? " with random U(-1, 1) filters" : ""));
+                var (blockRun, blockN) = specs[i];
+                var opts = JsonNode.Parse(File.ReadAllText(Path.Combine(blockRun, "options.json")))!;
+                var w = Npy.Read(Path.Combine(blockRun, "weights.npy"));
+                if (random)
+                {
+                    var rng = new Random(seed + i);
+                    for (int j = 0; j < w.Data.Length; j++) w.Data[j] = (float)(rng.NextDouble() * 2 - 1);
+                }
+                var cOptions = new ConvOptions
+                {
+                    Height = trainData.Height, Width = trainData.Width, Channels = trainData.Channels, Window = (int)opts["window"]!,
+                    Filters = w.Rows, PatchNormalization = normalize, Power = blockN, PoolWindow = poolWindow, PoolStride = poolStride,
+                    CenterPatches = (bool?)opts["center_patches"] ?? false,
+                };
+                try { cOptions.Validate(); }
+                catch (ArgumentOutOfRangeException ex) { throw new UsageException($"{ex.ParamName} {ex.ActualValue}: {ex.Message.Split(" (Parameter")[0]}"); }
+                var l = engine.CreateConv(cOptions, w);
+                convLayers.Add(l);
+                encoders.Add(new ConvEncoder(l, (normalize ? "NNL-CONV" : "CONV") + (random ? " with random U(-1, 1) filters" : "")));
+            }
+            encoder = encoders.Count == 1 ? encoders[0] : new ConcatEncoder(encoders);
         }
         else
         {
@@ -217,7 +238,7 @@ static class ProbeEval
         TrainCommand.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         Pictures.Curves(Path.Combine(outDir, "accuracy.png"), series);
         layer?.Dispose();
-        convLayer?.Dispose();
+        foreach (var l in convLayers) l.Dispose();
         AnsiConsole.MarkupLine($"report in {Markup.Escape(outDir)}");
         return 0;
     }

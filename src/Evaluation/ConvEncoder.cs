@@ -28,3 +28,24 @@ public sealed class ConvEncoder(IConvLayer layer, string name = "NNL-CONV") : IE
         return h;
     }
 }
+
+/// <summary>Several encoders side by side: their features concatenated (the multi-block network of Grinberg et al.,
+/// Fig. 2 middle: NNL-CONV blocks of different W and n).</summary>
+public sealed class ConcatEncoder(IReadOnlyList<IEncoder> parts) : IEncoder
+{
+    public string Name => string.Join(" + ", parts.Select(p => p.Name));
+    public int Features => parts.Sum(p => p.Features);
+
+    public Matrix Encode(Matrix images)
+    {
+        var outp = new Matrix(images.Rows, Features);
+        int offset = 0;
+        foreach (var p in parts)
+        {
+            var h = p.Encode(images);
+            for (int r = 0; r < images.Rows; r++) h.Row(r).CopyTo(outp.Row(r).Slice(offset, p.Features));
+            offset += p.Features;
+        }
+        return outp;
+    }
+}

@@ -114,6 +114,15 @@ public class ConvCliTests
         Assert.Equal(12, (int)report["features"]!);
         Assert.Contains("NNL-CONV", (string)report["representation"]!);
 
+        // A second block (W = 3, 8 filters) side by side with the first: 12 + 8 features after global pooling.
+        string run3 = Path.Combine(root, "conv3");
+        Assert.Equal(0, Fixtures.Hebb(root, "train", "nnl-conv", "--data", root, "--filters", "8", "--window", "3", "--epochs", "1", "--batch", "200", "--out", run3).Code);
+        (code, output, err) = Fixtures.Hebb(root, "eval", run, "--epochs", "5", "--batch", "16", "--pool-window", "29", "--pool-stride", "29", "--n", "4",
+            "--blocks", run3 + ":10", "--out", Path.Combine(root, "multi"));
+        Assert.True(code == 0, output + err);
+        Assert.Equal(20, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(root, "multi", "report.json")))!["features"]!);
+        Assert.Equal(2, Fixtures.Hebb(root, "eval", run, "--blocks", run3 + ":x").Code);
+
         (code, output, err) = Fixtures.Hebb(root, "eval", run, "--probe", "top");
         Assert.Equal(2, code);
         Assert.Contains("an nnl-conv run takes --probe linear|mlp|fewshot", err);
