@@ -3,6 +3,7 @@ using Hebb.Accelerated;
 using Hebb.Contracts;
 using Hebb.Data;
 using Hebb.Reference;
+using Hebb.Verification;
 using Spectre.Console;
 
 namespace Hebb.Cli;
@@ -11,6 +12,11 @@ namespace Hebb.Cli;
 static class BenchCommand
 {
     public const string Help = """
+        hebb bench nnl-conv [--window 4] [--filters 400] [--batch 100] [--limit N] [--backend X] [--data DIR]
+          Times one learning epoch of NNL-CONV's filters over every 4x4x3 patch of CIFAR-10's training set (patch
+          extraction, centring and normalization, minibatch steps of the rule, as hebb train nnl-conv does it),
+          beside the GEMM-only bound measured in the same run: the currents GEMM of every minibatch alone.
+
         hebb bench mlp [--features F (12288)] [--samples S (50000)] [--batch B (512)] [--repeat R (2)] [--backend X]
           Times one epoch of the MLP probe (512-256-10, batch norm, ELU, dropout; Adam) on S random vectors of F
           features, beside the GEMM-only bound measured in the same run: the same eight matrix products
@@ -35,6 +41,7 @@ static class BenchCommand
     public static int Run(Args a)
     {
         if (a.Positional.Count >= 2 && a.Positional[1] == "mlp") return RunMlp(a);
+        if (a.Positional.Count >= 2 && a.Positional[1] == "nnl-conv") return RunConv(a);
         if (a.Positional.Count < 2 || a.Positional[1] != "krotov")
             throw new UsageException("bench: the rule is missing or unknown; available: krotov, mlp (hebb bench --help)");
         string backend = Engines.Backend(a);
@@ -235,6 +242,46 @@ static class BenchCommand
         table.AddRow($"the 8 GEMMs only ({flops / 1e12:F2} TFLOP, {flops / bestGemm / 1e9:F0} GFLOP/s)", $"{bestGemm:F3}", $"{samples / bestGemm:N0}", "1.00");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"MLP epoch / GEMM-only = [bold]{bestEpoch / bestGemm:F2}[/] (target <= 1.5)");
+        return 0;
+    }
+
+    static int RunConv(Args a)
+    {
+        string backend = Engines.Backend(a);
+        int window = a.Int("window", 4, 1), filters = a.Int("filters", 400, 1), batch = a.Int("batch", 100, 1), limit = a.Int("limit", int.MaxValue, 1);
+        string root = DataRoot.Resolve(a.Str("data"));
+        a.Str("device");
+        a.RejectUnknown("bench nnl-conv");
+        var engine = Engines.CreateAccelerated(a, backend);
+        var data = Datasets.Load("cifar10", root, train: true);
+        int n = Math.Min(limit, data.Count);
+        var conv = new ConvOptions { Height = 32, Width = 32, Channels = 3, Window = window, Filters = filters, Power = 1, PoolWindow = 1, PoolStride = 1 }.Validate();
+        var rule = new KrotovOptions { Units = filters, Inputs = conv.PatchSize, P = 2, RankK = 2, Delta = 0.2 };
+        var rng = new Random(1);
+        var w0 = Engines.Normal(filters, conv.PatchSize, rng);
+        long patches = (long)n * conv.Positions;
+        long steps = 0;
+        for (int s = 0; s < n; s += 256) steps += (Math.Min(256, n - s) * conv.Positions + batch - 1) / batch;
+        AnsiConsole.MarkupLine($"[bold]hebb bench nnl-conv[/]: {Markup.Escape(engine.Name)}; {patches:N0} patches of {window}x{window}x3 ({n:N0} images), {filters} filters, minibatch {batch}, {steps:N0} steps");
+        using var layer = engine.CreateKrotov(rule, w0);
+        using var extractor = engine.CreateConv(conv, new Matrix(filters, conv.PatchSize));
+        var order = Enumerable.Range(0, n).ToArray();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        ConvTrainCommand.Epoch(layer, extractor, data.Images, order, 256, batch, 0.02, rng, center: true, unitPatches: true);
+        layer.ReadWeights();
+        double epoch = sw.Elapsed.TotalSeconds;
+        // The bound: the currents GEMM of every minibatch (batch x patch size by patch size x K), nothing else.
+        var v = Cases.Uniform(batch, conv.PatchSize, 3);
+        var batches = Enumerable.Repeat(v, 1).ToArray();
+        var gemm = GemmOnly(engine, batches, filters, conv.PatchSize, w0);
+        sw.Restart();
+        for (long s = 0; s < steps; s++) gemm();
+        double bound = sw.Elapsed.TotalSeconds;
+        var table = new Table().AddColumns("what", "seconds / epoch", "patches/s", "x GEMM-only");
+        table.AddRow("learning epoch, accelerated", $"{epoch:F2}", $"{patches / epoch:N0}", $"{epoch / bound:F2}");
+        table.AddRow($"currents GEMM only ({steps:N0} x {batch}x{conv.PatchSize} by {conv.PatchSize}x{filters}, {2.0 * patches * conv.PatchSize * filters / bound / 1e9:F0} GFLOP/s)", $"{bound:F2}", $"{patches / bound:N0}", "1.00");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"learning epoch / GEMM-only = [bold]{epoch / bound:F2}[/] (target <= 1.5)");
         return 0;
     }
 }

@@ -92,19 +92,7 @@ static class ConvTrainCommand
                     rng.Shuffle(images);
                     double lr = lr0 * (1.0 - (double)epoch / epochs);
                     var sw = Stopwatch.StartNew();
-                    for (int start = 0; start < n; start += chunk)
-                    {
-                        var patches = extractor.Patches(data.Images.Gather(images.AsSpan(start, Math.Min(chunk, n - start))));
-                        if (center) CenterRows(patches);
-                        if (unitPatches) Hebb.Evaluation.KrotovEncoder.UnitRows(patches);
-                        var order = Enumerable.Range(0, patches.Rows).ToArray();
-                        rng.Shuffle(order);
-                        for (int b = 0; b < order.Length; b += batch)
-                        {
-                            layer.Step(patches.Gather(order.AsSpan(b, Math.Min(batch, order.Length - b))), lr);
-                            task.Increment(1);
-                        }
-                    }
+                    Epoch(layer, extractor, data.Images, images, chunk, batch, lr, rng, center, unitPatches, () => task.Increment(1));
                     double secs = sw.Elapsed.TotalSeconds;
                     var (median, share) = TrainCommand.SphereDeviation(layer.ReadWeights(), 2.0);
                     onSphere.Add(share);
@@ -135,6 +123,28 @@ static class ConvTrainCommand
             """);
         AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; weights.npy, filters.png and report.md in {Markup.Escape(outDir)}");
         return 0;
+    }
+
+    /// <summary>
+    /// One epoch of the filters' learning: the images in the given order, cut into chunks; each chunk's patches
+    /// (centred and normalized if asked) shuffled into minibatches, one step of the rule each.
+    /// </summary>
+    public static void Epoch(IKrotovLayer layer, IConvLayer extractor, Matrix all, int[] images, int chunk, int batch, double lr, Random rng,
+                             bool center, bool unitPatches, Action? onStep = null)
+    {
+        for (int start = 0; start < images.Length; start += chunk)
+        {
+            var patches = extractor.Patches(all.Gather(images.AsSpan(start, Math.Min(chunk, images.Length - start))));
+            if (center) CenterRows(patches);
+            if (unitPatches) Hebb.Evaluation.KrotovEncoder.UnitRows(patches);
+            var order = Enumerable.Range(0, patches.Rows).ToArray();
+            rng.Shuffle(order);
+            for (int b = 0; b < order.Length; b += batch)
+            {
+                layer.Step(patches.Gather(order.AsSpan(b, Math.Min(batch, order.Length - b))), lr);
+                onStep?.Invoke();
+            }
+        }
     }
 
     /// <summary>Subtracts from each row its own mean.</summary>
