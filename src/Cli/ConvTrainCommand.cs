@@ -129,22 +129,27 @@ static class ConvTrainCommand
     /// One epoch of the filters' learning: the images in the given order, cut into chunks; each chunk's patches
     /// (centred and normalized if asked) shuffled into minibatches, one step of the rule each.
     /// </summary>
-    public static void Epoch(IKrotovLayer layer, IConvLayer extractor, Matrix all, int[] images, int chunk, int batch, double lr, Random rng,
-                             bool center, bool unitPatches, Action? onStep = null)
+    /// Returns the seconds spent making the patches (extraction, centring, normalization, shuffling).
+    public static double Epoch(IKrotovLayer layer, IConvLayer extractor, Matrix all, int[] images, int chunk, int batch, double lr, Random rng,
+                               bool center, bool unitPatches, Action? onStep = null)
     {
+        var making = new Stopwatch();
         for (int start = 0; start < images.Length; start += chunk)
         {
+            making.Start();
             var patches = extractor.Patches(all.Gather(images.AsSpan(start, Math.Min(chunk, images.Length - start))));
             if (center) CenterRows(patches);
             if (unitPatches) Hebb.Evaluation.KrotovEncoder.UnitRows(patches);
             var order = Enumerable.Range(0, patches.Rows).ToArray();
             rng.Shuffle(order);
+            making.Stop();
             for (int b = 0; b < order.Length; b += batch)
             {
                 layer.Step(patches.Gather(order.AsSpan(b, Math.Min(batch, order.Length - b))), lr);
                 onStep?.Invoke();
             }
         }
+        return making.Elapsed.TotalSeconds;
     }
 
     /// <summary>Subtracts from each row its own mean.</summary>

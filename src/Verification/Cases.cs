@@ -115,6 +115,8 @@ public static class Cases
         });
         string tr = "tile remainders: 3 steps K=70 N=50 B=35";
         yield return new("krotov", tr, (r, e) => Steps(tr, r, e, Krotov(70, 50), 35, 3, 0.05, Tolerances.Trajectory, 60));
+        string big = "k = 9 (the cpu backend's scan, not its SIMD arg-max) K=20 N=15 B=6";
+        yield return new("krotov", big, (r, e) => Steps(big, r, e, Krotov(20, 15, rankK: 9), 6, 3, 0.05, Tolerances.Trajectory, 70));
         yield return new("krotov", "exact ties: lowest index wins", (r, e) => Ties(r, e));
         yield return new("krotov", "encode n=4.5 K=19 N=31 B=7", (r, e) =>
         {

@@ -141,23 +141,38 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         else for (int s = 0; s < bsz; s++) RankOne(s);
     }
 
-    /// <summary>Keeps the k largest currents of sample s in a sorted buffer; a later equal value never
-    /// displaces an earlier one, so ties go to the lower unit index as in the reference's ranking.</summary>
+    /// <summary>
+    /// The k largest currents of sample s. For k &lt;= 8: k SIMD arg-max passes (TensorPrimitives.IndexOfMax returns the
+    /// first index of the maximum, so ties go to the lower unit index), each found unit masked to -infinity and
+    /// restored afterwards. For larger k: one scan keeping a sorted buffer, where a later equal value never displaces
+    /// an earlier one.
+    /// </summary>
     void RankOne(int s)
     {
         int rankK = Options.RankK;
+        var cur = new Span<float>(_currents, s * _k, _k);
         var top = _top.AsSpan(s * rankK, rankK);
-        var cur = new ReadOnlySpan<float>(_currents, s * _k, _k);
         int filled = 0;
-        for (int mu = 0; mu < cur.Length; mu++)
+        if (rankK <= 8)
         {
-            float x = cur[mu];
-            if (filled == rankK && !(x > top[rankK - 1].Value)) continue;
-            int pos = filled == rankK ? rankK - 1 : filled;
-            while (pos > 0 && x > top[pos - 1].Value) { if (pos < rankK) top[pos] = top[pos - 1]; pos--; }
-            top[pos] = (x, mu);
-            if (filled < rankK) filled++;
+            for (; filled < Math.Min(rankK, _k); filled++)
+            {
+                int i = TensorPrimitives.IndexOfMax(cur);
+                top[filled] = (cur[i], i);
+                cur[i] = float.NegativeInfinity;
+            }
+            for (int j = 0; j < filled; j++) cur[top[j].Index] = top[j].Value;
         }
+        else
+            for (int mu = 0; mu < cur.Length; mu++)
+            {
+                float x = cur[mu];
+                if (filled == rankK && !(x > top[rankK - 1].Value)) continue;
+                int pos = filled == rankK ? rankK - 1 : filled;
+                while (pos > 0 && x > top[pos - 1].Value) { top[pos] = top[pos - 1]; pos--; }
+                top[pos] = (x, mu);
+                if (filled < rankK) filled++;
+            }
         _winners[s] = top[0].Index;
         _losers[s] = filled == rankK ? top[rankK - 1].Index : -1;
     }
