@@ -142,7 +142,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer
     }
 
     /// <summary>
-    /// The k largest currents of sample s. For k &lt;= 8: k SIMD arg-max passes (TensorPrimitives.IndexOfMax returns the
+    /// The k largest currents of sample s. For k &lt;= 3: k SIMD arg-max passes (TensorPrimitives.IndexOfMax returns the
     /// first index of the maximum, so ties go to the lower unit index), each found unit masked to -infinity and
     /// restored afterwards. For larger k: one scan keeping a sorted buffer, where a later equal value never displaces
     /// an earlier one.
@@ -153,7 +153,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         var cur = new Span<float>(_currents, s * _k, _k);
         var top = _top.AsSpan(s * rankK, rankK);
         int filled = 0;
-        if (rankK <= 8)
+        if (rankK <= 3)
         {
             for (; filled < Math.Min(rankK, _k); filled++)
             {
