@@ -203,20 +203,29 @@ public class FileFormatTests
 
 public sealed class FetchTests : IDisposable
 {
-    readonly HttpListener _server = new();
+    readonly HttpListener _server;
     readonly Dictionary<string, byte[]> _files = new();
     readonly string _base;
     readonly Task _loop;
 
     public FetchTests()
     {
+        // A port the system says is free, and a fresh listener for each attempt (a listener whose Start failed
+        // cannot be started again): another process may take the port between the two.
         int port = 0;
-        for (int attempt = 0; attempt < 20; attempt++)
+        HttpListener? server = null;
+        for (int attempt = 0; attempt < 20 && server is null; attempt++)
         {
-            port = Random.Shared.Next(20000, 60000);
-            try { _server.Prefixes.Clear(); _server.Prefixes.Add($"http://127.0.0.1:{port}/"); _server.Start(); break; }
-            catch (HttpListenerException) { }
+            var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            var candidate = new HttpListener();
+            candidate.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try { candidate.Start(); server = candidate; }
+            catch (HttpListenerException) { candidate.Close(); }
         }
+        _server = server ?? throw new InvalidOperationException("no free port on 127.0.0.1 for the test server after 20 attempts");
         _base = $"http://127.0.0.1:{port}/";
         _loop = Task.Run(async () =>
         {
