@@ -67,6 +67,11 @@ public sealed class Args
         return v;
     }
 
+    /// <summary>An options record's refusal as a usage error naming the command-line option (the record's property
+    /// name mapped through <paramref name="options"/>; unmapped names as they are) and the value.</summary>
+    public static UsageException OptionError(ArgumentOutOfRangeException ex, IReadOnlyDictionary<string, string> options) =>
+        new($"{(ex.ParamName is { } p && options.TryGetValue(p, out var o) ? o : ex.ParamName ?? "option")} {ex.ActualValue}: {ex.Message.Split(" (Parameter")[0]}");
+
     /// <summary>Refuses options the command did not ask for (typos would otherwise be ignored silently).</summary>
     public void RejectUnknown(string command)
     {

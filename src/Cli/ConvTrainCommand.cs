@@ -54,8 +54,7 @@ static class ConvTrainCommand
         try { conv.Validate(); rule.Validate(); }
         catch (ArgumentOutOfRangeException ex)
         {
-            string option = ex.ParamName switch { "Window" => "--window", "Filters" or "Units" => "--filters", "RankK" => "--m", "Delta" => "--delta", _ => ex.ParamName ?? "option" };
-            throw new UsageException($"{option} {ex.ActualValue}: {ex.Message.Split(" (Parameter")[0]}");
+            throw Args.OptionError(ex, new Dictionary<string, string> { ["Window"] = "--window", ["Filters"] = "--filters", ["Units"] = "--filters", ["RankK"] = "--m", ["Delta"] = "--delta" });
         }
         var rng = new Random(seed);
         Matrix w0 = init is null ? Engines.Normal(filters, conv.PatchSize, rng) : Npy.Read(init);

@@ -37,17 +37,8 @@ static class Engines
         return a.Choice("backend", string.IsNullOrEmpty(env) ? "auto" : env, BackendSelector.Names);
     }
 
-    /// <summary>Standard normal entries from a seeded generator (the paper's initialization; outside the engines).</summary>
-    public static Matrix Normal(int rows, int cols, Random rng, double sigma = 1.0)
-    {
-        var m = new Matrix(rows, cols);
-        for (int i = 0; i < m.Data.Length; i++)
-        {
-            double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
-            m.Data[i] = (float)(sigma * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
-        }
-        return m;
-    }
+    /// <summary>Normal entries from a seeded generator (the paper's initialization; outside the engines).</summary>
+    public static Matrix Normal(int rows, int cols, Random rng, double sigma = 1.0) => Hebb.Verification.Cases.Normal(rows, cols, rng, sigma);
 
     public static int[] Permutation(int n, Random rng)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Hebb.Contracts;
 using Hebb.Data;
+using Hebb.Evaluation;
 using Spectre.Console;
 
 namespace Hebb.Cli;
@@ -166,26 +167,8 @@ static class EvalCommand
     /// <summary>The paper's 300-epoch schedule (1e-3 for 100 epochs, then 5e-4, 1e-4, 5e-5, 1e-5 every 50) as multiples of lr, at fraction f of training.</summary>
     public static double Schedule(double f) => f < 1.0 / 3 ? 1 : f < 0.5 ? 0.5 : f < 2.0 / 3 ? 0.1 : f < 5.0 / 6 ? 0.05 : 0.01;
 
-    static (Matrix H, int[] Labels) Encode(IKrotovLayer layer, Dataset data, int count, double n, bool normalize)
-    {
-        var h = new Matrix(count, layer.Options.Units);
-        const int chunk = 1000;
-        for (int start = 0; start < count; start += chunk)
-        {
-            int c = Math.Min(chunk, count - start);
-            var v = data.Images.SliceRows(start, c);
-            if (normalize)
-                for (int r = 0; r < c; r++)
-                {
-                    var row = v.Row(r);
-                    double s = 0;
-                    foreach (var x in row) s += (double)x * x;
-                    if (s > 0) { float inv = (float)(1 / Math.Sqrt(s)); for (int i = 0; i < row.Length; i++) row[i] *= inv; }
-                }
-            layer.Encode(v, n).Data.CopyTo(h.Data, (long)start * layer.Options.Units);
-        }
-        return (h, data.Labels.AsSpan(0, count).ToArray());
-    }
+    static (Matrix H, int[] Labels) Encode(IKrotovLayer layer, Dataset data, int count, double n, bool normalize) =>
+        (new KrotovEncoder(layer, n, normalize).Encode(count == data.Count ? data.Images : data.Images.SliceRows(0, count)), data.Labels.AsSpan(0, count).ToArray());
 
     /// <summary>Share of rows whose largest output (ties: lowest class) is not the label.</summary>
     static double Error(ITopLayer top, Matrix h, int[] labels)
@@ -198,10 +181,7 @@ static class EvalCommand
             var outp = top.Forward(h.SliceRows(start, c));
             for (int r = 0; r < c; r++)
             {
-                var row = outp.Row(r);
-                int best = 0;
-                for (int a = 1; a < row.Length; a++) if (row[a] > row[best]) best = a;
-                if (best != labels[start + r]) wrong++;
+                if (Metrics.ArgMax(outp.Row(r)) != labels[start + r]) wrong++;
             }
         }
         return (double)wrong / h.Rows;

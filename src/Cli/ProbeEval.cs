@@ -106,7 +106,7 @@ static class ProbeEval
                     CenterPatches = (bool?)opts["center_patches"] ?? false,
                 };
                 try { cOptions.Validate(); }
-                catch (ArgumentOutOfRangeException ex) { throw new UsageException($"{ex.ParamName} {ex.ActualValue}: {ex.Message.Split(" (Parameter")[0]}"); }
+                catch (ArgumentOutOfRangeException ex) { throw Args.OptionError(ex, new Dictionary<string, string>()); }
                 var l = engine.CreateConv(cOptions, w);
                 convLayers.Add(l);
                 encoders.Add(new ConvEncoder(l, (normalize ? "NNL-CONV" : "CONV") + (random ? " with random U(-1, 1) filters" : "")));

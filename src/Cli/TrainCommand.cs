@@ -66,11 +66,7 @@ static class TrainCommand
         try { options.Validate(); }
         catch (ArgumentOutOfRangeException ex)
         {
-            string option = ex.ParamName switch
-            {
-                "P" => "--p", "RankK" => "--k", "Delta" => "--delta", "R" => "--radius", "Units" => "--units", _ => ex.ParamName ?? "option",
-            };
-            throw new UsageException($"{option} {ex.ActualValue}: {ex.Message.Split(" (Parameter")[0]}");
+            throw Args.OptionError(ex, new Dictionary<string, string> { ["P"] = "--p", ["RankK"] = "--k", ["Delta"] = "--delta", ["R"] = "--radius", ["Units"] = "--units" });
         }
 
         var rng = new Random(seed);

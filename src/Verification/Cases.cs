@@ -18,9 +18,11 @@ public static class Cases
     // ----------------------------------------------------------------------------------------------
 
     /// <summary>Standard normal entries (Box–Muller), as the paper initializes W.</summary>
-    public static Matrix Normal(int rows, int cols, int seed, double scale = 1.0)
+    public static Matrix Normal(int rows, int cols, int seed, double scale = 1.0) => Normal(rows, cols, new Random(seed), scale);
+
+    /// <summary>Normal entries with standard deviation <paramref name="scale"/> (Box–Muller) from the caller's generator.</summary>
+    public static Matrix Normal(int rows, int cols, Random rng, double scale)
     {
-        var rng = new Random(seed);
         var m = new Matrix(rows, cols);
         for (int i = 0; i < m.Data.Length; i++)
         {
