@@ -94,11 +94,7 @@ static class ProbeEval
                 var (blockRun, blockN) = specs[i];
                 var opts = JsonNode.Parse(File.ReadAllText(Path.Combine(blockRun, "options.json")))!;
                 var w = Npy.Read(Path.Combine(blockRun, "weights.npy"));
-                if (random)
-                {
-                    var rng = new Random(seed + i);
-                    for (int j = 0; j < w.Data.Length; j++) w.Data[j] = (float)(rng.NextDouble() * 2 - 1);
-                }
+                if (random) RandomizeUniform(w, new Random(seed + i));
                 var cOptions = new ConvOptions
                 {
                     Height = trainData.Height, Width = trainData.Width, Channels = trainData.Channels, Window = (int)opts["window"]!,
@@ -116,11 +112,7 @@ static class ProbeEval
         else
         {
             var w = Npy.Read(Path.Combine(target, "weights.npy"));
-            if (random)
-            {
-                var rng = new Random(seed);
-                for (int i = 0; i < w.Data.Length; i++) w.Data[i] = (float)(rng.NextDouble() * 2 - 1);
-            }
+            if (random) RandomizeUniform(w, new Random(seed));
             var kOptions = new KrotovOptions { Units = w.Rows, Inputs = w.Cols, P = (double?)trained!["p"] ?? 3, RankK = Math.Max(2, (int?)trained["k"] ?? 2) };
             layer = engine.CreateKrotov(kOptions, w);
             encoder = new KrotovEncoder(layer, n, normalize, random ? "random U(-1, 1) weights" : "Krotov–Hopfield");
@@ -241,6 +233,12 @@ static class ProbeEval
         foreach (var l in convLayers) l.Dispose();
         AnsiConsole.MarkupLine($"report in {Markup.Escape(outDir)}");
         return 0;
+    }
+
+    /// <summary>CSNN's "R" baseline: every weight drawn from U(-1, 1).</summary>
+    static void RandomizeUniform(Matrix w, Random rng)
+    {
+        for (int i = 0; i < w.Data.Length; i++) w.Data[i] = (float)(rng.NextDouble() * 2 - 1);
     }
 
     static int[] ParseShots(string? s)

@@ -69,26 +69,20 @@ public static class Cases
         yield return Compare.Matrices("krotov", name, a.ReadWeights(), b.ReadWeights(), tol);
     }
 
+    /// <summary>The currents of a batch of <paramref name="batch"/> inputs, both engines from the same W.</summary>
+    static Case CurrentsCase(string name, KrotovOptions o, int batch, int weightSeed, int inputSeed) => new("krotov", name, (r, e) =>
+    {
+        var w = Normal(o.Units, o.Inputs, weightSeed);
+        var v = Uniform(batch, o.Inputs, inputSeed);
+        using var a = r.CreateKrotov(o, w);
+        using var b = e.CreateKrotov(o, w);
+        return [Compare.Matrices("krotov", name, a.Currents(v), b.Currents(v), Tolerances.Currents)];
+    });
+
     static IEnumerable<Case> KrotovCases()
     {
-        yield return new("krotov", "currents K=17 N=33 B=9 p=3", (r, e) =>
-        {
-            var o = Krotov(17, 33);
-            var w = Normal(17, 33, 1);
-            var v = Uniform(9, 33, 2);
-            using var a = r.CreateKrotov(o, w);
-            using var b = e.CreateKrotov(o, w);
-            return [Compare.Matrices("krotov", "currents K=17 N=33 B=9 p=3", a.Currents(v), b.Currents(v), Tolerances.Currents)];
-        });
-        yield return new("krotov", "currents p=2.5 (general power)", (r, e) =>
-        {
-            var o = Krotov(11, 20, p: 2.5);
-            var w = Normal(11, 20, 3);
-            var v = Uniform(5, 20, 4);
-            using var a = r.CreateKrotov(o, w);
-            using var b = e.CreateKrotov(o, w);
-            return [Compare.Matrices("krotov", "currents p=2.5 (general power)", a.Currents(v), b.Currents(v), Tolerances.Currents)];
-        });
+        yield return CurrentsCase("currents K=17 N=33 B=9 p=3", Krotov(17, 33), 9, 1, 2);
+        yield return CurrentsCase("currents p=2.5 (general power)", Krotov(11, 20, p: 2.5), 5, 3, 4);
         foreach (var variant in new[] { KrotovVariant.Paper, KrotovVariant.AuthorsCode })
         {
             foreach (var p in new[] { 2.0, 3.0, 4.0, 3.5 })
@@ -106,15 +100,7 @@ public static class Cases
             yield return new("krotov", nk, (r, e) => Steps(nk, r, e, Krotov(5, 7, rankK: 5, variant: variant), 3, 3, 0.05, Tolerances.Trajectory, 50));
         }
         // Sizes past one 16 x 16 GEMM tile and one 64-wide work-group, with remainders in every dimension.
-        yield return new("krotov", "tile remainders: currents K=70 N=50 B=35", (r, e) =>
-        {
-            var o = Krotov(70, 50);
-            var w = Normal(70, 50, 8);
-            var v = Uniform(35, 50, 9);
-            using var a = r.CreateKrotov(o, w);
-            using var b = e.CreateKrotov(o, w);
-            return [Compare.Matrices("krotov", "tile remainders: currents K=70 N=50 B=35", a.Currents(v), b.Currents(v), Tolerances.Currents)];
-        });
+        yield return CurrentsCase("tile remainders: currents K=70 N=50 B=35", Krotov(70, 50), 35, 8, 9);
         string tr = "tile remainders: 3 steps K=70 N=50 B=35";
         yield return new("krotov", tr, (r, e) => Steps(tr, r, e, Krotov(70, 50), 35, 3, 0.05, Tolerances.Trajectory, 60));
         string big = "k = 9 (the cpu backend's scan, not its SIMD arg-max) K=20 N=15 B=6";
