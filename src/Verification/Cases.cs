@@ -103,9 +103,16 @@ public static class Cases
         yield return CurrentsCase("tile remainders: currents K=70 N=50 B=35", Krotov(70, 50), 35, 8, 9);
         string tr = "tile remainders: 3 steps K=70 N=50 B=35";
         yield return new("krotov", tr, (r, e) => Steps(tr, r, e, Krotov(70, 50), 35, 3, 0.05, Tolerances.Trajectory, 60));
-        string big = "k = 9 (the cpu backend's scan, not its SIMD arg-max) K=20 N=15 B=6";
+        string big = "k = 9 (the cpu backend's scan, not its SIMD lanes) K=20 N=15 B=6";
         yield return new("krotov", big, (r, e) => Steps(big, r, e, Krotov(20, 15, rankK: 9), 6, 3, 0.05, Tolerances.Trajectory, 70));
-        yield return new("krotov", "exact ties: lowest index wins", (r, e) => Ties(r, e));
+        // Rows 0..2 tie for first, 3..5 for fourth: winner 0, 4th ranked 3.
+        yield return new("krotov", "exact ties: lowest index wins", (r, e) => Ties(r, e, "exact ties: lowest index wins", 8, [0, 1, 2], [3, 4, 5], 4, [0, 3]));
+        // K = 37: ties across SIMD lanes, vectors and the tail (rows 5, 13, 34 strongest; 2, 10, 36 next).
+        foreach (var (rankK, expected) in new[] { (2, new[] { 5, 13 }), (3, new[] { 5, 34 }), (4, new[] { 2, 5 }) })
+        {
+            string name = $"exact ties across lanes and the tail: K=37, k={rankK}";
+            yield return new("krotov", name, (r, e) => Ties(r, e, name, 37, [5, 13, 34], [2, 10, 36], rankK, expected));
+        }
         yield return new("krotov", "encode n=4.5 K=19 N=31 B=7", (r, e) =>
         {
             var o = Krotov(19, 31);
@@ -119,28 +126,29 @@ public static class Cases
     }
 
     /// <summary>
-    /// Rows 0..2 of W are equal and so are rows 3..5, with values in multiples of 1/4 and inputs in {0, 1}:
-    /// every current is exact in float32, so units tie exactly. The lowest index must win (and be the k-th).
+    /// Some rows of W are equal (strong), some others too (weak), with values in multiples of 1/4 and inputs in {0, 1}:
+    /// every current is exact in float32, so units tie exactly. Ranked by current and then by the lower index, the
+    /// winner and the k-th ranked unit are the only rows a step may change; both engines must change those.
     /// </summary>
-    static IEnumerable<Comparison> Ties(IEngine reference, IEngine engine)
+    static IEnumerable<Comparison> Ties(IEngine reference, IEngine engine, string name, int k, int[] strongRows, int[] weakRows, int rankK, int[] expected)
     {
-        const int k = 8, n = 6;
+        const int n = 6;
         var w = new Matrix(k, n);
         float[] strong = [1f, 0.5f, 0.25f, 0.75f, 0.5f, 1f], weak = [0.5f, 0.25f, 0.25f, 0.5f, 0.25f, 0.5f];
         for (int mu = 0; mu < k; mu++)
             for (int i = 0; i < n; i++)
-                w[mu, i] = mu < 3 ? strong[i] : mu < 6 ? weak[i] : 0.25f * ((mu + i) % 3 - 1);
+                w[mu, i] = strongRows.Contains(mu) ? strong[i] : weakRows.Contains(mu) ? weak[i] : 0.25f * ((mu + i) % 3 - 1);
         var v = new Matrix(2, n, [1, 1, 0, 1, 0, 1, 1, 0, 1, 1, 1, 0]);
-        var o = Krotov(k, n, p: 2, rankK: 4);   // ranks: 0,1,2 tie for first, 3,4,5 for fourth -> winner 0, k-th 3
+        var o = Krotov(k, n, p: 2, rankK: rankK);
         using var a = reference.CreateKrotov(o, w);
         using var b = engine.CreateKrotov(o, w);
         a.Step(v, 0.5);
         b.Step(v, 0.5);
         var wa = a.ReadWeights();
         var changed = Enumerable.Range(0, k).Where(mu => Enumerable.Range(0, n).Any(i => wa[mu, i] != w[mu, i])).ToArray();
-        var comparison = Compare.Matrices("krotov", "exact ties: lowest index wins", wa, b.ReadWeights(), Tolerances.OneStep);
-        if (!changed.SequenceEqual([0, 3]))
-            comparison = comparison with { Pass = false, Detail = $"reference changed rows [{string.Join(",", changed)}]; expected [0,3]\n" + comparison.Detail };
+        var comparison = Compare.Matrices("krotov", name, wa, b.ReadWeights(), Tolerances.OneStep);
+        if (!changed.SequenceEqual(expected))
+            comparison = comparison with { Pass = false, Detail = $"reference changed rows [{string.Join(",", changed)}]; expected [{string.Join(",", expected)}]\n" + comparison.Detail };
         yield return comparison;
     }
 

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Hebb.Contracts;
 
 namespace Hebb.Accelerated.Backends.Cpu;
@@ -105,10 +107,8 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         for (int t = 0; t < touched; t++)
         {
             int mu = _touchedList[t];
-            var acc = new Span<float>(_acc, mu * _n, _n);
-            // acc <- acc - xx * W  (the row of ds)
-            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(_w, mu * _n, _n), -_xx[mu], acc, acc);
-            maxAbs = MathF.Max(maxAbs, MathF.Abs(TensorPrimitives.MaxMagnitude(acc)));
+            // acc <- W * (-xx) + acc  (the row of ds)
+            maxAbs = MathF.Max(maxAbs, MultiplyAddMaxAbs(new ReadOnlySpan<float>(_w, mu * _n, _n), -_xx[mu], new Span<float>(_acc, mu * _n, _n)));
         }
         float scale = Options.Variant == KrotovVariant.Paper
             ? (float)(learningRate / bsz)
@@ -116,13 +116,62 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         for (int t = 0; t < touched; t++)
         {
             int mu = _touchedList[t];
-            var acc = new Span<float>(_acc, mu * _n, _n);
-            var w = new Span<float>(_w, mu * _n, _n);
-            TensorPrimitives.MultiplyAdd(acc, scale, w, w);
-            acc.Clear();
+            MultiplyAddClear(new Span<float>(_acc, mu * _n, _n), scale, new Span<float>(_w, mu * _n, _n));
             _xx[mu] = 0f;
             _touched[mu] = false;
             PowRow(mu);
+        }
+    }
+
+    /// <summary>acc = x * y + acc (not fused, as TensorPrimitives.MultiplyAdd); returns max |acc|.</summary>
+    static float MultiplyAddMaxAbs(ReadOnlySpan<float> x, float y, Span<float> acc)
+    {
+        int i = 0, w = Vector256<float>.Count;
+        float max = 0f;
+        if (Vector256.IsHardwareAccelerated && acc.Length >= w)
+        {
+            var yy = Vector256.Create(y);
+            var m = Vector256<float>.Zero;
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float ar = ref MemoryMarshal.GetReference(acc);
+            for (; i <= acc.Length - w; i += w)
+            {
+                var r = Vector256.LoadUnsafe(ref xr, (nuint)i) * yy + Vector256.LoadUnsafe(ref ar, (nuint)i);
+                r.StoreUnsafe(ref ar, (nuint)i);
+                m = Vector256.Max(m, Vector256.Abs(r));
+            }
+            var h = Vector128.Max(m.GetLower(), m.GetUpper());
+            h = Vector128.Max(h, Vector128.Shuffle(h, Vector128.Create(2, 3, 0, 1)));
+            h = Vector128.Max(h, Vector128.Shuffle(h, Vector128.Create(1, 0, 3, 2)));
+            max = h.ToScalar();
+        }
+        for (; i < acc.Length; i++)
+        {
+            acc[i] = x[i] * y + acc[i];
+            max = MathF.Max(max, MathF.Abs(acc[i]));
+        }
+        return max;
+    }
+
+    /// <summary>w = acc * scale + w (not fused, as TensorPrimitives.MultiplyAdd), then acc = 0.</summary>
+    static void MultiplyAddClear(Span<float> acc, float scale, Span<float> w)
+    {
+        int i = 0, n = Vector256<float>.Count;
+        if (Vector256.IsHardwareAccelerated && acc.Length >= n)
+        {
+            var s = Vector256.Create(scale);
+            ref float ar = ref MemoryMarshal.GetReference(acc);
+            ref float wr = ref MemoryMarshal.GetReference(w);
+            for (; i <= acc.Length - n; i += n)
+            {
+                (Vector256.LoadUnsafe(ref ar, (nuint)i) * s + Vector256.LoadUnsafe(ref wr, (nuint)i)).StoreUnsafe(ref wr, (nuint)i);
+                Vector256<float>.Zero.StoreUnsafe(ref ar, (nuint)i);
+            }
+        }
+        for (; i < acc.Length; i++)
+        {
+            w[i] = acc[i] * scale + w[i];
+            acc[i] = 0f;
         }
     }
 
@@ -141,38 +190,12 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         else for (int s = 0; s < bsz; s++) RankOne(s);
     }
 
-    /// <summary>
-    /// The k largest currents of sample s. For k &lt;= 3: k SIMD arg-max passes (TensorPrimitives.IndexOfMax returns the
-    /// first index of the maximum, so ties go to the lower unit index), each found unit masked to -infinity and
-    /// restored afterwards. For larger k: one scan keeping a sorted buffer, where a later equal value never displaces
-    /// an earlier one.
-    /// </summary>
+    /// <summary>The k largest currents of sample s (<see cref="TopK.Find"/>: ties go to the lower unit index).</summary>
     void RankOne(int s)
     {
         int rankK = Options.RankK;
-        var cur = new Span<float>(_currents, s * _k, _k);
         var top = _top.AsSpan(s * rankK, rankK);
-        int filled = 0;
-        if (rankK <= 3)
-        {
-            for (; filled < Math.Min(rankK, _k); filled++)
-            {
-                int i = TensorPrimitives.IndexOfMax(cur);
-                top[filled] = (cur[i], i);
-                cur[i] = float.NegativeInfinity;
-            }
-            for (int j = 0; j < filled; j++) cur[top[j].Index] = top[j].Value;
-        }
-        else
-            for (int mu = 0; mu < cur.Length; mu++)
-            {
-                float x = cur[mu];
-                if (filled == rankK && !(x > top[rankK - 1].Value)) continue;
-                int pos = filled == rankK ? rankK - 1 : filled;
-                while (pos > 0 && x > top[pos - 1].Value) { top[pos] = top[pos - 1]; pos--; }
-                top[pos] = (x, mu);
-                if (filled < rankK) filled++;
-            }
+        int filled = TopK.Find(new ReadOnlySpan<float>(_currents, s * _k, _k), top);
         _winners[s] = top[0].Index;
         _losers[s] = filled == rankK ? top[rankK - 1].Index : -1;
     }
