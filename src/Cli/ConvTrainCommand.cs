@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Hebb.Contracts;
 using Hebb.Data;
+using Hebb.Evaluation;
 using Spectre.Console;
 
 namespace Hebb.Cli;
@@ -73,7 +74,6 @@ static class ConvTrainCommand
         AnsiConsole.MarkupLine($"[bold]hebb train nnl-conv[/] on {dataset}: {n:N0} images, {patchesPerEpoch:N0} patches of {window}x{window}x{data.Channels} an epoch, {filters} filters; {Markup.Escape(engine.Name)} -> {Markup.Escape(outDir)}");
 
         using var layer = engine.CreateKrotov(rule, w0);
-        using var extractor = engine.CreateConv(conv, new Matrix(filters, conv.PatchSize));
         string metricsPath = Path.Combine(outDir, "metrics.jsonl");
         File.WriteAllText(metricsPath, "");
         var images = Enumerable.Range(0, n).ToArray();
@@ -91,7 +91,7 @@ static class ConvTrainCommand
                     rng.Shuffle(images);
                     double lr = lr0 * (1.0 - (double)epoch / epochs);
                     var sw = Stopwatch.StartNew();
-                    Epoch(layer, extractor, data.Images, images, chunk, batch, lr, rng, center, unitPatches, () => task.Increment(1));
+                    Epoch(layer, conv, data.Images, images, chunk, batch, lr, rng, center, unitPatches, () => task.Increment(1));
                     double secs = sw.Elapsed.TotalSeconds;
                     var (median, share) = TrainCommand.SphereDeviation(layer.ReadWeights(), 2.0);
                     onSphere.Add(share);
@@ -126,41 +126,16 @@ static class ConvTrainCommand
 
     /// <summary>
     /// One epoch of the filters' learning: the images in the given order, cut into chunks; each chunk's patches
-    /// (centred and normalized if asked) shuffled into minibatches, one step of the rule each.
+    /// (centred and normalized if asked) shuffled into minibatches (PatchFeed, on a second thread), one step of the
+    /// rule each.
     /// </summary>
-    /// Returns the seconds spent making the patches (extraction, centring, normalization, shuffling).
-    public static double Epoch(IKrotovLayer layer, IConvLayer extractor, Matrix all, int[] images, int chunk, int batch, double lr, Random rng,
-                               bool center, bool unitPatches, Action? onStep = null)
-    {
-        var making = new Stopwatch();
-        for (int start = 0; start < images.Length; start += chunk)
+    public static PatchFeed.Timing Epoch(IKrotovLayer layer, ConvOptions conv, Matrix all, int[] images, int chunk, int batch, double lr, Random rng,
+                                         bool center, bool unitPatches, Action? onStep = null) =>
+        PatchFeed.Epoch(all, images, conv, chunk, batch, center, unitPatches, rng, v =>
         {
-            making.Start();
-            var patches = extractor.Patches(all.Gather(images.AsSpan(start, Math.Min(chunk, images.Length - start))));
-            if (center) CenterRows(patches);
-            if (unitPatches) Hebb.Evaluation.KrotovEncoder.UnitRows(patches);
-            var order = Enumerable.Range(0, patches.Rows).ToArray();
-            rng.Shuffle(order);
-            making.Stop();
-            for (int b = 0; b < order.Length; b += batch)
-            {
-                layer.Step(patches.Gather(order.AsSpan(b, Math.Min(batch, order.Length - b))), lr);
-                onStep?.Invoke();
-            }
-        }
-        return making.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>Subtracts from each row its own mean.</summary>
-    static void CenterRows(Matrix m)
-    {
-        for (int r = 0; r < m.Rows; r++)
-        {
-            var row = m.Row(r);
-            float mean = System.Numerics.Tensors.TensorPrimitives.Sum(row) / row.Length;
-            System.Numerics.Tensors.TensorPrimitives.Subtract(row, mean, row);
-        }
-    }
+            layer.Step(v, lr);
+            onStep?.Invoke();
+        });
 
     /// <summary>Filters ordered from colourless to coloured: by the mean over pixels of the spread (max - min) of a
     /// filter's weights across its colour channels, relative to its largest |weight|. Grey images: the given order.</summary>

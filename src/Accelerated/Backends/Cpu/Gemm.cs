@@ -15,20 +15,52 @@ public interface IGemm
                float beta, Span<float> c, int ldc);
 }
 
-/// <summary>GEMM by OpenBLAS's <c>cblas_sgemm</c> (Debian: libopenblas0-pthread), found at run time.</summary>
+/// <summary>
+/// GEMM by OpenBLAS's <c>cblas_sgemm</c> (Debian: libopenblas0-pthread), found at run time.
+/// Small products run on one thread: OpenBLAS splits them over all its threads, which was measured slower when
+/// op(B) is small (n x k &lt; <see cref="SmallNK"/>; on 2 cores: 100x400x48 96 against 72 GFLOP/s, 1000x400x48 94
+/// against 73, while 100x2000x784 is 96 against 152). OpenBLAS's thread count is process-wide, so the switch and
+/// the call are made under one lock.
+/// </summary>
 public sealed unsafe class OpenBlasGemm : IGemm
 {
     const int RowMajor = 101, NoTrans = 111, Trans = 112;
+    /// <summary>Below this n x k (columns of C times the inner dimension) a product runs on one thread.</summary>
+    public const long SmallNK = 40_000;
     static readonly string[] Candidates = ["libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0", "libblas.so.3"];
+    static readonly object Lock = new();
+    static int _threadsNow;
 
     readonly delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
+    readonly delegate* unmanaged[Cdecl]<int, void> _setThreads;
+    readonly int _threads;
+    readonly bool _smallOnOneThread = true;
 
     public string Name { get; }
 
-    OpenBlasGemm(IntPtr fn, string library)
+    /// <summary>The same library with OpenBLAS's own threading for every size (no one-thread rule for small
+    /// products): the benchmarks time both and take the faster as the GEMM-only bound.</summary>
+    public OpenBlasGemm WithOwnThreading() => new(this);
+
+    OpenBlasGemm(OpenBlasGemm other)
+    {
+        _sgemm = other._sgemm; _setThreads = other._setThreads; _threads = other._threads;
+        _smallOnOneThread = false;
+        Name = other.Name + ", OpenBLAS's own threading";
+    }
+
+    OpenBlasGemm(IntPtr fn, string library, IntPtr handle)
     {
         _sgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)fn;
         Name = $"OpenBLAS ({library})";
+        _threads = 1;
+        if (NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out var set)
+            && NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out var get))
+        {
+            _setThreads = (delegate* unmanaged[Cdecl]<int, void>)set;
+            _threads = Math.Max(1, ((delegate* unmanaged[Cdecl]<int>)get)());
+            lock (Lock) if (_threadsNow == 0) _threadsNow = _threads;
+        }
     }
 
     /// <summary>Loads OpenBLAS, or says why it could not.</summary>
@@ -39,7 +71,7 @@ public sealed unsafe class OpenBlasGemm : IGemm
             if (NativeLibrary.TryLoad(lib, out var handle) && NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var fn))
             {
                 why = "";
-                return new OpenBlasGemm(fn, lib);
+                return new OpenBlasGemm(fn, lib, handle);
             }
         }
         why = $"no library with cblas_sgemm among {string.Join(", ", Candidates)} (Debian: apt-get install libopenblas0-pthread)";
@@ -52,9 +84,14 @@ public sealed unsafe class OpenBlasGemm : IGemm
     {
         if (m == 0 || n == 0) return;
         GemmChecks.Lengths(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        int threads = _smallOnOneThread && (long)n * k < SmallNK ? 1 : _threads;
         fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
-            _sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k,
-                   alpha, pa, Math.Max(lda, 1), pb, Math.Max(ldb, 1), beta, pc, Math.Max(ldc, 1));
+            lock (Lock)
+            {
+                if (_setThreads != null && threads != _threadsNow) { _setThreads(threads); _threadsNow = threads; }
+                _sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k,
+                       alpha, pa, Math.Max(lda, 1), pb, Math.Max(ldb, 1), beta, pc, Math.Max(ldc, 1));
+            }
     }
 }
 

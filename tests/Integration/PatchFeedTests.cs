@@ -1,0 +1,122 @@
+using Hebb.Contracts;
+using Hebb.Evaluation;
+using Hebb.Reference;
+using Xunit;
+
+namespace Hebb.Tests.Integration;
+
+/// <summary>PatchFeed: patches cut straight into minibatches on a second thread, against the reference's im2col.</summary>
+public class PatchFeedTests
+{
+    static Matrix Images(int count, ConvOptions o, int seed)
+    {
+        var rng = new Random(seed);
+        var m = new Matrix(count, o.Height * o.Width * o.Channels);
+        for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)rng.NextDouble();
+        return m;
+    }
+
+    public static TheoryData<int, int, int, int, int, int> Shapes() => new()
+    {
+        // height, width, channels, window, stride, padding
+        { 7, 9, 3, 4, 1, 0 }, { 7, 9, 3, 4, 2, 1 }, { 5, 5, 1, 3, 1, 2 }, { 8, 6, 2, 5, 3, 0 },
+    };
+
+    [Theory, MemberData(nameof(Shapes))]
+    public void ExtractMatchesTheReferencePatches(int h, int w, int c, int win, int stride, int pad)
+    {
+        var o = new ConvOptions { Height = h, Width = w, Channels = c, Window = win, Stride = stride, Padding = pad, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
+        var images = Images(3, o, 1);
+        using var reference = ((IEngine)new ReferenceEngine()).CreateConv(o, new Matrix(2, o.PatchSize));
+        var expected = reference.Patches(images);
+        var patch = new float[o.PatchSize];
+        for (int b = 0; b < images.Rows; b++)
+            for (int p = 0; p < o.Positions; p++)
+            {
+                PatchFeed.Extract(o, images.Row(b), p, patch);
+                Assert.Equal(expected.Row(b * o.Positions + p).ToArray(), patch);
+            }
+    }
+
+    [Fact]
+    public void PrepareCentresAndScalesToUnitLength()
+    {
+        float[] p = [1, 2, 3, 6];
+        PatchFeed.Prepare(p, center: true, unit: false);
+        Assert.Equal([-2f, -1f, 0f, 3f], p);
+        PatchFeed.Prepare(p, center: false, unit: true);
+        Assert.Equal(1.0, p.Sum(x => (double)x * x), 6);
+        Assert.Equal(-2 / Math.Sqrt(14), p[0], 6);
+        float[] zero = [0, 0, 0];
+        PatchFeed.Prepare(zero, center: true, unit: true);
+        Assert.Equal([0f, 0f, 0f], zero);
+    }
+
+    /// <summary>Every patch of every image exactly once; chunk by chunk in the images' order; minibatches of at most
+    /// <c>batch</c>; the same seed gives the same minibatches.</summary>
+    [Fact]
+    public void AnEpochHandsOverEveryPatchOnceChunkByChunk()
+    {
+        var o = new ConvOptions { Height = 6, Width = 7, Channels = 3, Window = 3, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
+        var images = Images(11, o, 2);
+        int[] order = [3, 10, 0, 7, 1, 2, 9, 4, 8, 6, 5];
+        const int chunk = 4, batch = 7;
+        List<float[]> Run(int seed)
+        {
+            var rows = new List<float[]>();
+            var timing = PatchFeed.Epoch(images, order, o, chunk, batch, center: false, unit: false, new Random(seed), v =>
+            {
+                Assert.InRange(v.Rows, 1, batch);
+                for (int r = 0; r < v.Rows; r++) rows.Add(v.Row(r).ToArray());
+            }, depth: 2);
+            Assert.True(timing.Waited >= 0 && timing.Making >= 0);
+            return rows;
+        }
+        var got = Run(5);
+        Assert.Equal(order.Length * o.Positions, got.Count);
+        // Which image each patch came from: its first value is unique to (image, position) with random pixels.
+        var source = new Dictionary<float, int>();
+        var patch = new float[o.PatchSize];
+        for (int b = 0; b < images.Rows; b++)
+            for (int p = 0; p < o.Positions; p++)
+            {
+                PatchFeed.Extract(o, images.Row(b), p, patch);
+                source.Add(patch[0] + 1000f * patch[1], b);
+            }
+        var from = got.Select(r => source[r[0] + 1000f * r[1]]).ToArray();
+        for (int ch = 0; ch * chunk < order.Length; ch++)
+        {
+            var expected = order.Skip(ch * chunk).Take(chunk).SelectMany(b => Enumerable.Repeat(b, o.Positions)).Order();
+            Assert.Equal(expected, from.Skip(ch * chunk * o.Positions).Take(Math.Min(chunk, order.Length - ch * chunk) * o.Positions).Order());
+        }
+        Assert.Equal(order.Length * o.Positions, got.Select(r => string.Join(",", r)).Distinct().Count());
+        var again = Run(5);
+        Assert.True(got.Zip(again).All(t => t.First.SequenceEqual(t.Second)));
+        Assert.False(got.Zip(Run(6)).All(t => t.First.SequenceEqual(t.Second)));
+    }
+
+    [Fact]
+    public void AFailingStepStopsTheEpochAndIsRethrown()
+    {
+        var o = new ConvOptions { Height = 8, Width = 8, Channels = 1, Window = 2, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
+        var images = Images(50, o, 3);
+        int steps = 0;
+        var ex = Assert.Throws<InvalidOperationException>(() => PatchFeed.Epoch(images, [.. Enumerable.Range(0, 50)], o, 5, 10, true, true, new Random(1), _ =>
+        {
+            if (++steps == 3) throw new InvalidOperationException("step failed");
+        }));
+        Assert.Equal("step failed", ex.Message);
+        Assert.Equal(3, steps);
+    }
+
+    [Fact]
+    public void BadArgumentsAreRefusedByName()
+    {
+        var o = new ConvOptions { Height = 8, Width = 8, Channels = 1, Window = 2, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
+        var images = Images(4, o, 3);
+        Assert.Equal("order", Assert.Throws<ArgumentOutOfRangeException>(() => PatchFeed.Epoch(images, [0, 4], o, 2, 2, false, false, new Random(1), _ => { })).ParamName);
+        Assert.Equal("chunk", Assert.Throws<ArgumentOutOfRangeException>(() => PatchFeed.Epoch(images, [0], o, 0, 2, false, false, new Random(1), _ => { })).ParamName);
+        Assert.Equal("batch", Assert.Throws<ArgumentOutOfRangeException>(() => PatchFeed.Epoch(images, [0], o, 1, 0, false, false, new Random(1), _ => { })).ParamName);
+        Assert.Equal("images", Assert.Throws<ArgumentException>(() => PatchFeed.Epoch(new Matrix(2, 10), [0], o, 1, 1, false, false, new Random(1), _ => { })).ParamName);
+    }
+}
