@@ -107,6 +107,8 @@ static class ConvTrainCommand
         Npy.Write(Path.Combine(outDir, "weights.npy"), w);
         var ordered = w.Gather(ColourOrder(w, data.Channels, window));
         Pictures.FilterGrid(Path.Combine(outDir, "filters.png"), ordered, window, window, data.Channels, w.Rows, 20, scale: 6);
+        if (data.Channels == 3)
+            Pictures.FilterGrid(Path.Combine(outDir, "filters-fig1.png"), ordered, window, window, 3, w.Rows, 20, scale: 6, negativesBlack: true);
         Pictures.Curves(Path.Combine(outDir, "sphere.png"), [("share of filters that are unit vectors", onSphere.ToArray())]);
         TrainCommand.WriteText(Path.Combine(outDir, "report.md"), $"""
             # NNL-CONV filters by the local rule (Grinberg, Hopfield & Krotov, eq. 1-2)
@@ -118,6 +120,7 @@ static class ConvTrainCommand
 
             `filters.png`: every filter, ordered from colourless to coloured (by the spread of its weights across the
             colour channels), each scaled to its own largest |weight| (grey 127 is zero), as the paper's Fig. 1 groups them;
+            `filters-fig1.png` (colour images): the same drawn as Fig. 1 draws them, zero and negative weights black;
             `weights.npy`: {filters}x{conv.PatchSize} (channel-major patches). Next: `hebb eval {outDir} --probe linear`.
             """);
         AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; weights.npy, filters.png and report.md in {Markup.Escape(outDir)}");

@@ -37,8 +37,9 @@ static class EvalCommand
           --augment C         add C augmented copies of the training images (rotation <= 15 deg, shift <= 2 px,
                               horizontal flip on cifar10), encoded, to the probe's training set (CSNN's Aug)
           --random-baseline   the run's encoder with random U(-1, 1) weights instead of the trained ones
-          --standardize on|off  each feature minus its training mean, over its training deviation (off): an affine
-                              reparametrization that lets Adam train on features of very different scales
+          --standardize on|off|global  on: each feature minus its training mean, over its training deviation; global:
+                              every feature over one number, their root mean square on the training set (off).
+                              Affine reparametrizations that let Adam train on features of very different scales
           --shadow            the shadow test (NNL-CONV section 5): the probe trains on raw images, the pocket rule
                               chooses on the raw validation half, the test half is shadowed (80% of each image x 0.3)
           --shots 1,2,5,10,20,50  --draws 10   (fewshot)

@@ -50,7 +50,8 @@ static class ProbeEval
         bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
         int poolWindow = a.Int("pool-window", 11, 1), poolStride = a.Int("pool-stride", 9, 1);
         bool shadow = a.Has("shadow");
-        bool standardize = a.Choice("standardize", "off", "on", "off") == "on";
+        string standardizeMode = a.Choice("standardize", "off", "on", "off", "global");
+        bool standardize = standardizeMode != "off";
         string? blocks = a.Str("blocks");
         int limitTrain = a.Int("limit-train", int.MaxValue, 1), limitTest = a.Int("limit-test", int.MaxValue, 2);
         int draws = a.Int("draws", 10, 1);
@@ -138,7 +139,7 @@ static class ProbeEval
             : null;
         if (standardize)
         {
-            var st = new Standardizer(train.X);
+            var st = standardizeMode == "global" ? Standardizer.Global(train.X) : new Standardizer(train.X);
             foreach (var set in new[] { train, test, shadowed }) if (set is not null) st.Apply(set.X);
         }
         AnsiConsole.MarkupLine($"encoded {train.Count:N0} training (with {augment} augmented cop{(augment == 1 ? "y" : "ies")}) and {test.Count:N0} test images into {encoder.Features:N0} features in {sw.Elapsed.TotalSeconds:F1} s");
@@ -147,9 +148,9 @@ static class ProbeEval
         {
             ["representation"] = name, ["dataset"] = dataset, ["probe"] = probe, ["engine"] = engine.Name, ["features"] = encoder.Features,
             ["epochs"] = training.Epochs, ["batch"] = training.Batch, ["lr"] = training.LearningRate, ["seed"] = seed,
-            ["augment"] = augment, ["shadow"] = shadow, ["standardize"] = standardize, ["train_images"] = trainImages.Y.Length, ["test_images"] = testImages.Y.Length,
+            ["augment"] = augment, ["shadow"] = shadow, ["standardize"] = standardizeMode, ["train_images"] = trainImages.Y.Length, ["test_images"] = testImages.Y.Length,
         };
-        var md = new StringBuilder($"# {probe} probe on {name}\n\n- engine: {engine.Name}; {encoder.Features:N0} features{(standardize ? ", each standardized with the training set's mean and deviation" : "")}\n");
+        var md = new StringBuilder($"# {probe} probe on {name}\n\n- engine: {engine.Name}; {encoder.Features:N0} features{(standardizeMode == "on" ? ", each standardized with the training set's mean and deviation" : standardizeMode == "global" ? ", all divided by one number, their root mean square on the training set" : "")}\n");
         if (layer is not null)
         {
             var winners = Metrics.Winners(layer, testImages.X);

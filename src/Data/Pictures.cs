@@ -8,9 +8,20 @@ public static class Pictures
     /// <summary>
     /// A grid of filters in the style of Krotov &amp; Hopfield's Fig. 3: each filter scaled by its own largest
     /// |weight|; red positive, blue negative, white zero. Grey filters (channels = 1) use that diverging map;
-    /// colour filters (channels = 3, channel-major) are shown as RGB, each mapped from [-max, max] to [0, 255].
+    /// colour filters (channels = 3, channel-major) are shown as RGB, each mapped from [-max, max] to [0, 255];
+    /// with <paramref name="negativesBlack"/> as Grinberg et al.'s Fig. 1 shows them instead: [0, max] to [0, 255],
+    /// "black color corresponds to synaptic weights that are either equal to zero, or negative".
     /// </summary>
-    public static void FilterGrid(string path, Matrix weights, int height, int width, int channels, int count, int columns, int scale = 3)
+    public static void FilterGrid(string path, Matrix weights, int height, int width, int channels, int count, int columns, int scale = 3,
+                                  bool negativesBlack = false)
+    {
+        var (imgW, imgH, rgb) = RenderFilterGrid(weights, height, width, channels, count, columns, scale, negativesBlack);
+        Png.Write(path, imgW, imgH, rgb);
+    }
+
+    /// <summary>The pixels of <see cref="FilterGrid"/>: width, height and RGB bytes row by row.</summary>
+    public static (int Width, int Height, byte[] Rgb) RenderFilterGrid(Matrix weights, int height, int width, int channels, int count, int columns,
+                                                                       int scale = 3, bool negativesBlack = false)
     {
         count = Math.Min(count, weights.Rows);
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "at least one filter is needed");
@@ -41,10 +52,13 @@ public static class Pictures
                     }
                     else
                         for (int c = 0; c < 3; c++)
-                            rgb[o + c] = (byte)Math.Clamp(127.5f * (1 + row[c * height * width + pix] / max), 0, 255);
+                        {
+                            float t = row[c * height * width + pix] / max;
+                            rgb[o + c] = (byte)Math.Clamp(negativesBlack ? 255f * t : 127.5f * (1 + t), 0, 255);
+                        }
                 }
         }
-        Png.Write(path, imgW, imgH, rgb);
+        return (imgW, imgH, rgb);
     }
 
     /// <summary>

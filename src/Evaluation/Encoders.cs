@@ -64,6 +64,20 @@ public sealed class Standardizer
 {
     readonly float[] _mean, _scale;
 
+    Standardizer(float[] mean, float[] scale) { _mean = mean; _scale = scale; }
+
+    /// <summary>One scale for every feature: x' = x / rms, the root mean square of all training features (zero
+    /// stays zero, relative sizes stay). For sparse, heavy-tailed features such as pooled ReLU(cos)^40, where
+    /// per-feature standardization blows rarely active features up to the size of common ones.</summary>
+    public static Standardizer Global(Matrix train)
+    {
+        double sq = 0;
+        foreach (var x in train.Data) sq += (double)x * x;
+        double rms = Math.Sqrt(sq / Math.Max(train.Data.Length, 1));
+        float inv = rms > 0 && double.IsFinite(rms) ? (float)(1 / rms) : 1f;
+        return new Standardizer(new float[train.Cols], Enumerable.Repeat(inv, train.Cols).ToArray());
+    }
+
     public Standardizer(Matrix train)
     {
         int n = train.Cols;

@@ -163,4 +163,37 @@ public class ReproduceTests
         Assert.Equal(2, code);
         Assert.Contains("presets: toy", err);
     }
+
+    /// <summary>Every preset shipped in presets/ names its paper, has steps that are hebb commands writing under
+    /// {out}, and results rows that say where their figure comes from.</summary>
+    [Fact]
+    public void EveryShippedPresetIsWellFormed()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Equivalence.sln"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var files = Directory.GetFiles(Path.Combine(dir!.FullName, "presets"), "*.json");
+        Assert.NotEmpty(files);
+        foreach (var f in files)
+        {
+            var p = JsonNode.Parse(File.ReadAllText(f))!;
+            string name = Path.GetFileName(f);
+            Assert.False(string.IsNullOrWhiteSpace((string?)p["paper"]), name);
+            Assert.False(string.IsNullOrWhiteSpace((string?)p["description"]), name);
+            var steps = p["steps"]!.AsArray();
+            Assert.NotEmpty(steps);
+            foreach (var step in steps)
+            {
+                var args = step!.AsArray().Select(x => (string)x!).ToArray();
+                Assert.Contains(args[0], new[] { "train", "eval" });
+                // Writes under {out}: with --out {out}/..., or (eval) into the run it reads from {out}/...
+                int outAt = Array.IndexOf(args, "--out");
+                bool under = outAt > 0 ? args[outAt + 1].StartsWith("{out}") : args[0] == "eval" && args[1].StartsWith("{out}");
+                Assert.True(under, $"{name}: each step writes under {{out}}");
+            }
+            foreach (var row in p["results"]?.AsArray() ?? [])
+                foreach (var field in new[] { "label", "report", "field" })
+                    Assert.False(string.IsNullOrWhiteSpace((string?)row![field]), $"{name}: a result without {field}");
+        }
+    }
 }

@@ -199,6 +199,19 @@ public class FileFormatTests
         Pictures.FilterGrid(path, new Matrix(2, 4, [1, -1, 0, 0.5f, 0, 0, 0, 0]), 2, 2, 1, 2, 2, scale: 1);
         Assert.True(new FileInfo(path).Length > 50);
     }
+
+    /// <summary>One 1x1 RGB filter (R = 1, G = -1, B = 0.5): signed, zero is grey; as Fig. 1, negatives are black.</summary>
+    [Fact]
+    public void FilterGridDrawsColourFiltersSignedOrAsFigureOne()
+    {
+        var w = new Matrix(1, 3, [1f, -1f, 0.5f]);
+        var (width, height, rgb) = Pictures.RenderFilterGrid(w, 1, 1, 3, 1, 1, scale: 1);
+        Assert.Equal((3, 3), (width, height));
+        int o = (1 * width + 1) * 3;   // the pixel inside the 1-pixel gap
+        Assert.Equal(new byte[] { 255, 0, 191 }, rgb[o..(o + 3)]);
+        (_, _, rgb) = Pictures.RenderFilterGrid(w, 1, 1, 3, 1, 1, scale: 1, negativesBlack: true);
+        Assert.Equal(new byte[] { 255, 0, 127 }, rgb[o..(o + 3)]);
+    }
 }
 
 public sealed class FetchTests : IDisposable

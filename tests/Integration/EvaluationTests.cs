@@ -190,3 +190,35 @@ public class ShadowTests
         Assert.Equal(1f, img.Data[0]); // the input is not changed
     }
 }
+
+public class StandardizerTests
+{
+    static readonly Matrix Train = new(4, 3, [0, 10, 1, 2, 10, 0, 4, 10, 0, 6, 10, 3]);
+
+    [Fact]
+    public void PerFeatureGivesZeroMeanAndUnitDeviationOnTheTrainingSet()
+    {
+        var x = new Matrix(4, 3, (float[])Train.Data.Clone());
+        new Standardizer(Train).Apply(x);
+        foreach (int j in new[] { 0, 2 })
+        {
+            var col = Enumerable.Range(0, 4).Select(r => (double)x[r, j]).ToArray();
+            Assert.Equal(0, col.Average(), 5);
+            Assert.Equal(1, Math.Sqrt(col.Select(v => v * v).Average()), 5);
+        }
+        // A constant feature becomes 0, not NaN.
+        Assert.All(Enumerable.Range(0, 4), r => Assert.Equal(0f, x[r, 1]));
+    }
+
+    [Fact]
+    public void GlobalDividesEveryFeatureByOneRootMeanSquare()
+    {
+        var x = new Matrix(4, 3, (float[])Train.Data.Clone());
+        Standardizer.Global(Train).Apply(x);
+        double rms = Math.Sqrt(Train.Data.Select(v => (double)v * v).Average());
+        for (int i = 0; i < x.Data.Length; i++) Assert.Equal(Train.Data[i] / rms, x.Data[i], 5);
+        var zeros = new Matrix(2, 3);
+        Standardizer.Global(zeros).Apply(zeros);
+        Assert.All(zeros.Data, v => Assert.Equal(0f, v));
+    }
+}
