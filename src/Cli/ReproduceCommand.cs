@@ -63,9 +63,11 @@ static class ReproduceCommand
             if (code != 0) throw new UsageException($"reproduce {name}: the step 'hebb {string.Join(' ', step)}' failed with exit code {code}");
         }
 
-        var md = new StringBuilder($"# hebb reproduce {name}{(quick ? " --quick" : "")}\n\n{(string?)preset["paper"]}: {(string?)preset["description"]}\n\n| experiment | ours | paper |\n| --- | --- | --- |\n");
+        var results = preset["results"]?.AsArray() ?? [];
+        var md = new StringBuilder($"# hebb reproduce {name}{(quick ? " --quick" : "")}\n\n{(string?)preset["paper"]}: {(string?)preset["description"]}\n\n");
+        if (results.Count > 0) md.Append("| experiment | ours | paper |\n| --- | --- | --- |\n");
         var table = new Table().AddColumns("experiment", "ours", "paper");
-        foreach (var row in preset["results"]?.AsArray() ?? [])
+        foreach (var row in results)
         {
             string report = ((string)row!["report"]!).Replace("{out}", outDir);
             string field = (string)row["field"]!;
@@ -75,9 +77,11 @@ static class ReproduceCommand
             md.Append($"| {(string)row["label"]!} ({field}) | {oursText} | {paperText} |\n");
             table.AddRow(Markup.Escape((string)row["label"]!), oursText, paperText);
         }
-        if (preset["note"] is JsonNode note) md.Append($"\n{(string?)note}\n");
+        string? noteText = ((string?)preset["note"])?.Replace("{out}", outDir);
+        if (noteText is not null) md.Append($"\n{noteText}\n");
         TrainCommand.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
-        AnsiConsole.Write(table);
+        if (results.Count > 0) AnsiConsole.Write(table);
+        else if (noteText is not null) AnsiConsole.WriteLine(noteText);
         AnsiConsole.MarkupLine($"report: {Markup.Escape(Path.Combine(outDir, "report.md"))}");
         return 0;
     }
