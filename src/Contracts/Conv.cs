@@ -39,6 +39,33 @@ public sealed record ConvOptions
     /// <summary>Output features per image: K x pooled height x pooled width, channel-major.</summary>
     public int Features => Filters * PooledHeight * PooledWidth;
 
+    /// <summary>Copies the patch at <paramref name="position"/> (row-major over the OutHeight x OutWidth grid) of one image
+    /// (channel-major, Height x Width x Channels) into <paramref name="dst"/> (PatchSize values, channel-major): for each
+    /// channel and patch row, the run of Window pixels is copied whole when it lies inside the image, else pixel by
+    /// pixel with zeros for the padding.</summary>
+    public void CopyPatch(ReadOnlySpan<float> image, int position, Span<float> dst)
+    {
+        int win = Window, plane = Height * Width;
+        int oy = position / OutWidth, ox = position % OutWidth;
+        int x0 = ox * Stride - Padding, y0 = oy * Stride - Padding;
+        bool inside = x0 >= 0 && x0 + win <= Width;
+        for (int c = 0; c < Channels; c++)
+            for (int dy = 0; dy < win; dy++)
+            {
+                int y = y0 + dy;
+                var d = dst.Slice((c * win + dy) * win, win);
+                if (y < 0 || y >= Height) { d.Clear(); continue; }
+                var src = image.Slice(c * plane + y * Width, Width);
+                if (inside) src.Slice(x0, win).CopyTo(d);
+                else
+                    for (int dx = 0; dx < win; dx++)
+                    {
+                        int x = x0 + dx;
+                        d[dx] = x < 0 || x >= Width ? 0f : src[x];
+                    }
+            }
+    }
+
     public ConvOptions Validate()
     {
         if (Height < 1) throw new ArgumentOutOfRangeException(nameof(Height), Height, "Height must be >= 1");

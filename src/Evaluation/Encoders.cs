@@ -45,13 +45,15 @@ public sealed class KrotovEncoder(IKrotovLayer layer, double n, bool normalize, 
     /// <summary>Scales each row to unit Euclidean length (zero rows stay zero).</summary>
     public static void UnitRows(Matrix v)
     {
-        for (int r = 0; r < v.Rows; r++)
-        {
-            var row = v.Row(r);
-            double s = 0;
-            foreach (var x in row) s += (double)x * x;
-            if (s > 0) { float inv = (float)(1 / Math.Sqrt(s)); for (int i = 0; i < row.Length; i++) row[i] *= inv; }
-        }
+        for (int r = 0; r < v.Rows; r++) UnitLength(v.Row(r));
+    }
+
+    /// <summary>Scales a vector to unit Euclidean length, its squared length summed in double (a zero vector stays zero).</summary>
+    public static void UnitLength(Span<float> v)
+    {
+        double s = 0;
+        foreach (var x in v) s += (double)x * x;
+        if (s > 0) System.Numerics.Tensors.TensorPrimitives.Multiply(v, (float)(1 / Math.Sqrt(s)), v);
     }
 }
 

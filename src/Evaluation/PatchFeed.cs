@@ -10,47 +10,18 @@ namespace Hebb.Evaluation;
 /// Minibatches of image patches for learning convolutional filters (Grinberg, Hopfield &amp; Krotov 2019, section 2:
 /// "the resulting set of patches ... is shuffled at each epoch and is organized into minibatches"), made without
 /// ever holding all patches of the dataset: the images are taken in the given order in chunks, and each chunk's
-/// patches are shuffled and cut into minibatches. Each patch is cut straight into its minibatch (channel-major,
-/// zero padding, as IConvLayer.Patches lays it out), then centred and/or scaled to unit length if asked.
+/// patches are shuffled and cut into minibatches. Each patch is cut straight into its minibatch
+/// (ConvOptions.CopyPatch, the layout of IConvLayer.Patches), then centred and/or scaled to unit length if asked.
 /// A second thread makes the minibatches while the caller's thread runs the learning steps on the previous ones.
 /// </summary>
 public static class PatchFeed
 {
-    /// <summary>Copies the patch at <paramref name="position"/> (row-major over the output grid) of one image into dst.</summary>
-    public static void Extract(ConvOptions o, ReadOnlySpan<float> image, int position, Span<float> dst)
-    {
-        int win = o.Window, plane = o.Height * o.Width;
-        int oy = position / o.OutWidth, ox = position % o.OutWidth;
-        int x0 = ox * o.Stride - o.Padding, y0 = oy * o.Stride - o.Padding;
-        bool inside = x0 >= 0 && x0 + win <= o.Width;
-        for (int c = 0; c < o.Channels; c++)
-            for (int dy = 0; dy < win; dy++)
-            {
-                int y = y0 + dy;
-                var d = dst.Slice((c * win + dy) * win, win);
-                if (y < 0 || y >= o.Height) { d.Clear(); continue; }
-                var src = image.Slice(c * plane + y * o.Width, o.Width);
-                if (inside) src.Slice(x0, win).CopyTo(d);
-                else
-                    for (int dx = 0; dx < win; dx++)
-                    {
-                        int x = x0 + dx;
-                        d[dx] = x < 0 || x >= o.Width ? 0f : src[x];
-                    }
-            }
-    }
-
     /// <summary>In place: the patch minus its own mean (if <paramref name="center"/>), then scaled to unit length
     /// (if <paramref name="unit"/>; a zero patch stays zero).</summary>
     public static void Prepare(Span<float> patch, bool center, bool unit)
     {
         if (center) TensorPrimitives.Subtract(patch, TensorPrimitives.Sum(patch) / patch.Length, patch);
-        if (unit)
-        {
-            double s = 0;
-            foreach (var x in patch) s += (double)x * x;
-            if (s > 0) TensorPrimitives.Multiply(patch, (float)(1 / Math.Sqrt(s)), patch);
-        }
+        if (unit) KrotovEncoder.UnitLength(patch);
     }
 
     /// <summary>Seconds the learning steps waited for minibatches (the making not hidden behind the steps), and seconds
@@ -108,7 +79,7 @@ public static class PatchFeed
                         {
                             int id = ids[b + r];
                             var dst = buffer.AsSpan(r * n, n);
-                            Extract(o, images.Row(order[start + id / positions]), id % positions, dst);
+                            o.CopyPatch(images.Row(order[start + id / positions]), id % positions, dst);
                             Prepare(dst, center, unit);
                         }
                         making.Stop();

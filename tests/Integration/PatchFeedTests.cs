@@ -23,7 +23,7 @@ public class PatchFeedTests
     };
 
     [Theory, MemberData(nameof(Shapes))]
-    public void ExtractMatchesTheReferencePatches(int h, int w, int c, int win, int stride, int pad)
+    public void CopyPatchMatchesTheReferencePatches(int h, int w, int c, int win, int stride, int pad)
     {
         var o = new ConvOptions { Height = h, Width = w, Channels = c, Window = win, Stride = stride, Padding = pad, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
         var images = Images(3, o, 1);
@@ -33,7 +33,7 @@ public class PatchFeedTests
         for (int b = 0; b < images.Rows; b++)
             for (int p = 0; p < o.Positions; p++)
             {
-                PatchFeed.Extract(o, images.Row(b), p, patch);
+                o.CopyPatch(images.Row(b), p, patch);
                 Assert.Equal(expected.Row(b * o.Positions + p).ToArray(), patch);
             }
     }
@@ -80,7 +80,7 @@ public class PatchFeedTests
         for (int b = 0; b < images.Rows; b++)
             for (int p = 0; p < o.Positions; p++)
             {
-                PatchFeed.Extract(o, images.Row(b), p, patch);
+                o.CopyPatch(images.Row(b), p, patch);
                 source.Add(patch[0] + 1000f * patch[1], b);
             }
         var from = got.Select(r => source[r[0] + 1000f * r[1]]).ToArray();

@@ -26,35 +26,11 @@ public sealed class CpuConvLayer : IConvLayer
 
     int ImageSize => Options.Height * Options.Width * Options.Channels;
 
-    /// <summary>Writes every patch of one image into <paramref name="p"/> (positions x patch size): for each channel and
-    /// patch row, the run of Window pixels is copied whole when it lies inside the image, else pixel by pixel with
-    /// zeros for the padding.</summary>
+    /// <summary>Writes every patch of one image into <paramref name="p"/> (positions x patch size).</summary>
     static void Im2Col(ConvOptions o, ReadOnlySpan<float> img, Span<float> p)
     {
-        int n = o.PatchSize, win = o.Window, plane = o.Height * o.Width;
-        int row = 0;
-        for (int oy = 0; oy < o.OutHeight; oy++)
-            for (int ox = 0; ox < o.OutWidth; ox++, row++)
-            {
-                var dst = p.Slice(row * n, n);
-                int x0 = ox * o.Stride - o.Padding;
-                bool inside = x0 >= 0 && x0 + win <= o.Width;
-                for (int c = 0; c < o.Channels; c++)
-                    for (int dy = 0; dy < win; dy++)
-                    {
-                        int y = oy * o.Stride - o.Padding + dy;
-                        var d = dst.Slice((c * win + dy) * win, win);
-                        if (y < 0 || y >= o.Height) { d.Clear(); continue; }
-                        var src = img.Slice(c * plane + y * o.Width);
-                        if (inside) src.Slice(x0, win).CopyTo(d);
-                        else
-                            for (int dx = 0; dx < win; dx++)
-                            {
-                                int x = x0 + dx;
-                                d[dx] = x < 0 || x >= o.Width ? 0f : src[x];
-                            }
-                    }
-            }
+        int n = o.PatchSize;
+        for (int pos = 0; pos < o.Positions; pos++) o.CopyPatch(img, pos, p.Slice(pos * n, n));
     }
 
     void AllPatches(Matrix images)

@@ -50,7 +50,6 @@ public static class TopK
         int k = top.Length, w = Vector256<float>.Count, n = row.Length;
         if (k < 1 || k > LaneLimit) throw new ArgumentOutOfRangeException(nameof(top), k, $"TopK.Lanes handles 1 <= k <= {LaneLimit}");
         if (n < 2 * w) throw new ArgumentOutOfRangeException(nameof(row), n, $"TopK.Lanes needs at least {2 * w} values");
-        if (k > n) k = n;
         ref float first = ref MemoryMarshal.GetReference(row);
         int full = n - n % (2 * w);
 
