@@ -21,11 +21,15 @@ static class ConvTrainCommand
           seeded random order, cuts them into chunks, and shuffles each chunk's patches into minibatches.
 
           --dataset cifar10|mnist|fashion-mnist   (cifar10)      --data DIR
-          --window W (4)   --filters K (400)   --m M (2)   --delta D (0.2)   --batch B (1000 patches)
-          --lr EPS0 (0.04, falling linearly to 0)   --epochs E (1)   --chunk C (256 images)   --limit N (all images)
-          --normalize-patches on|off (off: eq. 1 on raw patches; on: each patch a unit vector, as the layer sees it)
+          --window W (4)   --filters K (400)   --m M (2)   --delta D (0.2)   --batch B (100 patches)
+          --lr EPS0 (1 with --variant paper, 0.02 with code; falling linearly to 0 over the epochs)   --epochs E (2)
+          --chunk C (256 images)   --limit N (all images)
+          --variant paper|code (paper: eq. 1 as written, the minibatch's sum times eps, here eps/B times the sum;
+                                code: Krotov & Hopfield's code, the update divided by its largest |element|, which
+                                collapses on uncentred patches: README, NNL-CONV on CIFAR-10)
+          --normalize-patches on|off (on: each patch a unit vector, as the layer sees it; off: raw patches)
           --center-patches on|off (off; on: each patch minus its own mean, before any normalization; not in the paper)
-          --variant code|paper (code)   --engine accelerated|reference   --backend X   --seed S (1)
+          --engine accelerated|reference   --backend X   --seed S (1)
           --init FILE.npy   --out DIR (runs/nnl-conv-DATASET-TIME)
         """;
 
@@ -33,12 +37,13 @@ static class ConvTrainCommand
     {
         string dataset = a.Choice("dataset", "cifar10", Datasets.Names);
         string root = DataRoot.Resolve(a.Str("data"));
-        int window = a.Int("window", 4, 1), filters = a.Int("filters", 400, 1), m = a.Int("m", 2, 2), batch = a.Int("batch", 1000, 1);
-        double delta = a.Double("delta", 0.2, 0), lr0 = a.Double("lr", 0.04, 0);
-        int epochs = a.Int("epochs", 1, 1), chunk = a.Int("chunk", 256, 1), limit = a.Int("limit", int.MaxValue, 1), seed = a.Int("seed", 1);
-        var variant = a.Choice("variant", "code", "code", "paper") == "paper" ? KrotovVariant.Paper : KrotovVariant.AuthorsCode;
+        int window = a.Int("window", 4, 1), filters = a.Int("filters", 400, 1), m = a.Int("m", 2, 2), batch = a.Int("batch", 100, 1);
+        double delta = a.Double("delta", 0.2, 0);
+        int epochs = a.Int("epochs", 2, 1), chunk = a.Int("chunk", 256, 1), limit = a.Int("limit", int.MaxValue, 1), seed = a.Int("seed", 1);
+        var variant = a.Choice("variant", "paper", "paper", "code") == "paper" ? KrotovVariant.Paper : KrotovVariant.AuthorsCode;
+        double lr0 = a.Double("lr", variant == KrotovVariant.Paper ? 1.0 : 0.02, 0);
         string? init = a.Str("init");
-        bool unitPatches = a.Choice("normalize-patches", "off", "on", "off") == "on";
+        bool unitPatches = a.Choice("normalize-patches", "on", "on", "off") == "on";
         bool center = a.Choice("center-patches", "off", "on", "off") == "on";
         var engine = Engines.Create(a);
         string outDir = a.Str("out") ?? Path.Combine("runs", $"nnl-conv-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");

@@ -117,6 +117,9 @@ public class ConvCliTests
         // A second block (W = 3, 8 filters) side by side with the first: 12 + 8 features after global pooling.
         string run3 = Path.Combine(root, "conv3");
         Assert.Equal(0, Fixtures.Hebb(root, "train", "nnl-conv", "--data", root, "--filters", "8", "--window", "3", "--epochs", "1", "--batch", "200", "--out", run3).Code);
+        // The defaults: eq. 1 as written (the paper variant, learning rate 1) on unit-length, uncentred patches.
+        var defaults = JsonNode.Parse(File.ReadAllText(Path.Combine(run3, "options.json")))!;
+        Assert.Equal(("Paper", 1.0, true, false), ((string)defaults["variant"]!, (double)defaults["lr"]!, (bool)defaults["normalize_patches"]!, (bool)defaults["center_patches"]!));
         (code, output, err) = Fixtures.Hebb(root, "eval", run, "--epochs", "5", "--batch", "16", "--pool-window", "29", "--pool-stride", "29", "--n", "4",
             "--blocks", run3 + ":10", "--out", Path.Combine(root, "multi"));
         Assert.True(code == 0, output + err);
