@@ -271,17 +271,17 @@ static class BenchCommand
         var data = Datasets.Load("cifar10", root, train: true);
         int n = Math.Min(limit, data.Count);
         var conv = new ConvOptions { Height = 32, Width = 32, Channels = 3, Window = window, Filters = filters, Power = 1, PoolWindow = 1, PoolStride = 1 }.Validate();
-        var rule = new KrotovOptions { Units = filters, Inputs = conv.PatchSize, P = 2, RankK = 2, Delta = 0.2, Variant = KrotovVariant.Paper };
+        var rule = new KrotovOptions { Units = filters, Inputs = conv.PatchSize, P = 2, RankK = ConvTrainCommand.DefaultM, Delta = ConvTrainCommand.DefaultDelta, Variant = KrotovVariant.Paper };
         var rng = new Random(1);
         var w0 = Engines.Normal(filters, conv.PatchSize, rng);
         long patches = (long)n * conv.Positions;
-        long steps = 0;
-        for (int s = 0; s < n; s += 256) steps += (Math.Min(256, n - s) * conv.Positions + batch - 1) / batch;
+        int chunk = ConvTrainCommand.DefaultChunk;
+        long steps = ConvTrainCommand.StepsPerEpoch(n, conv.Positions, chunk, batch);
         AnsiConsole.MarkupLine($"[bold]hebb bench nnl-conv[/]: {Markup.Escape(engine.Name)}; {patches:N0} patches of {window}x{window}x3 ({n:N0} images), {filters} filters, minibatch {batch}, {steps:N0} steps");
         using var layer = engine.CreateKrotov(rule, w0);
         var order = Enumerable.Range(0, n).ToArray();
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        var feed = ConvTrainCommand.Epoch(layer, conv, data.Images, order, 256, batch, 1.0, rng, center: false, unitPatches: true);
+        var sw = Stopwatch.StartNew();
+        var feed = ConvTrainCommand.Epoch(layer, conv, data.Images, order, chunk, batch, ConvTrainCommand.DefaultLrPaper, rng, center: false, unitPatches: true);
         layer.ReadWeights();
         double epoch = sw.Elapsed.TotalSeconds;
         // The bound: the currents GEMM of every minibatch (batch x patch size by patch size x K), nothing else.

@@ -33,15 +33,28 @@ static class ConvTrainCommand
           --init FILE.npy   --out DIR (runs/nnl-conv-DATASET-TIME)
         """;
 
+    /// <summary>The defaults of <c>hebb train nnl-conv</c> that <c>hebb bench nnl-conv</c> times too.</summary>
+    public const int DefaultM = 2, DefaultChunk = 256;
+    public const double DefaultDelta = 0.2, DefaultLrPaper = 1.0, DefaultLrCode = 0.02;
+
+    /// <summary>Minibatches in an epoch over <paramref name="images"/> images: each chunk's patches cut into batches,
+    /// the last of a chunk possibly smaller (PatchFeed.Epoch).</summary>
+    public static long StepsPerEpoch(int images, int positions, int chunk, int batch)
+    {
+        long steps = 0;
+        for (int s = 0; s < images; s += chunk) steps += ((long)Math.Min(chunk, images - s) * positions + batch - 1) / batch;
+        return steps;
+    }
+
     public static int Run(Args a)
     {
         string dataset = a.Choice("dataset", "cifar10", Datasets.Names);
         string root = DataRoot.Resolve(a.Str("data"));
-        int window = a.Int("window", 4, 1), filters = a.Int("filters", 400, 1), m = a.Int("m", 2, 2), batch = a.Int("batch", 100, 1);
-        double delta = a.Double("delta", 0.2, 0);
-        int epochs = a.Int("epochs", 2, 1), chunk = a.Int("chunk", 256, 1), limit = a.Int("limit", int.MaxValue, 1), seed = a.Int("seed", 1);
+        int window = a.Int("window", 4, 1), filters = a.Int("filters", 400, 1), m = a.Int("m", DefaultM, 2), batch = a.Int("batch", 100, 1);
+        double delta = a.Double("delta", DefaultDelta, 0);
+        int epochs = a.Int("epochs", 2, 1), chunk = a.Int("chunk", DefaultChunk, 1), limit = a.Int("limit", int.MaxValue, 1), seed = a.Int("seed", 1);
         var variant = a.Choice("variant", "paper", "paper", "code") == "paper" ? KrotovVariant.Paper : KrotovVariant.AuthorsCode;
-        double lr0 = a.Double("lr", variant == KrotovVariant.Paper ? 1.0 : 0.02, 0);
+        double lr0 = a.Double("lr", variant == KrotovVariant.Paper ? DefaultLrPaper : DefaultLrCode, 0);
         string? init = a.Str("init");
         bool unitPatches = a.Choice("normalize-patches", "on", "on", "off") == "on";
         bool center = a.Choice("center-patches", "off", "on", "off") == "on";
@@ -84,8 +97,7 @@ static class ConvTrainCommand
         var images = Enumerable.Range(0, n).ToArray();
         var onSphere = new List<double>();
         var total = Stopwatch.StartNew();
-        long stepsPerEpoch = 0;
-        for (int s = 0; s < n; s += chunk) stepsPerEpoch += (Math.Min(chunk, n - s) * conv.Positions + batch - 1) / batch;
+        long stepsPerEpoch = StepsPerEpoch(n, conv.Positions, chunk, batch);
         AnsiConsole.Progress().AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
