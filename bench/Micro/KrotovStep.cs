@@ -47,3 +47,102 @@ public static class Program
 {
     public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 }
+
+/// <summary>
+/// One step of eq. 1 (Grinberg, Hopfield &amp; Krotov 2019; --variant paper) in the shape of hebb bench nnl-conv:
+/// 400 filters of 4x4x3, minibatches of 100 unit-length patches, beside its currents GEMM.
+/// Run: dotnet run -c Release --project bench/Micro -- --filter '*ConvFilterStep*'
+/// </summary>
+public class ConvFilterStep
+{
+    const int Units = 400, Inputs = 48, Batch = 100, Batches = 64;
+    IKrotovLayer _layer = null!;
+    IGemm _gemm = null!;
+    Matrix[] _batches = null!;
+    float[] _w = null!, _out = null!;
+    int _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _gemm = OpenBlasGemm.TryLoad(out var why) ?? throw new InvalidOperationException(why);
+        var rng = new Random(1);
+        var w = new Matrix(Units, Inputs);
+        for (int i = 0; i < w.Data.Length; i++) w.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+        _batches = new Matrix[Batches];
+        for (int b = 0; b < Batches; b++)
+        {
+            _batches[b] = new Matrix(Batch, Inputs);
+            for (int i = 0; i < _batches[b].Data.Length; i++) _batches[b].Data[i] = (float)rng.NextDouble();
+            for (int r = 0; r < Batch; r++)
+            {
+                var row = _batches[b].Data.AsSpan(r * Inputs, Inputs);
+                System.Numerics.Tensors.TensorPrimitives.Divide(row, System.Numerics.Tensors.TensorPrimitives.Norm(row), row);
+            }
+        }
+        _layer = new CpuEngine(_gemm).CreateKrotov(new KrotovOptions { Units = Units, Inputs = Inputs, RankK = 2, Delta = 0.2, Variant = KrotovVariant.Paper }, w);
+        _w = (float[])w.Data.Clone();
+        _out = new float[Batch * Units];
+        CurrentsGemmOnly();   // RankOnly ranks these currents
+    }
+
+    [Benchmark(Baseline = true)]
+    public void CurrentsGemmOnly() => _gemm.Sgemm(false, true, Batch, Units, Inputs, 1f, _batches[_next++ % Batches].Data, Inputs, _w, Inputs, 0f, _out, Units);
+
+    [Benchmark]
+    public void Step() => _layer.Step(_batches[_next++ % Batches], 1e-3);
+
+    readonly (float, int)[] _top = new (float, int)[2];
+
+    [Benchmark]
+    public void GemmThenRank()
+    {
+        CurrentsGemmOnly();
+        RankOnly();
+    }
+
+    [Benchmark]
+    public void RankOnly()
+    {
+        for (int s = 0; s < Batch; s++) TopK.Find(_out.AsSpan(s * Units, Units), _top);
+    }
+}
+
+/// <summary>
+/// Making one minibatch of hebb train nnl-conv's patches (PatchFeed's inner loop): 100 patches of 4x4x3 at random
+/// positions of a chunk of 256 CIFAR-sized images, cut (ConvOptions.CopyPatch) and scaled to unit length.
+/// Run: dotnet run -c Release --project bench/Micro -- --filter '*PatchMaking*'
+/// </summary>
+public class PatchMaking
+{
+    const int Images = 256, Batch = 100;
+    readonly ConvOptions _o = new ConvOptions { Height = 32, Width = 32, Channels = 3, Window = 4, PoolWindow = 1, PoolStride = 1 }.Validate();
+    Matrix _images = null!;
+    int[] _ids = null!;
+    float[] _buffer = null!;
+    int _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var rng = new Random(1);
+        _images = new Matrix(Images, 32 * 32 * 3);
+        for (int i = 0; i < _images.Data.Length; i++) _images.Data[i] = (float)rng.NextDouble();
+        _ids = Enumerable.Range(0, Images * _o.Positions).ToArray();
+        rng.Shuffle(_ids);
+        _buffer = new float[Batch * _o.PatchSize];
+    }
+
+    [Benchmark]
+    public void Minibatch()
+    {
+        int n = _o.PatchSize, positions = _o.Positions;
+        for (int r = 0; r < Batch; r++)
+        {
+            int id = _ids[_next++ % _ids.Length];
+            var dst = _buffer.AsSpan(r * n, n);
+            _o.CopyPatch(_images.Row(id / positions), id % positions, dst);
+            Hebb.Evaluation.PatchFeed.Prepare(dst, center: false, unit: true);
+        }
+    }
+}
