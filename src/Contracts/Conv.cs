@@ -56,7 +56,8 @@ public sealed record ConvOptions
                 var d = dst.Slice((c * win + dy) * win, win);
                 if (y < 0 || y >= Height) { d.Clear(); continue; }
                 var src = image.Slice(c * plane + y * Width, Width);
-                if (inside) src.Slice(x0, win).CopyTo(d);
+                if (inside)
+                    for (int dx = 0; dx < d.Length; dx++) d[dx] = src[x0 + dx];   // a loop: faster than a call to copy a few floats
                 else
                     for (int dx = 0; dx < win; dx++)
                     {

@@ -21,7 +21,12 @@ public static class PatchFeed
     public static void Prepare(Span<float> patch, bool center, bool unit)
     {
         if (center) TensorPrimitives.Subtract(patch, TensorPrimitives.Sum(patch) / patch.Length, patch);
-        if (unit) KrotovEncoder.UnitLength(patch);
+        if (unit)
+        {
+            // The squared length in float, by SIMD (as the cpu backend's NNL-CONV layer normalizes its patches).
+            float ss = TensorPrimitives.SumOfSquares(patch);
+            if (ss > 0f) TensorPrimitives.Multiply(patch, 1f / MathF.Sqrt(ss), patch);
+        }
     }
 
     /// <summary>Seconds the learning steps waited for minibatches (the making not hidden behind the steps), and seconds

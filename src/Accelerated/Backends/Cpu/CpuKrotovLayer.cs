@@ -12,7 +12,9 @@ namespace Hebb.Accelerated.Backends.Cpu;
 /// A step costs one GEMM: the currents I (B x K) = V (B x N) * Wp^T, with Wp = sign(W)|W|^(p-1)
 /// kept up to date row by row. The learning activation g has two non-zeros per sample (the winner
 /// and the k-th ranked unit), so the update sum_b g (R^p v_b - I_b W) touches at most 2B rows and is
-/// accumulated sparsely: no second dense GEMM, no pass over untouched rows. Buffers are reused:
+/// accumulated sparsely: no second dense GEMM, no pass over untouched rows. The authors'-code variant sums the
+/// update into accumulator rows first (its scale needs the sum's largest element); eq. 1 as written adds straight
+/// into W. With p = 2, Wp is W itself (no copy). Buffers are reused:
 /// nothing is allocated inside a step once the largest batch size has been seen.
 /// </summary>
 public sealed class CpuKrotovLayer : IKrotovLayer
@@ -41,7 +43,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         _p = (float)options.P;
         _rp = (float)Math.Pow(options.R, options.P);
         _w = (float[])initialWeights.Data.Clone();
-        _wp = new float[_w.Length];
+        _wp = _p == 2f ? _w : new float[_w.Length];   // p = 2: Wp is W itself
         _acc = new float[_w.Length];
         _xx = new float[_k];
         _touched = new bool[_k];
@@ -56,7 +58,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         var wp = new Span<float>(_wp, mu * _n, _n);
         switch (_p)
         {
-            case 2f: w.CopyTo(wp); break;
+            case 2f: if (!ReferenceEquals(_wp, _w)) w.CopyTo(wp); break;
             case 3f: TensorPrimitives.Abs(w, wp); TensorPrimitives.Multiply(wp, w, wp); break;
             case 4f: TensorPrimitives.Multiply(w, w, wp); TensorPrimitives.Multiply(wp, w, wp); break;
             default:
@@ -94,10 +96,12 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         if (_winners.Length < bsz) { _winners = new int[bsz]; _losers = new int[bsz]; _top = new (float, int)[bsz * Options.RankK]; }
         Rank(bsz);
 
-        // ds_mu = sum_b g_mu(b) (R^p v_b - I_b,mu W_mu) = acc_mu - xx_mu W_mu, over touched rows only.
-        int touched = 0;
         float g2 = -(float)Options.Delta;
         var v = batch.Data;
+        if (Options.Variant == KrotovVariant.Paper) { StepPaper(bsz, v, g2, (float)(learningRate / bsz)); return; }
+
+        // ds_mu = sum_b g_mu(b) (R^p v_b - I_b,mu W_mu) = acc_mu - xx_mu W_mu, over touched rows only.
+        int touched = 0;
         for (int s = 0; s < bsz; s++)
         {
             Accumulate(_winners[s], 1f, s, v, ref touched);
@@ -110,9 +114,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer
             // acc <- W * (-xx) + acc  (the row of ds)
             maxAbs = MathF.Max(maxAbs, MultiplyAddMaxAbs(new ReadOnlySpan<float>(_w, mu * _n, _n), -_xx[mu], new Span<float>(_acc, mu * _n, _n)));
         }
-        float scale = Options.Variant == KrotovVariant.Paper
-            ? (float)(learningRate / bsz)
-            : (float)(learningRate / Math.Max(maxAbs, Options.Precision));
+        float scale = (float)(learningRate / Math.Max(maxAbs, Options.Precision));
         for (int t = 0; t < touched; t++)
         {
             int mu = _touchedList[t];
@@ -121,6 +123,65 @@ public sealed class CpuKrotovLayer : IKrotovLayer
             _touched[mu] = false;
             PowRow(mu);
         }
+    }
+
+    /// <summary>
+    /// Eq. 1 as written (the sum times eps / B): W_mu + scale (sum_b g R^p v_b - xx_mu W_mu), computed as
+    /// W_mu (1 - scale xx_mu) + sum_b (scale g R^p) v_b straight into W: the scale is known before the sum, so no
+    /// accumulator rows are needed.
+    /// </summary>
+    void StepPaper(int bsz, float[] v, float g2, float scale)
+    {
+        int touched = 0;
+        for (int s = 0; s < bsz; s++)
+        {
+            Touch(_winners[s], 1f, s, ref touched);
+            if (_losers[s] >= 0) Touch(_losers[s], g2, s, ref touched);
+        }
+        // Each touched row is scaled by (1 - scale xx) just before the first v is added to it.
+        float a1 = scale * _rp, a2 = scale * _rp * g2;
+        for (int s = 0; s < bsz; s++)
+        {
+            var vs = new ReadOnlySpan<float>(v, s * _n, _n);
+            AddScaled(vs, a1, ScaledRow(_winners[s], scale));
+            if (_losers[s] >= 0) AddScaled(vs, a2, ScaledRow(_losers[s], scale));
+        }
+        if (!ReferenceEquals(_wp, _w))
+            for (int t = 0; t < touched; t++) PowRow(_touchedList[t]);
+    }
+
+    /// <summary>Row mu of W, first multiplied by (1 - scale xx_mu) if it is still marked touched (then unmarked).</summary>
+    Span<float> ScaledRow(int mu, float scale)
+    {
+        var row = new Span<float>(_w, mu * _n, _n);
+        if (_touched[mu])
+        {
+            AddScaled(row, -scale * _xx[mu], row);   // row + row * (-scale xx) = row (1 - scale xx), up to rounding
+            _xx[mu] = 0f;
+            _touched[mu] = false;
+        }
+        return row;
+    }
+
+    void Touch(int mu, float g, int s, ref int touched)
+    {
+        if (!_touched[mu]) { _touched[mu] = true; _touchedList[touched++] = mu; }
+        _xx[mu] += g * _currents[s * _k + mu];
+    }
+
+    /// <summary>w = x * a + w (not fused).</summary>
+    static void AddScaled(ReadOnlySpan<float> x, float a, Span<float> w)
+    {
+        int i = 0, n = Vector256<float>.Count;
+        if (Vector256.IsHardwareAccelerated && w.Length >= n)
+        {
+            var aa = Vector256.Create(a);
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float wr = ref MemoryMarshal.GetReference(w);
+            for (; i <= w.Length - n; i += n)
+                (Vector256.LoadUnsafe(ref xr, (nuint)i) * aa + Vector256.LoadUnsafe(ref wr, (nuint)i)).StoreUnsafe(ref wr, (nuint)i);
+        }
+        for (; i < w.Length; i++) w[i] = x[i] * a + w[i];
     }
 
     /// <summary>acc = x * y + acc (not fused, as TensorPrimitives.MultiplyAdd); returns max |acc|.</summary>
