@@ -188,6 +188,7 @@ static class ProbeEval
                        : [validation == "none" ? Splits.NoValidation(train, test) : Splits.TestHalves(train, test, seed)];
             var runs = new JsonArray();
             var accs = new List<double>();
+            var ses = new List<double>();
             md.Append($"- probe: {(probe == "mlp" ? "MLP 512-256-10, batch norm, ELU, dropout 0.5 / 0.3" : "linear (one fully connected layer, softmax)")}; Adam lr {training.LearningRate}, batch {training.Batch}, {training.Epochs} epochs\n");
             for (int f = 0; f < splits.Count; f++)
             {
@@ -211,19 +212,22 @@ static class ProbeEval
                         });
                     });
                 accs.Add(result.TestAccuracy);
+                double se = Metrics.BinomialStandardError(result.TestAccuracy, split.Test.Count);
+                ses.Add(se);
                 runs.Add((JsonNode)new JsonObject
                 {
                     ["split"] = split.Description, ["chosen_step"] = result.Chosen.Step, ["validation_accuracy"] = result.Chosen.ValidationAccuracy,
-                    ["test_accuracy"] = result.TestAccuracy, ["seconds"] = result.Seconds,
+                    ["test_accuracy"] = result.TestAccuracy, ["test_images"] = split.Test.Count, ["test_accuracy_se"] = se, ["seconds"] = result.Seconds,
                 });
                 series.Add(($"fold {f + 1}", [.. result.Curve.Select(p => p.ValidationAccuracy ?? p.TestAccuracy)]));
-                md.Append($"- {split.Description}: test accuracy **{result.TestAccuracy:P2}**" +
+                md.Append($"- {split.Description}: test accuracy **{result.TestAccuracy:P2}** (± {se:P2}, the binomial standard error over {split.Test.Count:N0} test images)" +
                           (result.Chosen.ValidationAccuracy is { } va ? $" at step {result.Chosen.Step} (best validation accuracy {va:P2}, pocket rule)" : " at the last step") + "\n");
             }
             double mean = accs.Average(), std = accs.Count > 1 ? Math.Sqrt(accs.Sum(x => (x - mean) * (x - mean)) / (accs.Count - 1)) : 0;
             report["runs"] = runs; report["test_accuracy"] = mean; report["test_accuracy_std"] = std; report["test_error"] = 1 - mean;
+            if (accs.Count == 1) report["test_accuracy_se"] = ses[0];
             if (accs.Count > 1) md.Append($"\n**{folds}-fold cross-validation: test accuracy {mean:P2} ± {std:P2}** (mean ± std over folds)\n");
-            AnsiConsole.MarkupLine($"test accuracy [bold]{mean:P2}[/]" + (accs.Count > 1 ? $" ± {std:P2} over {folds} folds" : "") + $" (error {1 - mean:P2})");
+            AnsiConsole.MarkupLine($"test accuracy [bold]{mean:P2}[/]" + (accs.Count > 1 ? $" ± {std:P2} over {folds} folds" : $" ± {ses[0]:P2} (binomial standard error)") + $" (error {1 - mean:P2})");
         }
         report["seconds"] = sw.Elapsed.TotalSeconds;
         md.Append($"\n- time {sw.Elapsed.TotalSeconds:F1} s\n\n`accuracy.png`: {(probe == "fewshot" ? "mean test accuracy against N per class (left to right: " + string.Join(", ", shots) + ")" : "validation accuracy (test accuracy without validation) at each evaluation, one line per fold")}; `metrics.jsonl`: every evaluation point.\n");

@@ -11,6 +11,17 @@ namespace Hebb.Tests.Integration;
 public class MetricsTests
 {
     [Fact]
+    public void BinomialStandardErrorOfATestAccuracy()
+    {
+        Assert.Equal(Math.Sqrt(0.7 * 0.3 / 5000), Metrics.BinomialStandardError(0.7, 5000), 15);
+        Assert.Equal(0.0, Metrics.BinomialStandardError(1.0, 10));
+        Assert.Equal(0.5, Metrics.BinomialStandardError(0.5, 1), 15);
+        Assert.Equal("accuracy", Assert.Throws<ArgumentOutOfRangeException>(() => Metrics.BinomialStandardError(1.5, 10)).ParamName);
+        Assert.Equal("accuracy", Assert.Throws<ArgumentOutOfRangeException>(() => Metrics.BinomialStandardError(double.NaN, 10)).ParamName);
+        Assert.Equal("count", Assert.Throws<ArgumentOutOfRangeException>(() => Metrics.BinomialStandardError(0.5, 0)).ParamName);
+    }
+
+    [Fact]
     public void UtilizationCountsDistinctWinnersPerBatch()
     {
         // batch 1: units 0, 1 of 4 win (50%); batch 2: units 2, 3, 0 (75%)
@@ -134,6 +145,15 @@ public class ProbeCliTests
                 Assert.True((double)report["fewshot"]![1]!["mean"]! > 0.5, output);
             else
                 Assert.True((double)report["test_accuracy"]! > 0.6, $"{probe}: {(double)report["test_accuracy"]!}");
+            if (probe == "linear")
+            {
+                // One split: the test half of 200 images (100) and its binomial standard error.
+                var run = report["runs"]![0]!;
+                Assert.Equal(100, (int)run["test_images"]!);
+                double a = (double)report["test_accuracy"]!;
+                Assert.Equal(Math.Sqrt(a * (1 - a) / 100), (double)report["test_accuracy_se"]!, 12);
+                Assert.Contains("binomial standard error over 100 test images", File.ReadAllText(Path.Combine(outDir, "report.md")));
+            }
             if (probe == "mlp") Assert.Equal(3, report["runs"]!.AsArray().Count);
         }
     }
