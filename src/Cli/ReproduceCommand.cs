@@ -71,9 +71,12 @@ static class ReproduceCommand
         {
             string report = ((string)row!["report"]!).Replace("{out}", outDir);
             string field = (string)row["field"]!;
-            double? ours = File.Exists(report) ? (double?)JsonNode.Parse(File.ReadAllText(report))![field] : null;
+            var json = File.Exists(report) ? JsonNode.Parse(File.ReadAllText(report)) : null;
+            double? ours = (double?)json?[field];
+            // A probe's accuracy (or error) with its binomial standard error over the test images, when the report has it.
+            double? se = field is "test_error" or "test_accuracy" ? (double?)json?["test_accuracy_se"] : null;
             string paperText = row["paper"] is JsonNode p ? Percent((double)p) : "—";
-            string oursText = ours is { } v ? Percent(v) : "missing";
+            string oursText = ours is { } v ? Percent(v) + (se is { } e ? " ± " + Percent(e) : "") : "missing";
             md.Append($"| {(string)row["label"]!} ({field}) | {oursText} | {paperText} |\n");
             table.AddRow(Markup.Escape((string)row["label"]!), oursText, paperText);
         }

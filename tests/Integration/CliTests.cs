@@ -148,10 +148,12 @@ public class ReproduceTests
               "paper": "a toy paper", "description": "a tiny Krotov run and its top layer",
               "steps": [
                 ["train", "krotov", "--units", "20", "--k", "2", "--epochs", "1", "--out", "{out}/run"],
-                ["eval", "{out}/run", "--epochs", "2"]
+                ["eval", "{out}/run", "--epochs", "2"],
+                ["eval", "{out}/run", "--probe", "linear", "--epochs", "2", "--out", "{out}/linear"]
               ],
               "quick": { "eval": ["--limit-test", "30"] },
-              "results": [ { "label": "test error", "report": "{out}/run/eval/eval.json", "field": "test_error", "paper": 0.0152 } ]
+              "results": [ { "label": "test error", "report": "{out}/run/eval/eval.json", "field": "test_error", "paper": 0.0152 },
+                           { "label": "linear probe", "report": "{out}/linear/report.json", "field": "test_error", "paper": 0.1 } ]
             }
             """);
         string outDir = Path.Combine(root, "out");
@@ -160,6 +162,10 @@ public class ReproduceTests
         string report = File.ReadAllText(Path.Combine(outDir, "report.md"));
         Assert.Contains("| test error (test_error) |", report);
         Assert.Contains("1.52%", report);
+        // The linear probe's error carries its binomial standard error (its test half: 15 images).
+        var linear = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "linear", "report.json")))!;
+        double se = Math.Sqrt((double)linear["test_accuracy"]! * (1 - (double)linear["test_accuracy"]!) / 15);
+        Assert.Contains(FormattableString.Invariant($"| linear probe (test_error) | {100 * (double)linear["test_error"]!:F2}% ± {100 * se:F2}% | 10.00% |"), report);
         Assert.Equal(30, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "run", "eval", "eval.json")))!["test_images"]!);
 
         (code, _, err) = Fixtures.Hebb(root, "reproduce", "nope", "--presets", presets);
