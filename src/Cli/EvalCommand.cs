@@ -31,6 +31,7 @@ static class EvalCommand
           512-256-10 with batch norm, ELU and dropout 0.5 / 0.3, or the linear probe on N examples per class.
           Adam (lr 1e-3), batch 512; the pocket rule: test accuracy at the evaluation of best validation accuracy.
           --epochs E (20; fewshot 100)   --batch B (512)   --lr LR (0.001)   --eval-every STEPS (4 per epoch)
+          --lr-schedule constant|cosine  constant (CSNN's), or annealed from LR to 0 by a cosine over all steps
           --validation halves|none  halves: the test set split at random into validation + test halves (CSNN);
                                     none: the full test set, last step reported
           --folds K           k-fold cross-validation on the training set (mean and spread of test accuracy)

@@ -40,6 +40,7 @@ static class ProbeEval
         {
             Epochs = a.Int("epochs", probe == "fewshot" ? 100 : 20, 1), Batch = a.Int("batch", 512, 1),
             LearningRate = a.Double("lr", 1e-3, 0), EvalEvery = a.Int("eval-every", 0, 0), Seed = seed,
+            Cosine = a.Choice("lr-schedule", "constant", "constant", "cosine") == "cosine",
         };
         int folds = a.Int("folds", 0, 0);
         string validation = a.Choice("validation", "halves", "halves", "none");
@@ -147,7 +148,7 @@ static class ProbeEval
         var report = new JsonObject
         {
             ["representation"] = name, ["dataset"] = dataset, ["probe"] = probe, ["engine"] = engine.Name, ["features"] = encoder.Features,
-            ["epochs"] = training.Epochs, ["batch"] = training.Batch, ["lr"] = training.LearningRate, ["seed"] = seed,
+            ["epochs"] = training.Epochs, ["batch"] = training.Batch, ["lr"] = training.LearningRate, ["lr_schedule"] = training.Cosine ? "cosine" : "constant", ["seed"] = seed,
             ["augment"] = augment, ["shadow"] = shadow, ["standardize"] = standardizeMode, ["train_images"] = trainImages.Y.Length, ["test_images"] = testImages.Y.Length,
         };
         var md = new StringBuilder($"# {probe} probe on {name}\n\n- engine: {engine.Name}; {encoder.Features:N0} features{(standardizeMode == "on" ? ", each standardized with the training set's mean and deviation" : standardizeMode == "global" ? ", all divided by one number, their root mean square on the training set" : "")}\n");
@@ -189,7 +190,7 @@ static class ProbeEval
             var runs = new JsonArray();
             var accs = new List<double>();
             var ses = new List<double>();
-            md.Append($"- probe: {(probe == "mlp" ? "MLP 512-256-10, batch norm, ELU, dropout 0.5 / 0.3" : "linear (one fully connected layer, softmax)")}; Adam lr {training.LearningRate}, batch {training.Batch}, {training.Epochs} epochs\n");
+            md.Append($"- probe: {(probe == "mlp" ? "MLP 512-256-10, batch norm, ELU, dropout 0.5 / 0.3" : "linear (one fully connected layer, softmax)")}; Adam lr {training.LearningRate}{(training.Cosine ? " annealed to 0 by a cosine" : "")}, batch {training.Batch}, {training.Epochs} epochs\n");
             for (int f = 0; f < splits.Count; f++)
             {
                 var split = splits[f];

@@ -111,6 +111,32 @@ public class ProbeTrainerTests
     }
 
     [Fact]
+    public void TheCosineScheduleFallsFromTheRateTowardsZero()
+    {
+        var constant = new ProbeTraining { LearningRate = 0.01 };
+        var cosine = constant with { Cosine = true };
+        Assert.Equal(0.01, constant.RateAt(99, 100));
+        Assert.Equal(0.01, cosine.RateAt(0, 100), 15);
+        Assert.Equal(0.005, cosine.RateAt(50, 100), 15);
+        Assert.Equal(0.01 * 0.5 * (1 + Math.Cos(Math.PI * 99 / 100)), cosine.RateAt(99, 100), 15);
+        for (int t = 1; t < 100; t++) Assert.True(cosine.RateAt(t, 100) < cosine.RateAt(t - 1, 100));
+        Assert.Equal("step", Assert.Throws<ArgumentOutOfRangeException>(() => cosine.RateAt(100, 100)).ParamName);
+        Assert.Equal("total", Assert.Throws<ArgumentOutOfRangeException>(() => cosine.RateAt(0, 0)).ParamName);
+
+        // Training takes the schedule: the same seed and data, constant against cosine, part after the first steps.
+        var rng = new Random(3);
+        var x = new Matrix(64, 4); var y = new int[64];
+        for (int i = 0; i < 64; i++) { y[i] = i % 2; for (int j = 0; j < 4; j++) x[i, j] = (float)rng.NextDouble() + y[i]; }
+        var set = new LabeledSet(x, y);
+        var split = new Split("toy", set, set, set);
+        var t0 = new ProbeTraining { Epochs = 4, Batch = 16, LearningRate = 0.05, EvalEvery = 1 };
+        var a = ProbeTrainer.Train(new CpuEngine(new ManagedGemm()), ProbeOptions.Linear(4, 2), split, t0);
+        var b = ProbeTrainer.Train(new CpuEngine(new ManagedGemm()), ProbeOptions.Linear(4, 2), split, t0 with { Cosine = true });
+        Assert.Equal(a.Curve[0].TrainLoss, b.Curve[0].TrainLoss);
+        Assert.NotEqual(a.Curve[^1].TrainLoss, b.Curve[^1].TrainLoss);
+    }
+
+    [Fact]
     public void TheSameSeedGivesTheSameProbeOnBothEngines()
     {
         var rng = new Random(4);
@@ -180,6 +206,7 @@ public class ProbeCliTests
     [InlineData("--probe", "svm", "--probe svm: allowed values are top, linear, mlp, fewshot")]
     [InlineData("--folds", "1", "--folds 1: k-fold cross-validation needs k >= 2")]
     [InlineData("--shots", "1,x", "--shots 1,x: a comma-separated list")]
+    [InlineData("--lr-schedule", "step", "--lr-schedule step: allowed values are constant, cosine")]
     [InlineData("--random-baseline", "", "raw pixels have no weights")]
     public void BadProbeOptionsAreRefused(string option, string value, string message)
     {
