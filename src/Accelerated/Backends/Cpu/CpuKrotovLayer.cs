@@ -118,7 +118,9 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         for (int t = 0; t < touched; t++)
         {
             int mu = _touchedList[t];
-            MultiplyAddClear(new Span<float>(_acc, mu * _n, _n), scale, new Span<float>(_w, mu * _n, _n));
+            var acc = new Span<float>(_acc, mu * _n, _n);
+            AddScaled(acc, scale, new Span<float>(_w, mu * _n, _n));
+            acc.Clear();
             _xx[mu] = 0f;
             _touched[mu] = false;
             PowRow(mu);
@@ -212,28 +214,6 @@ public sealed class CpuKrotovLayer : IKrotovLayer
             max = MathF.Max(max, MathF.Abs(acc[i]));
         }
         return max;
-    }
-
-    /// <summary>w = acc * scale + w (not fused, as TensorPrimitives.MultiplyAdd), then acc = 0.</summary>
-    static void MultiplyAddClear(Span<float> acc, float scale, Span<float> w)
-    {
-        int i = 0, n = Vector256<float>.Count;
-        if (Vector256.IsHardwareAccelerated && acc.Length >= n)
-        {
-            var s = Vector256.Create(scale);
-            ref float ar = ref MemoryMarshal.GetReference(acc);
-            ref float wr = ref MemoryMarshal.GetReference(w);
-            for (; i <= acc.Length - n; i += n)
-            {
-                (Vector256.LoadUnsafe(ref ar, (nuint)i) * s + Vector256.LoadUnsafe(ref wr, (nuint)i)).StoreUnsafe(ref wr, (nuint)i);
-                Vector256<float>.Zero.StoreUnsafe(ref ar, (nuint)i);
-            }
-        }
-        for (; i < acc.Length; i++)
-        {
-            w[i] = acc[i] * scale + w[i];
-            acc[i] = 0f;
-        }
     }
 
     void Accumulate(int mu, float g, int s, float[] v, ref int touched)
