@@ -142,7 +142,7 @@ public class PatchMaking
             int id = _ids[_next++ % _ids.Length];
             var dst = _buffer.AsSpan(r * n, n);
             _o.CopyPatch(_images.Row(id / positions), id % positions, dst);
-            Hebb.Evaluation.PatchFeed.Prepare(dst, center: false, unit: true);
+            ConvOptions.PreparePatch(dst, center: false, unit: true);
         }
     }
 }

@@ -109,8 +109,6 @@ static class BenchCommand
         return 0;
     }
 
-    /// <summary>The currents GEMM of every minibatch (V x Wp^T, Wp = sign(W)|W|^(p-1) for p = 3) on the engine's own
-    /// GEMM: host arrays for cpu; device buffers already in place for a GPU backend (uploads are not counted).</summary>
     /// <summary>The cpu engine's GEMM as the bound may run it: OpenBLAS with our one-thread rule for small products
     /// and with its own threading (the bound takes the faster); the managed GEMM as it is.</summary>
     static IGemm[] BoundGemms(CpuEngine cpu) => cpu.Gemm is OpenBlasGemm ob ? [ob, ob.WithOwnThreading()] : [cpu.Gemm];
@@ -128,8 +126,10 @@ static class BenchCommand
         return best;
     }
 
-    /// <summary>The currents GEMMs of an epoch, one way per GEMM configuration worth trying (OpenBLAS: with our
-    /// one-thread rule for small products and with its own threading); the bound is the fastest.</summary>
+    /// <summary>The currents GEMM of every minibatch (V x Wp^T, Wp = sign(W)|W|^(p-1) for p = 3) on the engine's own
+    /// GEMM: host arrays for cpu; device buffers already in place for a GPU backend (uploads are not counted). One
+    /// way per GEMM configuration worth trying (OpenBLAS: with our one-thread rule for small products and with its
+    /// own threading); the bound is the fastest.</summary>
     static Action[] GemmOnly(IEngine engine, Matrix[] batches, int units, int dim, Matrix w0)
     {
         var wp = new float[units * dim];

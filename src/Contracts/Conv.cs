@@ -67,6 +67,17 @@ public sealed record ConvOptions
             }
     }
 
+    /// <summary>In place, as an NNL-CONV layer sees a patch: minus its own mean (if <paramref name="center"/>), then
+    /// scaled to unit length (if <paramref name="unit"/>, patch normalization; a zero patch stays zero). Float32
+    /// throughout; the cpu layer and the patches the filters learn from both go through here.</summary>
+    public static void PreparePatch(Span<float> patch, bool center, bool unit)
+    {
+        if (center) System.Numerics.Tensors.TensorPrimitives.Subtract(patch, System.Numerics.Tensors.TensorPrimitives.Sum(patch) / patch.Length, patch);
+        if (!unit) return;
+        float norm = System.Numerics.Tensors.TensorPrimitives.Norm(patch);
+        if (norm > 0f) System.Numerics.Tensors.TensorPrimitives.Multiply(patch, 1f / norm, patch);
+    }
+
     public ConvOptions Validate()
     {
         if (Height < 1) throw new ArgumentOutOfRangeException(nameof(Height), Height, "Height must be >= 1");

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using System.Runtime.ExceptionServices;
 using Hebb.Contracts;
 
@@ -11,24 +10,12 @@ namespace Hebb.Evaluation;
 /// "the resulting set of patches ... is shuffled at each epoch and is organized into minibatches"), made without
 /// ever holding all patches of the dataset: the images are taken in the given order in chunks, and each chunk's
 /// patches are shuffled and cut into minibatches. Each patch is cut straight into its minibatch
-/// (ConvOptions.CopyPatch, the layout of IConvLayer.Patches), then centred and/or scaled to unit length if asked.
+/// (ConvOptions.CopyPatch, the layout of IConvLayer.Patches), then centred and/or scaled to unit length if asked
+/// (ConvOptions.PreparePatch, as the cpu layer does).
 /// A second thread makes the minibatches while the caller's thread runs the learning steps on the previous ones.
 /// </summary>
 public static class PatchFeed
 {
-    /// <summary>In place: the patch minus its own mean (if <paramref name="center"/>), then scaled to unit length
-    /// (if <paramref name="unit"/>; a zero patch stays zero).</summary>
-    public static void Prepare(Span<float> patch, bool center, bool unit)
-    {
-        if (center) TensorPrimitives.Subtract(patch, TensorPrimitives.Sum(patch) / patch.Length, patch);
-        if (unit)
-        {
-            // The squared length in float, by SIMD (as the cpu backend's NNL-CONV layer normalizes its patches).
-            float ss = TensorPrimitives.SumOfSquares(patch);
-            if (ss > 0f) TensorPrimitives.Multiply(patch, 1f / MathF.Sqrt(ss), patch);
-        }
-    }
-
     /// <summary>Seconds the learning steps waited for minibatches (the making not hidden behind the steps), and seconds
     /// the second thread spent making them.</summary>
     public readonly record struct Timing(double Waited, double Making);
@@ -85,7 +72,7 @@ public static class PatchFeed
                             int id = ids[b + r];
                             var dst = buffer.AsSpan(r * n, n);
                             o.CopyPatch(images.Row(order[start + id / positions]), id % positions, dst);
-                            Prepare(dst, center, unit);
+                            ConvOptions.PreparePatch(dst, center, unit);
                         }
                         making.Stop();
                         full.Add(new Matrix(rows, n, buffer), stop.Token);

@@ -42,13 +42,13 @@ public class PatchFeedTests
     public void PrepareCentresAndScalesToUnitLength()
     {
         float[] p = [1, 2, 3, 6];
-        PatchFeed.Prepare(p, center: true, unit: false);
+        ConvOptions.PreparePatch(p, center: true, unit: false);
         Assert.Equal([-2f, -1f, 0f, 3f], p);
-        PatchFeed.Prepare(p, center: false, unit: true);
+        ConvOptions.PreparePatch(p, center: false, unit: true);
         Assert.Equal(1.0, p.Sum(x => (double)x * x), 6);
         Assert.Equal(-2 / Math.Sqrt(14), p[0], 6);
         float[] zero = [0, 0, 0];
-        PatchFeed.Prepare(zero, center: true, unit: true);
+        ConvOptions.PreparePatch(zero, center: true, unit: true);
         Assert.Equal([0f, 0f, 0f], zero);
     }
 

@@ -64,13 +64,7 @@ public sealed class CpuConvLayer : IConvLayer
             Parallel.For(0, bsz, b =>
             {
                 for (int r = b * pos; r < (b + 1) * pos; r++)
-                {
-                    var v = new Span<float>(p, r * n, n);
-                    if (o.CenterPatches) TensorPrimitives.Subtract(v, TensorPrimitives.Sum(v) / n, v);
-                    if (!o.PatchNormalization) continue;
-                    float norm = TensorPrimitives.Norm(v);
-                    if (norm > 0f) TensorPrimitives.Multiply(v, 1f / norm, v);
-                }
+                    ConvOptions.PreparePatch(new Span<float>(p, r * n, n), o.CenterPatches, o.PatchNormalization);
             });
         }
         if (_y.Length < rows * k) _y = new float[rows * k];

@@ -165,6 +165,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         return row;
     }
 
+    /// <summary>Marks row mu touched (once per step) and adds g I_s,mu to its xx.</summary>
     void Touch(int mu, float g, int s, ref int touched)
     {
         if (!_touched[mu]) { _touched[mu] = true; _touchedList[touched++] = mu; }
@@ -218,8 +219,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer
 
     void Accumulate(int mu, float g, int s, float[] v, ref int touched)
     {
-        if (!_touched[mu]) { _touched[mu] = true; _touchedList[touched++] = mu; }
-        _xx[mu] += g * _currents[s * _k + mu];
+        Touch(mu, g, s, ref touched);
         TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(v, s * _n, _n), g * _rp,
             new ReadOnlySpan<float>(_acc, mu * _n, _n), new Span<float>(_acc, mu * _n, _n));
     }
