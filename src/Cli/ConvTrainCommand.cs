@@ -38,7 +38,7 @@ static class ConvTrainCommand
     public const double DefaultDelta = 0.2, DefaultLrPaper = 1.0, DefaultLrCode = 0.02;
 
     /// <summary>Minibatches in an epoch over <paramref name="images"/> images: each chunk's patches cut into batches,
-    /// the last of a chunk possibly smaller (PatchFeed.Epoch).</summary>
+    /// the last of a chunk possibly smaller (PatchSource).</summary>
     public static long StepsPerEpoch(int images, int positions, int chunk, int batch)
     {
         long steps = 0;
@@ -146,12 +146,12 @@ static class ConvTrainCommand
 
     /// <summary>
     /// One epoch of the filters' learning: the images in the given order, cut into chunks; each chunk's patches
-    /// (centred and normalized if asked) shuffled into minibatches (PatchFeed, on a second thread), one step of the
+    /// (centred and normalized if asked) shuffled into minibatches (PatchSource, made by PatchFeed on a second thread), one step of the
     /// rule each.
     /// </summary>
     public static PatchFeed.Timing Epoch(IKrotovLayer layer, ConvOptions conv, Matrix all, int[] images, int chunk, int batch, double lr, Random rng,
                                          bool center, bool unitPatches, Action? onStep = null) =>
-        PatchFeed.Epoch(all, images, conv, chunk, batch, center, unitPatches, rng, v =>
+        PatchFeed.Epoch(new PatchSource(all, images, conv, chunk, batch, center, unitPatches, rng), v =>
         {
             layer.Step(v, lr);
             onStep?.Invoke();
