@@ -189,7 +189,6 @@ static class ProbeEval
                        : [validation == "none" ? Splits.NoValidation(train, test) : Splits.TestHalves(train, test, seed)];
             var runs = new JsonArray();
             var accs = new List<double>();
-            var ses = new List<double>();
             md.Append($"- probe: {(probe == "mlp" ? "MLP 512-256-10, batch norm, ELU, dropout 0.5 / 0.3" : "linear (one fully connected layer, softmax)")}; Adam lr {training.LearningRate}{(training.Cosine ? " annealed to 0 by a cosine" : "")}, batch {training.Batch}, {training.Epochs} epochs\n");
             for (int f = 0; f < splits.Count; f++)
             {
@@ -214,7 +213,6 @@ static class ProbeEval
                     });
                 accs.Add(result.TestAccuracy);
                 double se = Metrics.BinomialStandardError(result.TestAccuracy, split.Test.Count);
-                ses.Add(se);
                 runs.Add((JsonNode)new JsonObject
                 {
                     ["split"] = split.Description, ["chosen_step"] = result.Chosen.Step, ["validation_accuracy"] = result.Chosen.ValidationAccuracy,
@@ -226,9 +224,11 @@ static class ProbeEval
             }
             double mean = accs.Average(), std = accs.Count > 1 ? Math.Sqrt(accs.Sum(x => (x - mean) * (x - mean)) / (accs.Count - 1)) : 0;
             report["runs"] = runs; report["test_accuracy"] = mean; report["test_accuracy_std"] = std; report["test_error"] = 1 - mean;
-            if (accs.Count == 1) report["test_accuracy_se"] = ses[0];
+            // One split: its test accuracy's standard error stands for the whole report (folds give a std instead).
+            double? singleSe = accs.Count == 1 ? Metrics.BinomialStandardError(mean, splits[0].Test.Count) : null;
+            if (singleSe is { } se1) report["test_accuracy_se"] = se1;
             if (accs.Count > 1) md.Append($"\n**{folds}-fold cross-validation: test accuracy {mean:P2} ± {std:P2}** (mean ± std over folds)\n");
-            AnsiConsole.MarkupLine($"test accuracy [bold]{mean:P2}[/]" + (accs.Count > 1 ? $" ± {std:P2} over {folds} folds" : $" ± {ses[0]:P2} (binomial standard error)") + $" (error {1 - mean:P2})");
+            AnsiConsole.MarkupLine($"test accuracy [bold]{mean:P2}[/]" + (accs.Count > 1 ? $" ± {std:P2} over {folds} folds" : $" ± {singleSe:P2} (binomial standard error)") + $" (error {1 - mean:P2})");
         }
         report["seconds"] = sw.Elapsed.TotalSeconds;
         md.Append($"\n- time {sw.Elapsed.TotalSeconds:F1} s\n\n`accuracy.png`: {(probe == "fewshot" ? "mean test accuracy against N per class (left to right: " + string.Join(", ", shots) + ")" : "validation accuracy (test accuracy without validation) at each evaluation, one line per fold")}; `metrics.jsonl`: every evaluation point.\n");

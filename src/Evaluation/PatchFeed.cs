@@ -79,18 +79,13 @@ public sealed class PatchSource
     {
         if (from < 0 || to > _rows || from > to)
             throw new ArgumentOutOfRangeException(nameof(to), $"rows [{from}, {to}) are not within the current minibatch's {_rows}");
-        int n = _o.PatchSize, positions = _o.Positions, first = _chunkStart;
-        var o = _o;
-        var ids = _ids.AsSpan(_current, to);
-        var images = _images;
-        var order = _order;
-        bool center = _center, unit = _unit;
+        int n = _o.PatchSize, positions = _o.Positions;
         for (int r = from; r < to; r++)
         {
-            int id = ids[r];
+            int id = _ids[_current + r];
             var dst = rows.Slice(r * n, n);
-            o.CopyPatch(images.Row(order[first + id / positions]), id % positions, dst);
-            ConvOptions.PreparePatch(dst, center, unit);
+            _o.CopyPatch(_images.Row(_order[_chunkStart + id / positions]), id % positions, dst);
+            ConvOptions.PreparePatch(dst, _center, _unit);
         }
     }
 }
