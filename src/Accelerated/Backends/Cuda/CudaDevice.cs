@@ -27,7 +27,7 @@ public sealed unsafe class CudaDevice : IDevice
     static delegate* unmanaged<nint, int> cuModuleUnload;
     static delegate* unmanaged<ulong*, nuint, int> cuMemAlloc;
     static delegate* unmanaged<ulong, int> cuMemFree;
-    static delegate* unmanaged<ulong, void*, nuint, int> cuMemcpyHtoD;
+    static delegate* unmanaged<ulong, void*, nuint, nint, int> cuMemcpyHtoDAsync;
     static delegate* unmanaged<void*, ulong, nuint, int> cuMemcpyDtoH;
     static delegate* unmanaged<nint, uint, uint, uint, uint, uint, uint, uint, nint, void**, void**, int> cuLaunchKernel;
     // NVRTC
@@ -84,7 +84,7 @@ public sealed unsafe class CudaDevice : IDevice
                 cuModuleUnload = (delegate* unmanaged<nint, int>)Fn(cu, "cuModuleUnload");
                 cuMemAlloc = (delegate* unmanaged<ulong*, nuint, int>)Fn(cu, "cuMemAlloc_v2");
                 cuMemFree = (delegate* unmanaged<ulong, int>)Fn(cu, "cuMemFree_v2");
-                cuMemcpyHtoD = (delegate* unmanaged<ulong, void*, nuint, int>)Fn(cu, "cuMemcpyHtoD_v2");
+                cuMemcpyHtoDAsync = (delegate* unmanaged<ulong, void*, nuint, nint, int>)Fn(cu, "cuMemcpyHtoDAsync_v2");
                 cuMemcpyDtoH = (delegate* unmanaged<void*, ulong, nuint, int>)Fn(cu, "cuMemcpyDtoH_v2");
                 cuLaunchKernel = (delegate* unmanaged<nint, uint, uint, uint, uint, uint, uint, uint, nint, void**, void**, int>)Fn(cu, "cuLaunchKernel");
                 var nv = LoadAny(NvrtcLibs, "NVRTC (libnvrtc.so)");
@@ -241,7 +241,10 @@ public sealed unsafe class CudaDevice : IDevice
     {
         if (n > b.Length) throw new ArgumentException($"copying {n} elements with a buffer of {b.Length}");
         if (n == 0) return;
-        if (toDevice) Ok(cuMemcpyHtoD(Ptr(b), p, (nuint)(n * 4L)), "cuMemcpyHtoD");
+        // From pageable memory (managed arrays always are) the driver stages the data before it returns, so the
+        // caller may reuse its array at once, and the copy is ordered after the work already queued without
+        // waiting for it.
+        if (toDevice) Ok(cuMemcpyHtoDAsync(Ptr(b), p, (nuint)(n * 4L), 0), "cuMemcpyHtoDAsync");
         else Ok(cuMemcpyDtoH(p, Ptr(b), (nuint)(n * 4L)), "cuMemcpyDtoH");
     }
 

@@ -4,19 +4,19 @@ namespace Hebb.Accelerated.Backends.Device;
 
 /// <summary>
 /// Krotov &amp; Hopfield's fast rule (section 3) on a GPU backend; reference Hebb.Reference.Krotov.fastStep.
-/// W and Wp = sign(W)|W|^(p-1) stay in device memory. A step: upload the batch, one GEMM for the currents,
-/// the ranking kernel, then (after reading back the 2B ranked unit indices, a few hundred bytes) the update
-/// of the touched rows only: accumulate, max |ds| (authors' code), apply. No dense second GEMM.
+/// W and Wp = sign(W)|W|^(p-1) stay in device memory, and a step never waits for the device: upload the batch,
+/// one GEMM for the currents, the ranking (a work-group per sample), each unit's list of (sample, g) entries,
+/// then the update of the touched rows only (the paper's variant applies it in the same kernel; the authors'
+/// code first takes max |ds| over them). No dense second GEMM, no read-back.
 /// </summary>
 public sealed class DeviceKrotovLayer : IKrotovLayer
 {
     const int MaxRankK = 64;
     readonly IDevice _dev;
-    readonly int _k, _n;
-    readonly DeviceBuffer _w, _wp, _maxAbs;
-    DeviceBuffer? _v, _cur, _win, _lose, _units, _start, _samples, _gs, _ds, _h;
+    readonly int _k, _n, _rowGroups;
+    readonly DeviceBuffer _w, _wp, _maxAbs, _count, _ds, _partial;
+    DeviceBuffer? _v, _cur, _win, _lose, _list, _h;
     int _capacity;
-    int[] _winners = [], _losers = [];
 
     public KrotovOptions Options { get; }
 
@@ -27,9 +27,14 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
         Check.State(initialWeights, options.Units, options.Inputs, nameof(initialWeights));
         _dev = dev;
         _k = options.Units; _n = options.Inputs;
+        _rowGroups = (_n + 63) / 64;
+        bool code = options.Variant != KrotovVariant.Paper;
         _w = dev.Alloc(_k * _n);
         _wp = dev.Alloc(_k * _n);
         _maxAbs = dev.Alloc(1);
+        _count = dev.Alloc(_k);
+        _ds = dev.Alloc(code ? _k * _n : 1);
+        _partial = dev.Alloc(code ? _k * _rowGroups : 1);
         dev.Write(_w, initialWeights.Data);
         dev.Launch("krotov_pow", _k * _n, 1, 256, 1, _k * _n, (float)options.P, _w, _wp);
     }
@@ -37,13 +42,11 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
     void Ensure(int b)
     {
         if (b <= _capacity) return;
-        foreach (var buf in new[] { _v, _cur, _win, _lose, _units, _start, _samples, _gs, _ds, _h }) buf?.Dispose();
+        foreach (var buf in new[] { _v, _cur, _win, _lose, _list, _h }) buf?.Dispose();
         _capacity = b;
         _v = _dev.Alloc(b * _n); _cur = _dev.Alloc(b * _k); _h = _dev.Alloc(b * _k);
         _win = _dev.Alloc(b); _lose = _dev.Alloc(b);
-        _units = _dev.Alloc(2 * b); _start = _dev.Alloc(2 * b + 1); _samples = _dev.Alloc(2 * b); _gs = _dev.Alloc(2 * b);
-        _ds = _dev.Alloc(2 * b * _n);
-        _winners = new int[b]; _losers = new int[b];
+        _list = _dev.Alloc(_k * 2 * b);
     }
 
     void CheckBatch(Matrix batch)
@@ -73,44 +76,16 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
         Check.LearningRate(learningRate);
         int b = batch.Rows;
         Currents(batch, b);
-        _dev.Launch("krotov_rank", b, 1, 64, 1, b, _k, Options.RankK, _cur!, _win!, _lose!);
-        _dev.Read(_win!, _winners.AsSpan(0, b));
-        _dev.Read(_lose!, _losers.AsSpan(0, b));
-
-        // The touched units in order of first appearance, each with its (sample, g) entries in sample order.
-        var entries = new Dictionary<int, List<(int Sample, float G)>>();
-        var order = new List<int>();
-        void Add(int mu, int s, float g)
-        {
-            if (!entries.TryGetValue(mu, out var list)) { entries[mu] = list = []; order.Add(mu); }
-            list.Add((s, g));
-        }
-        for (int s = 0; s < b; s++)
-        {
-            Add(_winners[s], s, 1f);
-            if (_losers[s] >= 0) Add(_losers[s], s, -(float)Options.Delta);
-        }
-        int u = order.Count;
-        var units = order.ToArray();
-        var start = new int[u + 1];
-        var samples = new List<int>();
-        var gs = new List<float>();
-        for (int t = 0; t < u; t++)
-        {
-            start[t] = samples.Count;
-            foreach (var (s, g) in entries[units[t]]) { samples.Add(s); gs.Add(g); }
-        }
-        start[u] = samples.Count;
-        _dev.Write(_units!, units);
-        _dev.Write(_start!, start);
-        _dev.Write(_samples!, samples.ToArray());
-        _dev.Write(_gs!, gs.ToArray());
-        float rp = (float)Math.Pow(Options.R, Options.P);
-        _dev.Launch("krotov_accumulate", _n, u, 64, 1, u, _n, _k, rp, _units!, _start!, _samples!, _gs!, _v!, _cur!, _w, _ds!);
+        int cap = 2 * _capacity;
+        _dev.Launch("krotov_rank", b * 128, 1, 128, 1, b, _k, Options.RankK, _cur!, _win!, _lose!);
+        _dev.Launch("krotov_lists", _k, 1, 64, 1, b, _k, cap, _win!, _lose!, _count, _list!);
         bool paper = Options.Variant == KrotovVariant.Paper;
-        if (!paper) _dev.Launch("max_abs", 256, 1, 256, 1, u * _n, _ds!, _maxAbs);
-        _dev.Launch("krotov_apply", _n, u, 64, 1, u, _n, paper ? 1 : 0, (float)(learningRate / b), (float)learningRate,
-                    (float)Options.Precision, (float)Options.P, _units!, _ds!, _maxAbs, _w, _wp);
+        float rp = (float)Math.Pow(Options.R, Options.P), p = (float)Options.P;
+        _dev.Launch("krotov_rows", _n, _k, 64, 1, _n, _k, cap, rp, -(float)Options.Delta, paper ? 1 : 0, (float)(learningRate / b), p,
+                    _count, _list!, _v!, _cur!, _w, _wp, _ds, _partial);
+        if (paper) return;
+        _dev.Launch("max_abs", 256, 1, 256, 1, _k * _rowGroups, _partial, _maxAbs);
+        _dev.Launch("krotov_apply", _n, _k, 64, 1, _n, _k, (float)learningRate, (float)Options.Precision, p, _count, _ds, _maxAbs, _w, _wp);
     }
 
     public Matrix Encode(Matrix batch, double n)
@@ -136,7 +111,7 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
 
     public void Dispose()
     {
-        foreach (var buf in new[] { _w, _wp, _maxAbs, _v, _cur, _win, _lose, _units, _start, _samples, _gs, _ds, _h }) buf?.Dispose();
+        foreach (var buf in new[] { _w, _wp, _maxAbs, _count, _ds, _partial, _v, _cur, _win, _lose, _list, _h }) buf?.Dispose();
     }
 }
 
