@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using Hebb.Accelerated;
 using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Contracts;
+using Hebb.Evaluation;
 
 namespace Hebb.Bench;
 
@@ -109,8 +110,9 @@ public class ConvFilterStep
 }
 
 /// <summary>
-/// Making one minibatch of hebb train nnl-conv's patches (PatchFeed's inner loop): 100 patches of 4x4x3 at random
-/// positions of a chunk of 256 CIFAR-sized images, cut (ConvOptions.CopyPatch) and scaled to unit length.
+/// Making one minibatch of hebb train nnl-conv's patches (PatchSource.Next and Fill): 100 patches of 4x4x3 at random
+/// positions of a chunk of 256 CIFAR-sized images, drawn by the chunk's shuffle, cut (ConvOptions.CopyPatch, the
+/// pixels prefetched ahead) and scaled to unit length. A new pass starts when the chunk is used up.
 /// Run: dotnet run -c Release --project bench/Micro -- --filter '*PatchMaking*'
 /// </summary>
 public class PatchMaking
@@ -118,31 +120,26 @@ public class PatchMaking
     const int Images = 256, Batch = 100;
     readonly ConvOptions _o = new ConvOptions { Height = 32, Width = 32, Channels = 3, Window = 4, PoolWindow = 1, PoolStride = 1 }.Validate();
     Matrix _images = null!;
-    int[] _ids = null!;
+    readonly Random _rng = new(1);
+    PatchSource _source = null!;
     float[] _buffer = null!;
-    int _next;
 
     [GlobalSetup]
     public void Setup()
     {
-        var rng = new Random(1);
         _images = new Matrix(Images, 32 * 32 * 3);
-        for (int i = 0; i < _images.Data.Length; i++) _images.Data[i] = (float)rng.NextDouble();
-        _ids = Enumerable.Range(0, Images * _o.Positions).ToArray();
-        rng.Shuffle(_ids);
+        for (int i = 0; i < _images.Data.Length; i++) _images.Data[i] = (float)_rng.NextDouble();
         _buffer = new float[Batch * _o.PatchSize];
+        NewPass();
     }
+
+    void NewPass() => _source = new PatchSource(_images, [.. Enumerable.Range(0, Images)], _o, Images, Batch, center: false, unit: true, _rng);
 
     [Benchmark]
     public void Minibatch()
     {
-        int n = _o.PatchSize, positions = _o.Positions;
-        for (int r = 0; r < Batch; r++)
-        {
-            int id = _ids[_next++ % _ids.Length];
-            var dst = _buffer.AsSpan(r * n, n);
-            _o.CopyPatch(_images.Row(id / positions), id % positions, dst);
-            ConvOptions.PreparePatch(dst, center: false, unit: true);
-        }
+        int rows = _source.Next();
+        if (rows == 0) { NewPass(); rows = _source.Next(); }
+        _source.Fill(0, rows, _buffer);
     }
 }

@@ -38,7 +38,7 @@ static class ConvTrainCommand
     public const double DefaultDelta = 0.2, DefaultLrPaper = 1.0, DefaultLrCode = 0.02;
 
     /// <summary>Minibatches in an epoch over <paramref name="images"/> images: each chunk's patches cut into batches,
-    /// the last of a chunk possibly smaller (PatchFeed.Epoch).</summary>
+    /// the last of a chunk possibly smaller (PatchSource).</summary>
     public static long StepsPerEpoch(int images, int positions, int chunk, int batch)
     {
         long steps = 0;
@@ -146,16 +146,26 @@ static class ConvTrainCommand
 
     /// <summary>
     /// One epoch of the filters' learning: the images in the given order, cut into chunks; each chunk's patches
-    /// (centred and normalized if asked) shuffled into minibatches (PatchFeed, on a second thread), one step of the
-    /// rule each.
+    /// (centred and normalized if asked) shuffled into minibatches (PatchSource), one step of the rule each. A layer
+    /// that learns from the source itself (IMinibatchLearner: the cpu backend, its steps and the making of the patches
+    /// split over the cores) does; any other takes its minibatches from PatchFeed (made on a second thread), and the
+    /// feed's timing is returned.
     /// </summary>
-    public static PatchFeed.Timing Epoch(IKrotovLayer layer, ConvOptions conv, Matrix all, int[] images, int chunk, int batch, double lr, Random rng,
-                                         bool center, bool unitPatches, Action? onStep = null) =>
-        PatchFeed.Epoch(all, images, conv, chunk, batch, center, unitPatches, rng, v =>
+    public static PatchFeed.Timing? Epoch(IKrotovLayer layer, ConvOptions conv, Matrix all, int[] images, int chunk, int batch, double lr, Random rng,
+                                          bool center, bool unitPatches, Action? onStep = null)
+    {
+        var source = new PatchSource(all, images, conv, chunk, batch, center, unitPatches, rng);
+        if (layer is IMinibatchLearner learner)
+        {
+            learner.Learn(source, lr, onStep);
+            return null;
+        }
+        return PatchFeed.Epoch(source, v =>
         {
             layer.Step(v, lr);
             onStep?.Invoke();
         });
+    }
 
     /// <summary>Filters ordered from colourless to coloured: by the mean over pixels of the spread (max - min) of a
     /// filter's weights across its colour channels, relative to its largest |weight|. Grey images: the given order.</summary>

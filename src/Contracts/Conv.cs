@@ -67,6 +67,24 @@ public sealed record ConvOptions
             }
     }
 
+    /// <summary>Asks the CPU to start loading the pixels that <see cref="CopyPatch"/> of the same image and position will
+    /// read (one prefetch per channel and patch row; a hint only, nothing is read or written; x86 only), so that
+    /// patches cut at random positions of many images do not each wait for memory.</summary>
+    public unsafe void PrefetchPatch(ReadOnlySpan<float> image, int position)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        int win = Window, plane = Height * Width;
+        int oy = position / OutWidth, ox = position % OutWidth;
+        int x0 = Math.Clamp(ox * Stride - Padding, 0, Width - 1), y0 = oy * Stride - Padding;
+        fixed (float* p = image)
+            for (int c = 0; c < Channels; c++)
+                for (int dy = 0; dy < win; dy++)
+                {
+                    int y = y0 + dy;
+                    if (y >= 0 && y < Height) System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + c * plane + y * Width + x0);
+                }
+    }
+
     /// <summary>In place, as an NNL-CONV layer sees a patch: minus its own mean (if <paramref name="center"/>), then
     /// scaled to unit length (if <paramref name="unit"/>, patch normalization; a zero patch stays zero). Float32
     /// throughout; the cpu layer and the patches the filters learn from both go through here.</summary>

@@ -6,33 +6,36 @@ using Hebb.Contracts;
 namespace Hebb.Evaluation;
 
 /// <summary>
-/// Minibatches of image patches for learning convolutional filters (Grinberg, Hopfield &amp; Krotov 2019, section 2:
+/// The minibatches of image patches for learning convolutional filters (Grinberg, Hopfield &amp; Krotov 2019, section 2:
 /// "the resulting set of patches ... is shuffled at each epoch and is organized into minibatches"), made without
 /// ever holding all patches of the dataset: the images are taken in the given order in chunks, and each chunk's
-/// patches are shuffled and cut into minibatches. Each patch is cut straight into its minibatch
-/// (ConvOptions.CopyPatch, the layout of IConvLayer.Patches), then centred and/or scaled to unit length if asked
-/// (ConvOptions.PreparePatch, as the cpu layer does).
-/// A second thread makes the minibatches while the caller's thread runs the learning steps on the previous ones.
+/// patches are shuffled and cut into minibatches (the last of a chunk may be smaller). Each patch is cut straight into
+/// its minibatch (ConvOptions.CopyPatch, the layout of IConvLayer.Patches), then centred and/or scaled to unit length
+/// if asked (ConvOptions.PreparePatch, as the cpu layer does).
+/// The shuffle is Fisher–Yates done a minibatch at a time (<see cref="Next"/> draws only the positions it hands out),
+/// the same permutation as <c>Random.Shuffle</c> of the whole chunk, so no thread ever waits for a chunk's shuffle.
 /// </summary>
-public static class PatchFeed
+public sealed class PatchSource : IMinibatchSource
 {
-    /// <summary>Seconds the learning steps waited for minibatches (the making not hidden behind the steps), and seconds
-    /// the second thread spent making them.</summary>
-    public readonly record struct Timing(double Waited, double Making);
+    readonly Matrix _images;
+    readonly int[] _order;
+    readonly ConvOptions _o;
+    readonly int _chunk, _batch;
+    readonly bool _center, _unit;
+    readonly Random _rng;
+    readonly int[] _ids;
+    int _chunkStart = -1, _count, _position, _current, _rows;
 
-    /// <summary>
-    /// One epoch: the images <paramref name="order"/> in chunks of <paramref name="chunk"/> images; each chunk's patches
-    /// in a random order (from <paramref name="rng"/>, used by the making thread only) cut into minibatches of
-    /// <paramref name="batch"/> (the last of a chunk may be smaller), each handed to <paramref name="step"/> on the
-    /// caller's thread, in order. A step's matrix is reused once the step returns: a step must not keep it.
-    /// An exception on either side stops both and is rethrown here.
-    /// </summary>
-    public static Timing Epoch(Matrix images, int[] order, ConvOptions o, int chunk, int batch, bool center, bool unit, Random rng,
-                               Action<Matrix> step, int depth = 4)
+    /// <param name="images">one image a row (Height x Width x Channels, channel-major)</param>
+    /// <param name="order">the images to take, in this order (indices into <paramref name="images"/>)</param>
+    /// <param name="chunk">images whose patches are shuffled together</param>
+    /// <param name="batch">patches a minibatch</param>
+    /// <param name="rng">the shuffle's generator, drawn from by <see cref="Next"/> only</param>
+    public PatchSource(Matrix images, int[] order, ConvOptions o, int chunk, int batch, bool center, bool unit, Random rng)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(order);
-        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(rng);
         o.Validate();
         int imageSize = o.Height * o.Width * o.Channels;
         if (images.Cols != imageSize)
@@ -42,8 +45,83 @@ public static class PatchFeed
         foreach (int i in order)
             if ((uint)i >= (uint)images.Rows)
                 throw new ArgumentOutOfRangeException(nameof(order), i, $"image indices must be in [0, {images.Rows})");
+        _images = images; _order = order; _o = o; _chunk = chunk; _batch = batch; _center = center; _unit = unit; _rng = rng;
+        _ids = new int[(long)Math.Min(chunk, Math.Max(order.Length, 1)) * o.Positions];
+    }
 
-        int n = o.PatchSize, positions = o.Positions;
+    public int Columns => _o.PatchSize;
+    public int MaxRows => _batch;
+
+    public int Next()
+    {
+        if (_chunkStart < 0 || _position == _count)
+        {
+            _chunkStart = _chunkStart < 0 ? 0 : _chunkStart + _chunk;
+            if (_chunkStart >= _order.Length) { _chunkStart = _order.Length; _count = _position = _rows = 0; return 0; }
+            _count = Math.Min(_chunk, _order.Length - _chunkStart) * _o.Positions;
+            for (int i = 0; i < _count; i++) _ids[i] = i;
+            _position = 0;
+        }
+        _current = _position;
+        _rows = Math.Min(_batch, _count - _position);
+        // Fisher–Yates, the steps that fix positions [current, current + rows): Random.Shuffle's loop, cut in pieces.
+        for (int i = _current; i < _current + _rows && i < _count - 1; i++)
+        {
+            int j = _rng.Next(i, _count);
+            (_ids[i], _ids[j]) = (_ids[j], _ids[i]);
+        }
+        _position += _rows;
+        return _rows;
+    }
+
+    /// <summary>Patches whose pixels are asked for ahead of cutting them (ConvOptions.PrefetchPatch; measured: making
+    /// the patches of 10,000 images on one thread 0.88-0.97 s with it, 1.02-1.20 s without).</summary>
+    const int Ahead = 4;
+
+    void Prefetch(int r)
+    {
+        int id = _ids[_current + r];
+        _o.PrefetchPatch(_images.Row(_order[_chunkStart + id / _o.Positions]), id % _o.Positions);
+    }
+
+    public void Fill(int from, int to, Span<float> rows)
+    {
+        if (from < 0 || to > _rows || from > to)
+            throw new ArgumentOutOfRangeException(nameof(to), $"rows [{from}, {to}) are not within the current minibatch's {_rows}");
+        int n = _o.PatchSize, positions = _o.Positions;
+        for (int r = from; r < Math.Min(from + Ahead, to); r++) Prefetch(r);
+        for (int r = from; r < to; r++)
+        {
+            if (r + Ahead < to) Prefetch(r + Ahead);
+            int id = _ids[_current + r];
+            var dst = rows.Slice(r * n, n);
+            _o.CopyPatch(_images.Row(_order[_chunkStart + id / positions]), id % positions, dst);
+            ConvOptions.PreparePatch(dst, _center, _unit);
+        }
+    }
+}
+
+/// <summary>
+/// A pass over a minibatch source for a layer that takes one minibatch at a time (IKrotovLayer.Step): a second
+/// thread makes the minibatches while the caller's thread runs the steps on the previous ones.
+/// </summary>
+public static class PatchFeed
+{
+    /// <summary>Seconds the steps waited for minibatches (the making not hidden behind the steps), and seconds
+    /// the second thread spent making them.</summary>
+    public readonly record struct Timing(double Waited, double Making);
+
+    /// <summary>
+    /// Every minibatch of <paramref name="source"/>, made on a second thread (up to <paramref name="depth"/> ahead)
+    /// and handed to <paramref name="step"/> on the caller's thread, in order. A step's matrix is reused once the step
+    /// returns: a step must not keep it. An exception on either side stops both and is rethrown here.
+    /// </summary>
+    public static Timing Epoch(IMinibatchSource source, Action<Matrix> step, int depth = 4)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(step);
+        if (depth < 1) throw new ArgumentOutOfRangeException(nameof(depth), depth, "depth must be >= 1 minibatch");
+        int n = source.Columns, batch = source.MaxRows;
         using var free = new BlockingCollection<float[]>();
         using var full = new BlockingCollection<Matrix>();
         for (int i = 0; i < depth + 1; i++) free.Add(new float[batch * n]);
@@ -54,35 +132,23 @@ public static class PatchFeed
         {
             try
             {
-                var ids = new int[Math.Min(chunk, Math.Max(order.Length, 1)) * positions];
-                for (int start = 0; start < order.Length; start += chunk)
+                while (true)
                 {
-                    int count = Math.Min(chunk, order.Length - start) * positions;
-                    for (int i = 0; i < count; i++) ids[i] = i;
                     making.Start();
-                    rng.Shuffle(ids.AsSpan(0, count));
+                    int rows = source.Next();
                     making.Stop();
-                    for (int b = 0; b < count; b += batch)
-                    {
-                        int rows = Math.Min(batch, count - b);
-                        var buffer = rows == batch ? free.Take(stop.Token) : new float[rows * n];
-                        making.Start();
-                        for (int r = 0; r < rows; r++)
-                        {
-                            int id = ids[b + r];
-                            var dst = buffer.AsSpan(r * n, n);
-                            o.CopyPatch(images.Row(order[start + id / positions]), id % positions, dst);
-                            ConvOptions.PreparePatch(dst, center, unit);
-                        }
-                        making.Stop();
-                        full.Add(new Matrix(rows, n, buffer), stop.Token);
-                    }
+                    if (rows == 0) break;
+                    var buffer = rows == batch ? free.Take(stop.Token) : new float[rows * n];
+                    making.Start();
+                    source.Fill(0, rows, buffer);
+                    making.Stop();
+                    full.Add(new Matrix(rows, n, buffer), stop.Token);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
             catch (Exception ex) { failure = ExceptionDispatchInfo.Capture(ex); }
             finally { full.CompleteAdding(); }
-        }) { IsBackground = true, Name = "hebb patch feed" };
+        }) { IsBackground = true, Name = "hebb minibatch feed" };
         var waited = new Stopwatch();
         producer.Start();
         try

@@ -5,7 +5,8 @@ using Xunit;
 
 namespace Hebb.Tests.Integration;
 
-/// <summary>PatchFeed: patches cut straight into minibatches on a second thread, against the reference's im2col.</summary>
+/// <summary>PatchSource and PatchFeed: patches cut straight into minibatches (on a second thread for the feed), against
+/// the reference's im2col.</summary>
 public class PatchFeedTests
 {
     static Matrix Images(int count, ConvOptions o, int seed)
@@ -64,7 +65,7 @@ public class PatchFeedTests
         List<float[]> Run(int seed)
         {
             var rows = new List<float[]>();
-            var timing = PatchFeed.Epoch(images, order, o, chunk, batch, center: false, unit: false, new Random(seed), v =>
+            var timing = PatchFeed.Epoch(new PatchSource(images, order, o, chunk, batch, center: false, unit: false, new Random(seed)), v =>
             {
                 Assert.InRange(v.Rows, 1, batch);
                 for (int r = 0; r < v.Rows; r++) rows.Add(v.Row(r).ToArray());
@@ -95,13 +96,61 @@ public class PatchFeedTests
         Assert.False(got.Zip(Run(6)).All(t => t.First.SequenceEqual(t.Second)));
     }
 
+    /// <summary>The source's shuffle, drawn a minibatch at a time, is Random.Shuffle of each chunk's (image, position)
+    /// list; minibatches are cut within a chunk; rows filled in pieces equal rows filled at once; after the last
+    /// minibatch Next() keeps returning 0.</summary>
+    [Fact]
+    public void TheSourceShufflesEachChunkAsRandomShuffleAndFillsInPieces()
+    {
+        var o = new ConvOptions { Height = 5, Width = 6, Channels = 2, Window = 2, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
+        var images = Images(7, o, 4);
+        int[] order = [6, 2, 5, 0, 1, 3, 4];
+        const int chunk = 3, batch = 8;
+        int n = o.PatchSize, positions = o.Positions;
+        var expected = new List<float[]>();
+        var rng = new Random(9);
+        for (int start = 0; start < order.Length; start += chunk)
+        {
+            int count = Math.Min(chunk, order.Length - start) * positions;
+            var ids = Enumerable.Range(0, count).ToArray();
+            rng.Shuffle(ids);
+            foreach (int id in ids)
+            {
+                var patch = new float[n];
+                o.CopyPatch(images.Row(order[start + id / positions]), id % positions, patch);
+                ConvOptions.PreparePatch(patch, center: true, unit: true);
+                expected.Add(patch);
+            }
+        }
+        var source = new PatchSource(images, order, o, chunk, batch, center: true, unit: true, new Random(9));
+        var got = new List<float[]>();
+        var whole = new float[batch * n];
+        var pieces = new float[batch * n];
+        int sizes = 0;
+        for (int rows; (rows = source.Next()) > 0;)
+        {
+            Assert.InRange(rows, 1, batch);
+            source.Fill(0, rows, whole);
+            source.Fill(rows / 2, rows, pieces);
+            source.Fill(0, rows / 2, pieces);
+            Assert.Equal(whole.AsSpan(0, rows * n).ToArray(), pieces.AsSpan(0, rows * n).ToArray());
+            for (int r = 0; r < rows; r++) got.Add(whole.AsSpan(r * n, n).ToArray());
+            sizes++;
+        }
+        Assert.Equal(0, source.Next());
+        Assert.Equal(expected.Count, got.Count);
+        for (int i = 0; i < got.Count; i++) Assert.Equal(expected[i], got[i]);
+        // Three chunks of 3, 3 and 1 images (60, 60, 20 patches) in minibatches of 8: 8 + 8 + 3 steps.
+        Assert.Equal(19, sizes);
+    }
+
     [Fact]
     public void AFailingStepStopsTheEpochAndIsRethrown()
     {
         var o = new ConvOptions { Height = 8, Width = 8, Channels = 1, Window = 2, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
         var images = Images(50, o, 3);
         int steps = 0;
-        var ex = Assert.Throws<InvalidOperationException>(() => PatchFeed.Epoch(images, [.. Enumerable.Range(0, 50)], o, 5, 10, true, true, new Random(1), _ =>
+        var ex = Assert.Throws<InvalidOperationException>(() => PatchFeed.Epoch(new PatchSource(images, [.. Enumerable.Range(0, 50)], o, 5, 10, true, true, new Random(1)), _ =>
         {
             if (++steps == 3) throw new InvalidOperationException("step failed");
         }));
@@ -114,9 +163,14 @@ public class PatchFeedTests
     {
         var o = new ConvOptions { Height = 8, Width = 8, Channels = 1, Window = 2, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
         var images = Images(4, o, 3);
-        Assert.Equal("order", Assert.Throws<ArgumentOutOfRangeException>(() => PatchFeed.Epoch(images, [0, 4], o, 2, 2, false, false, new Random(1), _ => { })).ParamName);
-        Assert.Equal("chunk", Assert.Throws<ArgumentOutOfRangeException>(() => PatchFeed.Epoch(images, [0], o, 0, 2, false, false, new Random(1), _ => { })).ParamName);
-        Assert.Equal("batch", Assert.Throws<ArgumentOutOfRangeException>(() => PatchFeed.Epoch(images, [0], o, 1, 0, false, false, new Random(1), _ => { })).ParamName);
-        Assert.Equal("images", Assert.Throws<ArgumentException>(() => PatchFeed.Epoch(new Matrix(2, 10), [0], o, 1, 1, false, false, new Random(1), _ => { })).ParamName);
+        Assert.Equal("order", Assert.Throws<ArgumentOutOfRangeException>(() => new PatchSource(images, [0, 4], o, 2, 2, false, false, new Random(1))).ParamName);
+        Assert.Equal("chunk", Assert.Throws<ArgumentOutOfRangeException>(() => new PatchSource(images, [0], o, 0, 2, false, false, new Random(1))).ParamName);
+        Assert.Equal("batch", Assert.Throws<ArgumentOutOfRangeException>(() => new PatchSource(images, [0], o, 1, 0, false, false, new Random(1))).ParamName);
+        Assert.Equal("images", Assert.Throws<ArgumentException>(() => new PatchSource(new Matrix(2, 10), [0], o, 1, 1, false, false, new Random(1))).ParamName);
+        var source = new PatchSource(images, [0, 1], o, 1, 5, false, false, new Random(1));
+        Assert.Equal(5, source.Next());
+        var rows = new float[5 * o.PatchSize];
+        Assert.Throws<ArgumentOutOfRangeException>(() => source.Fill(3, 6, rows));
+        Assert.Equal("depth", Assert.Throws<ArgumentOutOfRangeException>(() => PatchFeed.Epoch(source, _ => { }, depth: 0)).ParamName);
     }
 }
