@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs on a GPU machine without .NET, over the bundle that scripts/device-bundle.sh made in publish/dev:
 # finds the CUDA libraries, then hebb verify (every backend there), hebb bench krotov and nnl-conv on cuda and
-# cpu, and, where the bundle has a branch/ build, its bench nnl-conv with 1 to 16 worker threads.
+# cpu (the cpu's nnl-conv with its default threads, the second-thread feed and 4 or 8 threads).
 # Usage: scripts/device-run.sh OUTDIR [STEPS]
 #   STEPS: any of probe verify krotov peer conv cpuconv train krotovrun (default: all but cpuconv)
 set -uo pipefail
@@ -37,11 +37,9 @@ has krotov && { run 120 $hebb bench krotov --backend cuda; run 120 $hebb bench k
 has peer && for b in 100 1000; do run 120 python3 bench/peers/krotov_torch.py --device cuda --batch $b; done
 has conv && { run 120 $hebb bench nnl-conv --backend cuda --limit 10000; run 240 $hebb bench nnl-conv --backend cuda; }
 if has cpuconv; then
-  run 120 $hebb bench nnl-conv --backend cpu --limit 10000
-  if [ -x $w/branch/hebb ]; then
-    run 120 $w/branch/hebb bench nnl-conv --backend cpu --limit 10000 --feed on
-    for t in 1 2 4 8 16; do run 120 $w/branch/hebb bench nnl-conv --backend cpu --limit 10000 --workers $t; done
-  fi
+  for o in "" "--feed on" "--threads 4" "--threads 8"; do run 120 $hebb bench nnl-conv --backend cpu --limit 10000 $o; done
+  run 240 $hebb bench nnl-conv --backend cpu
+  run 240 $hebb bench nnl-conv --backend cpu --feed on
 fi
 if has train; then
   run 240 $hebb train nnl-conv --backend cuda --limit 10000 --epochs 1 --out $w/runs/conv-cuda

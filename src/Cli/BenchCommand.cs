@@ -3,6 +3,7 @@ using Hebb.Accelerated;
 using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Contracts;
 using Hebb.Data;
+using Hebb.Evaluation;
 using Hebb.Reference;
 using Hebb.Verification;
 using Spectre.Console;
@@ -13,10 +14,13 @@ namespace Hebb.Cli;
 static class BenchCommand
 {
     public const string Help = """
-        hebb bench nnl-conv [--window 4] [--filters 400] [--batch 100] [--limit N] [--backend X] [--data DIR]
+        hebb bench nnl-conv [--window 4] [--filters 400] [--batch 100] [--limit N] [--threads T | --feed on] [--backend X] [--data DIR]
           Times one learning epoch of NNL-CONV's filters over every 4x4x3 patch of CIFAR-10's training set (patch
           extraction and normalization, minibatch steps of eq. 1, as hebb train nnl-conv does it by default),
           beside the GEMM-only bound measured in the same run: the currents GEMM of every minibatch alone.
+          By default as hebb train nnl-conv learns: on the cpu backend with 4 or more cores, the steps and the making
+          of patches split over the cores (at most 16); otherwise the steps one by one, the patches made on a second
+          thread (PatchFeed). cpu: --threads T splits them over T threads; --feed on takes the second-thread feed.
 
         hebb bench mlp [--features F (12288)] [--samples S (50000)] [--batch B (512)] [--repeat R (2)] [--backend X]
           Times one epoch of the MLP probe (512-256-10, batch norm, ELU, dropout; Adam) on S random vectors of F
@@ -264,6 +268,8 @@ static class BenchCommand
     {
         string backend = Engines.Backend(a);
         int window = a.Int("window", 4, 1), filters = a.Int("filters", 400, 1), batch = a.Int("batch", 100, 1), limit = a.Int("limit", int.MaxValue, 1);
+        int? threads = a.Str("threads") is null ? null : a.Int("threads", 1, 1);
+        bool feedPath = a.Choice("feed", "off", "on", "off") == "on";
         string root = DataRoot.Resolve(a.Str("data"));
         a.Str("device");
         a.RejectUnknown("bench nnl-conv");
@@ -279,9 +285,19 @@ static class BenchCommand
         long steps = ConvTrainCommand.StepsPerEpoch(n, conv.Positions, chunk, batch);
         AnsiConsole.MarkupLine($"[bold]hebb bench nnl-conv[/]: {Markup.Escape(engine.Name)}; {patches:N0} patches of {window}x{window}x3 ({n:N0} images), {filters} filters, minibatch {batch}, {steps:N0} steps");
         using var layer = engine.CreateKrotov(rule, w0);
+        if (threads is int t)
+        {
+            if (layer is not CpuKrotovLayer c) throw new UsageException($"--threads: only the cpu backend splits its steps over threads; this is {engine.Name}");
+            if (feedPath) throw new UsageException("--threads and --feed on: the feed runs the steps on one thread; give one of the two");
+            c.Threads = t;
+        }
         var order = Enumerable.Range(0, n).ToArray();
+        double lr = ConvTrainCommand.DefaultLrPaper;
         var sw = Stopwatch.StartNew();
-        var feed = ConvTrainCommand.Epoch(layer, conv, data.Images, order, chunk, batch, ConvTrainCommand.DefaultLrPaper, rng, center: false, unitPatches: true);
+        PatchFeed.Timing? feed = null;
+        if (feedPath) feed = PatchFeed.Epoch(new PatchSource(data.Images, order, conv, chunk, batch, center: false, unit: true, rng), m => layer.Step(m, lr));
+        else if (threads is not null) ((IMinibatchLearner)layer).Learn(new PatchSource(data.Images, order, conv, chunk, batch, center: false, unit: true, rng), lr);
+        else feed = ConvTrainCommand.Epoch(layer, conv, data.Images, order, chunk, batch, lr, rng, center: false, unitPatches: true);
         layer.ReadWeights();
         double epoch = sw.Elapsed.TotalSeconds;
         // The bound: the currents GEMM of every minibatch (batch x patch size by patch size x K), nothing else.
@@ -292,10 +308,15 @@ static class BenchCommand
             for (long s = 0; s < steps; s++) gemm();
         })));
         var table = new Table().AddColumns("what", "seconds / epoch", "patches/s", "x GEMM-only");
-        table.AddRow("learning epoch, accelerated", $"{epoch:F2}", $"{patches / epoch:N0}", $"{epoch / bound:F2}");
-        table.AddRow("  of which waiting for patches (making them not hidden behind the steps)", $"{feed.Waited:F2}", "", "");
-        table.AddRow("  of which the rule's steps", $"{epoch - feed.Waited:F2}", "", $"{(epoch - feed.Waited) / bound:F2}");
-        table.AddRow("making the patches (extract, normalize, shuffle) on a second thread", $"{feed.Making:F2}", $"{patches / feed.Making:N0}", "");
+        string how = feed is not null ? "accelerated, steps one by one, patches made on a second thread"
+            : layer is CpuKrotovLayer cpu ? $"accelerated, steps and patch making split over {Math.Min(cpu.Threads, filters)} thread(s)" : "accelerated";
+        table.AddRow($"learning epoch, {how}", $"{epoch:F2}", $"{patches / epoch:N0}", $"{epoch / bound:F2}");
+        if (feed is { } f)
+        {
+            table.AddRow("  of which waiting for patches (making them not hidden behind the steps)", $"{f.Waited:F2}", "", "");
+            table.AddRow("  of which the rule's steps", $"{epoch - f.Waited:F2}", "", $"{(epoch - f.Waited) / bound:F2}");
+            table.AddRow("making the patches (extract, normalize, shuffle) on a second thread", $"{f.Making:F2}", $"{patches / f.Making:N0}", "");
+        }
         table.AddRow($"currents GEMM only ({steps:N0} x {batch}x{conv.PatchSize} by {conv.PatchSize}x{filters}, {2.0 * patches * conv.PatchSize * filters / bound / 1e9:F0} GFLOP/s)", $"{bound:F2}", $"{patches / bound:N0}", "1.00");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"learning epoch / GEMM-only = [bold]{epoch / bound:F2}[/] (target <= 1.5)");

@@ -146,16 +146,26 @@ static class ConvTrainCommand
 
     /// <summary>
     /// One epoch of the filters' learning: the images in the given order, cut into chunks; each chunk's patches
-    /// (centred and normalized if asked) shuffled into minibatches (PatchSource, made by PatchFeed on a second thread), one step of the
-    /// rule each.
+    /// (centred and normalized if asked) shuffled into minibatches (PatchSource), one step of the rule each. A layer
+    /// that learns from the source itself on several threads (IMinibatchLearner with Threads > 1: the cpu backend on a
+    /// machine of 4 cores or more, its steps and the making of the patches split over them) does; any other takes its
+    /// minibatches from PatchFeed (made on a second thread), and the feed's timing is returned.
     /// </summary>
-    public static PatchFeed.Timing Epoch(IKrotovLayer layer, ConvOptions conv, Matrix all, int[] images, int chunk, int batch, double lr, Random rng,
-                                         bool center, bool unitPatches, Action? onStep = null) =>
-        PatchFeed.Epoch(new PatchSource(all, images, conv, chunk, batch, center, unitPatches, rng), v =>
+    public static PatchFeed.Timing? Epoch(IKrotovLayer layer, ConvOptions conv, Matrix all, int[] images, int chunk, int batch, double lr, Random rng,
+                                          bool center, bool unitPatches, Action? onStep = null)
+    {
+        var source = new PatchSource(all, images, conv, chunk, batch, center, unitPatches, rng);
+        if (layer is IMinibatchLearner { Threads: > 1 } learner)
+        {
+            learner.Learn(source, lr, onStep);
+            return null;
+        }
+        return PatchFeed.Epoch(source, v =>
         {
             layer.Step(v, lr);
             onStep?.Invoke();
         });
+    }
 
     /// <summary>Filters ordered from colourless to coloured: by the mean over pixels of the spread (max - min) of a
     /// filter's weights across its colour channels, relative to its largest |weight|. Grey images: the given order.</summary>

@@ -41,15 +41,18 @@ public static class Check
         if (m.Rows == 0) throw new ArgumentException($"{name} has 0 rows; at least 1 is required", name);
     }
 
-    public static void Finite(Matrix m, string name)
+    public static void Finite(Matrix m, string name) => Finite(m.Data, m.Cols, 0, name);
+
+    /// <summary>Rows of <paramref name="cols"/> values, the first of them row <paramref name="firstRow"/> of
+    /// <paramref name="name"/>: every value finite.</summary>
+    public static void Finite(ReadOnlySpan<float> d, int cols, int firstRow, string name)
     {
-        var d = m.Data;
         // Fast path: the sum of |x| * 0 is 0 for finite data and NaN as soon as one element is NaN or infinite.
         if (System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes(d) * 0f == 0f) return;
+        cols = Math.Max(cols, 1);
         for (int i = 0; i < d.Length; i++)
             if (!float.IsFinite(d[i]))
-                throw new ArgumentException(
-                    $"{name}[{i / Math.Max(m.Cols, 1)},{i % Math.Max(m.Cols, 1)}] = {d[i]}; every value must be finite", name);
+                throw new ArgumentException($"{name}[{firstRow + i / cols},{i % cols}] = {d[i]}; every value must be finite", name);
     }
 
     public static void Finite(double value, string name)

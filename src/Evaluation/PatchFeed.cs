@@ -15,7 +15,7 @@ namespace Hebb.Evaluation;
 /// <see cref="Next"/> shuffles a chunk's (image, position) list when it starts the chunk; <see cref="Fill"/> cuts the
 /// patches of a minibatch, and may be called for disjoint ranges of its rows at once.
 /// </summary>
-public sealed class PatchSource
+public sealed class PatchSource : IMinibatchSource
 {
     readonly Matrix _images;
     readonly int[] _order;
@@ -91,7 +91,7 @@ public sealed class PatchSource
 }
 
 /// <summary>
-/// A pass over a patch source for a layer that takes one minibatch at a time (IKrotovLayer.Step): a second thread
+/// A pass over a minibatch source for a layer that takes one minibatch at a time (IKrotovLayer.Step): a second thread
 /// makes the minibatches while the caller's thread runs the steps on the previous ones.
 /// </summary>
 public static class PatchFeed
@@ -105,7 +105,7 @@ public static class PatchFeed
     /// and handed to <paramref name="step"/> on the caller's thread, in order. A step's matrix is reused once the step
     /// returns: a step must not keep it. An exception on either side stops both and is rethrown here.
     /// </summary>
-    public static Timing Epoch(PatchSource source, Action<Matrix> step, int depth = 4)
+    public static Timing Epoch(IMinibatchSource source, Action<Matrix> step, int depth = 4)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(step);

@@ -122,7 +122,31 @@ public static class Cases
             using var b = e.CreateKrotov(o, w);
             return [Compare.Matrices("krotov", "encode n=4.5 K=19 N=31 B=7", a.Encode(v, 4.5), b.Encode(v, 4.5), Tolerances.Encode)];
         });
+        // A whole pass over a minibatch source: the engine's own (IMinibatchLearner, e.g. the cpu backend's steps split
+        // over threads) against the reference's steps one by one; K and the batch not multiples of a thread count.
+        foreach (var variant in new[] { KrotovVariant.Paper, KrotovVariant.AuthorsCode })
+            foreach (var p in new[] { 2.0, 3.0 })
+            {
+                string name = $"a pass over a minibatch source {variant} p={p} K=37 N=19, 47 rows in batches of 10";
+                yield return new("krotov", name, (r, e) => Pass(name, r, e, Krotov(37, 19, p: p, rankK: 2, delta: 0.2, variant: variant), 47, 10, 80));
+            }
         yield return new("krotov", "bad input is refused, state kept", (r, e) => BadKrotovInput(r, e));
+    }
+
+    static IEnumerable<Comparison> Pass(string name, IEngine reference, IEngine engine, KrotovOptions o, int rows, int batch, int seed)
+    {
+        var w0 = Normal(o.Units, o.Inputs, seed);
+        var data = Uniform(rows, o.Inputs, seed + 1);
+        const double lr = 0.05;
+        using var a = reference.CreateKrotov(o, w0);
+        using var b = engine.CreateKrotov(o, w0);
+        foreach (var v in MatrixSource.Batches(data, batch)) a.Step(v, lr);
+        int steps = 0;
+        if (b is IMinibatchLearner learner) learner.Learn(new MatrixSource(data, batch), lr, () => steps++);
+        else foreach (var v in MatrixSource.Batches(data, batch)) { b.Step(v, lr); steps++; }
+        var comparison = Compare.Matrices("krotov", name, a.ReadWeights(), b.ReadWeights(), Tolerances.Trajectory);
+        int expected = (rows + batch - 1) / batch;
+        yield return steps == expected ? comparison : comparison with { Pass = false, Detail = $"{steps} steps reported, {expected} expected\n" + comparison.Detail };
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Hebb.Contracts;
@@ -16,8 +17,10 @@ namespace Hebb.Accelerated.Backends.Cpu;
 /// update into accumulator rows first (its scale needs the sum's largest element); eq. 1 as written adds straight
 /// into W. With p = 2, Wp is W itself (no copy). Buffers are reused:
 /// nothing is allocated inside a step once the largest batch size has been seen.
+/// <see cref="Learn"/> splits the units over threads (<see cref="Lane"/>s): each computes, ranks and updates its own
+/// rows of W, which stay in its core's cache.
 /// </summary>
-public sealed class CpuKrotovLayer : IKrotovLayer
+public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
 {
     readonly IGemm _gemm;
     readonly int _k, _n;
@@ -25,14 +28,52 @@ public sealed class CpuKrotovLayer : IKrotovLayer
     readonly float[] _acc;             // sum_b g R^p v_b for touched rows, K x N (zero elsewhere)
     readonly float[] _xx;              // sum_b g I_b for touched rows, K
     readonly bool[] _touched;
-    readonly int[] _touchedList;
-    float[] _currents = [];            // B x K
-    int[] _winners = [], _losers = [];
-    (float Value, int Index)[] _top = [];  // per sample, its k largest currents (B x k)
+    readonly int[] _touchedList;       // the touched rows of a lane [lo, hi), listed from index lo
+    readonly Lane _whole;              // all K units: Step's one lane
     readonly float _p;
     readonly float _rp;
 
+    /// <summary>
+    /// One thread's share of a step: units [Lo, Hi); their currents (B x (Hi - Lo)); each sample's k best among them;
+    /// and the step's terms on its units (sample order; each sample's winner before its k-th ranked unit), found by
+    /// merging every lane's lists.
+    /// </summary>
+    sealed class Lane(int lo, int hi)
+    {
+        public readonly int Lo = lo, Hi = hi;
+        public float[] Currents = [];
+        public (float Value, int Index)[] Top = [];
+        public int[] Filled = [];
+        public Term[] Terms = [];
+        public int TermCount;
+
+        public void Ensure(int rows, int rankK)
+        {
+            if (Filled.Length >= rows) return;
+            Currents = new float[rows * (Hi - Lo)];
+            Top = new (float, int)[rows * rankK];
+            Filled = new int[rows];
+            Terms = new Term[2 * rows];
+        }
+    }
+
+    /// <summary>A term g(unit) (R^p v_sample - I W_unit) of the update: unit, sample, g (1 or -Delta) and the current I.</summary>
+    readonly record struct Term(int Unit, int Sample, float G, float Current);
+
     public KrotovOptions Options { get; }
+
+    /// <summary>Threads that <see cref="Learn"/> splits its steps and the making of minibatches over. By default the
+    /// machine's cores, at most 16, on a machine of 4 or more; 1 on fewer, where a caller does better to feed
+    /// <see cref="Step"/> from a second thread (measured: README, Performance).</summary>
+    public int Threads
+    {
+        get => _threads;
+        set => _threads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Threads), value, "Threads must be >= 1");
+    }
+    int _threads = DefaultThreads;
+
+    /// <summary>The default of <see cref="Threads"/> on this machine.</summary>
+    public static int DefaultThreads => Environment.ProcessorCount >= 4 ? Math.Min(Environment.ProcessorCount, 16) : 1;
 
     public CpuKrotovLayer(IGemm gemm, KrotovOptions options, Matrix initialWeights)
     {
@@ -48,6 +89,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         _xx = new float[_k];
         _touched = new bool[_k];
         _touchedList = new int[_k];
+        _whole = new Lane(0, _k);
         for (int mu = 0; mu < _k; mu++) PowRow(mu);
     }
 
@@ -73,18 +115,63 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         Check.Batch(batch, _n, nameof(batch));
     }
 
-    void ComputeCurrents(Matrix batch)
+    /// <summary>The lane's currents for the first <paramref name="rows"/> samples of <paramref name="v"/>:
+    /// V Wp[lo..hi)^T.</summary>
+    void ComputeCurrents(Lane lane, float[] v, int rows)
     {
-        int b = batch.Rows;
-        if (_currents.Length < b * _k) _currents = new float[b * _k];
-        _gemm.Sgemm(false, true, b, _k, _n, 1f, batch.Data, _n, _wp, _n, 0f, _currents, _k);
+        int width = lane.Hi - lane.Lo;
+        _gemm.Sgemm(false, true, rows, width, _n, 1f, v, _n, _wp.AsSpan(lane.Lo * _n), _n, 0f, lane.Currents, width);
     }
+
+    /// <summary>Sample s's k largest currents among the lane's units (<see cref="TopK.Find"/>: ties go to the lower
+    /// unit index), as unit indices.</summary>
+    void RankOne(Lane lane, int s)
+    {
+        int rankK = Options.RankK, width = lane.Hi - lane.Lo;
+        var top = lane.Top.AsSpan(s * rankK, rankK);
+        int filled = TopK.Find(new ReadOnlySpan<float>(lane.Currents, s * width, width), top);
+        if (lane.Lo != 0)
+            for (int j = 0; j < filled; j++) top[j].Index += lane.Lo;
+        lane.Filled[s] = filled;
+    }
+
+    /// <summary>
+    /// Each sample's winner (g = 1) and k-th ranked unit (g = -Delta; none when K &lt; k), among all units: the lanes'
+    /// lists merged by current and then by the lower index, the order of a ranking over all units. The terms on
+    /// <paramref name="into"/>'s units are listed there, in sample order.
+    /// </summary>
+    void Decide(Lane[] lanes, Lane into, int rows)
+    {
+        int rankK = Options.RankK, lo = into.Lo, hi = into.Hi, count = 0;
+        float g2 = -(float)Options.Delta;
+        var terms = into.Terms;
+        Span<(float Value, int Index)> best = stackalloc (float, int)[rankK];
+        for (int s = 0; s < rows; s++)
+        {
+            int filled = 0;
+            foreach (var lane in lanes)
+                for (int j = 0; j < lane.Filled[s]; j++)
+                {
+                    var c = lane.Top[s * rankK + j];
+                    if (filled == rankK && !Before(c, best[rankK - 1])) break;   // the rest of this list ranks lower
+                    int pos = filled == rankK ? rankK - 1 : filled++;
+                    while (pos > 0 && Before(c, best[pos - 1])) { best[pos] = best[pos - 1]; pos--; }
+                    best[pos] = c;
+                }
+            if (Owns(best[0].Index, lo, hi)) terms[count++] = new Term(best[0].Index, s, 1f, best[0].Value);
+            if (filled == rankK && Owns(best[rankK - 1].Index, lo, hi)) terms[count++] = new Term(best[rankK - 1].Index, s, g2, best[rankK - 1].Value);
+        }
+        into.TermCount = count;
+    }
+
+    static bool Before((float Value, int Index) a, (float Value, int Index) b) => a.Value > b.Value || (a.Value == b.Value && a.Index < b.Index);
 
     public Matrix Currents(Matrix batch)
     {
         CheckBatch(batch);
-        ComputeCurrents(batch);
-        return new Matrix(batch.Rows, _k, _currents.AsSpan(0, batch.Rows * _k).ToArray());
+        _whole.Ensure(batch.Rows, Options.RankK);
+        ComputeCurrents(_whole, batch.Data, batch.Rows);
+        return new Matrix(batch.Rows, _k, _whole.Currents.AsSpan(0, batch.Rows * _k).ToArray());
     }
 
     public void Step(Matrix batch, double learningRate)
@@ -92,32 +179,160 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         CheckBatch(batch);
         Check.LearningRate(learningRate);
         int bsz = batch.Rows;
-        ComputeCurrents(batch);
-        if (_winners.Length < bsz) { _winners = new int[bsz]; _losers = new int[bsz]; _top = new (float, int)[bsz * Options.RankK]; }
-        Rank(bsz);
-
-        float g2 = -(float)Options.Delta;
-        var v = batch.Data;
-        if (Options.Variant == KrotovVariant.Paper) { StepPaper(bsz, v, g2, (float)(learningRate / bsz)); return; }
-
-        // ds_mu = sum_b g_mu(b) (R^p v_b - I_b,mu W_mu) = acc_mu - xx_mu W_mu, over touched rows only.
-        int touched = 0;
-        for (int s = 0; s < bsz; s++)
+        _whole.Ensure(bsz, Options.RankK);
+        ComputeCurrents(_whole, batch.Data, bsz);
+        if (bsz * (long)_k >= 1 << 16) Parallel.For(0, bsz, s => RankOne(_whole, s));
+        else for (int s = 0; s < bsz; s++) RankOne(_whole, s);
+        Decide([_whole], _whole, bsz);
+        if (Options.Variant == KrotovVariant.Paper) UpdatePaper(_whole, batch.Data, (float)(learningRate / bsz));
+        else
         {
-            Accumulate(_winners[s], 1f, s, v, ref touched);
-            if (_losers[s] >= 0) Accumulate(_losers[s], g2, s, v, ref touched);
+            var (touched, maxAbs) = AccumulateCode(_whole, batch.Data);
+            ApplyCode(CodeScale(learningRate, maxAbs), _whole.Lo, touched);
         }
+    }
+
+    /// <summary>
+    /// A pass over <paramref name="source"/> on <see cref="Threads"/> threads (the caller's and Threads - 1 more), each
+    /// owning a contiguous block of units (a <see cref="Lane"/>): it computes the currents of every sample for its
+    /// units and ranks them among its units; after a barrier, it merges the lanes' lists (every sample's winner and
+    /// k-th unit), updates its own rows of W, and makes its share of the next minibatch's rows; a second barrier, and
+    /// the next step. A row of W is only ever read and written by its own thread. Each row's terms are added in sample
+    /// order, as <see cref="Step"/> adds them, so the result is Step's on each minibatch: bit for bit with the managed
+    /// GEMM; with OpenBLAS, whose rounding of a current depends on how the product is blocked, up to that rounding.
+    /// The authors'-code variant needs one more barrier, for the update's largest element. A minibatch with a value
+    /// that is not finite stops the pass before its step (the steps before it are kept).
+    /// </summary>
+    public void Learn(IMinibatchSource source, double learningRate, Action? afterStep = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Check.LearningRate(learningRate);
+        if (source.Columns != _n)
+            throw new ArgumentException($"source makes rows of {source.Columns} columns; this layer has {_n} inputs", nameof(source));
+        int maxRows = source.MaxRows;
+        if (maxRows < 1) throw new ArgumentException($"source's MaxRows is {maxRows}; it must be >= 1", nameof(source));
+        int workers = Math.Min(Threads, _k);
+        var lanes = new Lane[workers];
+        for (int t = 0; t < workers; t++)
+        {
+            lanes[t] = new Lane(_k * t / workers, _k * (t + 1) / workers);
+            lanes[t].Ensure(maxRows, Options.RankK);
+        }
+        float[][] buffers = [new float[maxRows * _n], new float[maxRows * _n]];
+        var rowsOf = new int[2];
+        var maxAbs = new float[workers];
+        var barrier = new SpinBarrier(workers);
+        bool paper = Options.Variant == KrotovVariant.Paper;
+        ExceptionDispatchInfo? failure = null;
+
+        int Checked(int rows) => rows >= 0 && rows <= maxRows ? rows
+            : throw new InvalidOperationException($"source's Next() returned {rows} rows; a minibatch has 0 to MaxRows = {maxRows}");
+        void Make(int t, int cur)
+        {
+            int rows = rowsOf[cur], from = rows * t / workers, to = rows * (t + 1) / workers;
+            source.Fill(from, to, buffers[cur]);
+            Check.Finite(buffers[cur].AsSpan(from * _n, (to - from) * _n), _n, from, "source");
+        }
+
+        void Work(int t)
+        {
+            var lane = lanes[t];
+            try
+            {
+                Make(t, 0);
+                barrier.Wait();
+                for (int cur = 0; rowsOf[cur] > 0; cur ^= 1)
+                {
+                    int rows = rowsOf[cur];
+                    var v = buffers[cur];
+                    ComputeCurrents(lane, v, rows);
+                    for (int s = 0; s < rows; s++) RankOne(lane, s);
+                    if (t == 0) rowsOf[cur ^ 1] = Checked(source.Next());
+                    barrier.Wait();
+                    Decide(lanes, lane, rows);
+                    if (paper) UpdatePaper(lane, v, (float)(learningRate / rows));
+                    else
+                    {
+                        (int touched, maxAbs[t]) = AccumulateCode(lane, v);
+                        barrier.Wait();
+                        float max = 0f;
+                        foreach (float m in maxAbs) max = MathF.Max(max, m);
+                        ApplyCode(CodeScale(learningRate, max), lane.Lo, touched);
+                    }
+                    Make(t, cur ^ 1);
+                    if (t == 0) afterStep?.Invoke();
+                    barrier.Wait();
+                }
+            }
+            catch (SpinBarrier.BrokenException) { }
+            catch (Exception ex)
+            {
+                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(ex), null);
+                barrier.Break();
+            }
+        }
+
+        rowsOf[0] = Checked(source.Next());
+        var helpers = new Thread[workers - 1];
+        for (int t = 1; t < workers; t++)
+        {
+            int id = t;
+            helpers[t - 1] = new Thread(() => Work(id)) { IsBackground = true, Name = $"hebb krotov worker {id}" };
+            helpers[t - 1].Start();
+        }
+        Work(0);
+        foreach (var h in helpers) h.Join();
+        failure?.Throw();
+    }
+
+    /// <summary>
+    /// Eq. 1 as written (the sum times eps / B) on the lane's rows: W_mu + scale (sum_b g R^p v_b - xx_mu W_mu),
+    /// computed as W_mu (1 - scale xx_mu) + sum_b (scale g R^p) v_b straight into W: the scale is known before the sum,
+    /// so no accumulator rows are needed.
+    /// </summary>
+    void UpdatePaper(Lane lane, float[] v, float scale)
+    {
+        var terms = lane.Terms.AsSpan(0, lane.TermCount);
+        int lo = lane.Lo, touched = 0;
+        foreach (var t in terms) Touch(t.Unit, t.G * t.Current, lo, ref touched);
+        // Each touched row is scaled by (1 - scale xx) just before the first v is added to it.
+        float a = scale * _rp;
+        foreach (var t in terms) AddScaled(new ReadOnlySpan<float>(v, t.Sample * _n, _n), a * t.G, ScaledRow(t.Unit, scale));
+        if (!ReferenceEquals(_wp, _w))
+            for (int i = 0; i < touched; i++) PowRow(_touchedList[lo + i]);
+    }
+
+    /// <summary>Whether unit mu (-1: none) is among rows [lo, hi).</summary>
+    static bool Owns(int mu, int lo, int hi) => (uint)(mu - lo) < (uint)(hi - lo);
+
+    /// <summary>
+    /// The authors'-code variant, first half, on the lane's rows: ds_mu = sum_b g (R^p v_b - I_b,mu W_mu) = acc_mu -
+    /// xx_mu W_mu for the touched rows, left in the accumulator; returns the touched rows' count (listed from
+    /// _touchedList[lo]) and their largest |ds|.
+    /// </summary>
+    (int Touched, float MaxAbs) AccumulateCode(Lane lane, float[] v)
+    {
+        int lo = lane.Lo, touched = 0;
+        foreach (var t in lane.Terms.AsSpan(0, lane.TermCount)) Accumulate(t.Unit, t.G, t.Current, t.Sample, v, lo, ref touched);
         float maxAbs = 0f;
         for (int t = 0; t < touched; t++)
         {
-            int mu = _touchedList[t];
+            int mu = _touchedList[lo + t];
             // acc <- W * (-xx) + acc  (the row of ds)
             maxAbs = MathF.Max(maxAbs, MultiplyAddMaxAbs(new ReadOnlySpan<float>(_w, mu * _n, _n), -_xx[mu], new Span<float>(_acc, mu * _n, _n)));
         }
-        float scale = (float)(learningRate / Math.Max(maxAbs, Options.Precision));
+        return (touched, maxAbs);
+    }
+
+    /// <summary>The authors'-code variant's scale: the learning rate over the update's largest |element| (floored).</summary>
+    float CodeScale(double learningRate, float maxAbs) => (float)(learningRate / Math.Max(maxAbs, Options.Precision));
+
+    /// <summary>The authors'-code variant, second half: W += scale ds on the touched rows listed from _touchedList[lo].</summary>
+    void ApplyCode(float scale, int lo, int touched)
+    {
         for (int t = 0; t < touched; t++)
         {
-            int mu = _touchedList[t];
+            int mu = _touchedList[lo + t];
             var acc = new Span<float>(_acc, mu * _n, _n);
             AddScaled(acc, scale, new Span<float>(_w, mu * _n, _n));
             acc.Clear();
@@ -125,31 +340,6 @@ public sealed class CpuKrotovLayer : IKrotovLayer
             _touched[mu] = false;
             PowRow(mu);
         }
-    }
-
-    /// <summary>
-    /// Eq. 1 as written (the sum times eps / B): W_mu + scale (sum_b g R^p v_b - xx_mu W_mu), computed as
-    /// W_mu (1 - scale xx_mu) + sum_b (scale g R^p) v_b straight into W: the scale is known before the sum, so no
-    /// accumulator rows are needed.
-    /// </summary>
-    void StepPaper(int bsz, float[] v, float g2, float scale)
-    {
-        int touched = 0;
-        for (int s = 0; s < bsz; s++)
-        {
-            Touch(_winners[s], 1f, s, ref touched);
-            if (_losers[s] >= 0) Touch(_losers[s], g2, s, ref touched);
-        }
-        // Each touched row is scaled by (1 - scale xx) just before the first v is added to it.
-        float a1 = scale * _rp, a2 = scale * _rp * g2;
-        for (int s = 0; s < bsz; s++)
-        {
-            var vs = new ReadOnlySpan<float>(v, s * _n, _n);
-            AddScaled(vs, a1, ScaledRow(_winners[s], scale));
-            if (_losers[s] >= 0) AddScaled(vs, a2, ScaledRow(_losers[s], scale));
-        }
-        if (!ReferenceEquals(_wp, _w))
-            for (int t = 0; t < touched; t++) PowRow(_touchedList[t]);
     }
 
     /// <summary>Row mu of W, first multiplied by (1 - scale xx_mu) if it is still marked touched (then unmarked).</summary>
@@ -165,11 +355,11 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         return row;
     }
 
-    /// <summary>Marks row mu touched (once per step) and adds g I_s,mu to its xx.</summary>
-    void Touch(int mu, float g, int s, ref int touched)
+    /// <summary>Marks row mu touched (once per step; listed from _touchedList[lo]) and adds gI = g I_s,mu to its xx.</summary>
+    void Touch(int mu, float gI, int lo, ref int touched)
     {
-        if (!_touched[mu]) { _touched[mu] = true; _touchedList[touched++] = mu; }
-        _xx[mu] += g * _currents[s * _k + mu];
+        if (!_touched[mu]) { _touched[mu] = true; _touchedList[lo + touched++] = mu; }
+        _xx[mu] += gI;
     }
 
     /// <summary>w = x * a + w (not fused).</summary>
@@ -217,28 +407,11 @@ public sealed class CpuKrotovLayer : IKrotovLayer
         return max;
     }
 
-    void Accumulate(int mu, float g, int s, float[] v, ref int touched)
+    void Accumulate(int mu, float g, float current, int s, float[] v, int lo, ref int touched)
     {
-        Touch(mu, g, s, ref touched);
+        Touch(mu, g * current, lo, ref touched);
         TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(v, s * _n, _n), g * _rp,
             new ReadOnlySpan<float>(_acc, mu * _n, _n), new Span<float>(_acc, mu * _n, _n));
-    }
-
-    /// <summary>Per sample: the top-ranked unit and the k-th ranked (-1 when K &lt; k); ties to the lowest index.</summary>
-    void Rank(int bsz)
-    {
-        if (bsz * (long)_k >= 1 << 16) Parallel.For(0, bsz, s => RankOne(s));
-        else for (int s = 0; s < bsz; s++) RankOne(s);
-    }
-
-    /// <summary>The k largest currents of sample s (<see cref="TopK.Find"/>: ties go to the lower unit index).</summary>
-    void RankOne(int s)
-    {
-        int rankK = Options.RankK;
-        var top = _top.AsSpan(s * rankK, rankK);
-        int filled = TopK.Find(new ReadOnlySpan<float>(_currents, s * _k, _k), top);
-        _winners[s] = top[0].Index;
-        _losers[s] = filled == rankK ? top[rankK - 1].Index : -1;
     }
 
     public Matrix Encode(Matrix batch, double n)
@@ -267,4 +440,40 @@ public static class Encoder
         if (power == 2f) { TensorPrimitives.Multiply(hh, hh, hh); return; }
         TensorPrimitives.Pow(hh, power, hh);
     }
+}
+
+/// <summary>
+/// A barrier for a few threads that each arrive every few microseconds: they spin (yielding the core after a while,
+/// never sleeping) instead of blocking on a kernel event, whose wake-up would cost as much as the work between two
+/// barriers. <see cref="Break"/> releases every waiter with <see cref="BrokenException"/> (a thread failed).
+/// </summary>
+sealed class SpinBarrier(int parties)
+{
+    public sealed class BrokenException : Exception;
+
+    readonly int _parties = parties;
+    int _remaining = parties;
+    volatile int _phase;
+    volatile bool _broken;
+
+    public void Wait()
+    {
+        int phase = _phase;
+        if (Interlocked.Decrement(ref _remaining) == 0)
+        {
+            _remaining = _parties;
+            _phase = phase + 1;
+            return;
+        }
+        // A short pause per check (SpinWait's own back-off grows to pauses longer than the work between barriers);
+        // after about 20,000 checks, yield the core too.
+        for (int spins = 0; _phase == phase; spins++)
+        {
+            if (_broken) throw new BrokenException();
+            if (spins < 20_000) Thread.SpinWait(1);
+            else Thread.Yield();
+        }
+    }
+
+    public void Break() => _broken = true;
 }

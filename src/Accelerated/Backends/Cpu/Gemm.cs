@@ -6,6 +6,7 @@ namespace Hebb.Accelerated.Backends.Cpu;
 /// <summary>
 /// Row-major single-precision GEMM: C = alpha * op(A) * op(B) + beta * C, where op(A) is M x K,
 /// op(B) is K x N and C is M x N; transA / transB say that A / B are stored transposed.
+/// Sgemm may be called from several threads at once (each with its own C).
 /// </summary>
 public interface IGemm
 {
@@ -19,8 +20,9 @@ public interface IGemm
 /// GEMM by OpenBLAS's <c>cblas_sgemm</c> (Debian: libopenblas0-pthread), found at run time.
 /// Small products run on one thread: OpenBLAS splits them over all its threads, which was measured slower when
 /// op(B) is small (n x k &lt; <see cref="SmallNK"/>; on 2 cores: 100x400x48 96 against 72 GFLOP/s, 1000x400x48 94
-/// against 73, while 100x2000x784 is 96 against 152). OpenBLAS's thread count is process-wide, so the switch and
-/// the call are made under one lock.
+/// against 73, while 100x2000x784 is 96 against 152). OpenBLAS's thread count is process-wide: products on one thread
+/// run side by side (a shared lock) while it is 1; a product that changes it, or runs on OpenBLAS's threads, runs alone
+/// (the exclusive lock).
 /// </summary>
 public sealed unsafe class OpenBlasGemm : IGemm
 {
@@ -28,7 +30,7 @@ public sealed unsafe class OpenBlasGemm : IGemm
     /// <summary>Below this n x k (columns of C times the inner dimension) a product runs on one thread.</summary>
     public const long SmallNK = 40_000;
     static readonly string[] Candidates = ["libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0", "libblas.so.3"];
-    static readonly object Lock = new();
+    static readonly ReaderWriterLockSlim Lock = new();
     static int _threadsNow;
 
     readonly delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
@@ -59,7 +61,9 @@ public sealed unsafe class OpenBlasGemm : IGemm
         {
             _setThreads = (delegate* unmanaged[Cdecl]<int, void>)set;
             _threads = Math.Max(1, ((delegate* unmanaged[Cdecl]<int>)get)());
-            lock (Lock) if (_threadsNow == 0) _threadsNow = _threads;
+            Lock.EnterWriteLock();
+            if (_threadsNow == 0) _threadsNow = _threads;
+            Lock.ExitWriteLock();
         }
     }
 
@@ -86,25 +90,45 @@ public sealed unsafe class OpenBlasGemm : IGemm
         GemmChecks.Lengths(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         int threads = _smallOnOneThread && (long)n * k < SmallNK ? 1 : _threads;
         fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
-            lock (Lock)
+        {
+            if (threads == 1 || _setThreads == null)
+            {
+                Lock.EnterReadLock();
+                try
+                {
+                    if (_setThreads == null || _threadsNow == 1)
+                    {
+                        Call(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+                        return;
+                    }
+                }
+                finally { Lock.ExitReadLock(); }
+            }
+            Lock.EnterWriteLock();
+            try
             {
                 if (_setThreads != null && threads != _threadsNow) { _setThreads(threads); _threadsNow = threads; }
-                _sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k,
-                       alpha, pa, Math.Max(lda, 1), pb, Math.Max(ldb, 1), beta, pc, Math.Max(ldc, 1));
+                Call(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
             }
+            finally { Lock.ExitWriteLock(); }
+        }
     }
+
+    void Call(bool transA, bool transB, int m, int n, int k, float alpha, float* pa, int lda, float* pb, int ldb, float beta, float* pc, int ldc) =>
+        _sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k,
+               alpha, pa, Math.Max(lda, 1), pb, Math.Max(ldb, 1), beta, pc, Math.Max(ldc, 1));
 }
 
 /// <summary>
 /// The managed fallback when OpenBLAS is absent: each C[i, j] is a SIMD dot product
 /// (System.Numerics.Tensors) of a row of op(A) and a column of op(B), rows in parallel.
-/// Operands that are not already in the dot-friendly layout are transposed into pooled buffers.
+/// Operands that are not already in the dot-friendly layout are transposed into buffers kept per thread.
 /// </summary>
 public sealed class ManagedGemm : IGemm
 {
     public string Name => "managed SIMD (System.Numerics.Tensors)";
 
-    float[] _at = [], _bt = [];
+    [ThreadStatic] static float[]? _at, _bt;
 
     public void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
                       ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
@@ -135,9 +159,9 @@ public sealed class ManagedGemm : IGemm
     }
 
     /// <summary>Packs `rows` vectors of length `len` row-major; `transposed` says the source holds them as columns.</summary>
-    static float[] Pack(ref float[] buffer, ReadOnlySpan<float> src, int ld, int rows, int len, bool transposed)
+    static float[] Pack(ref float[]? buffer, ReadOnlySpan<float> src, int ld, int rows, int len, bool transposed)
     {
-        if (buffer.Length < rows * len) buffer = new float[rows * len];
+        if (buffer is null || buffer.Length < rows * len) buffer = new float[rows * len];
         var dst = buffer;
         if (!transposed)
             for (int r = 0; r < rows; r++) src.Slice(r * ld, len).CopyTo(dst.AsSpan(r * len, len));
