@@ -52,44 +52,48 @@ KERNEL void krotov_rank(const int B, const int K, const int rankK, GLOBAL const 
     }
 }
 
-/* Per unit mu: its entries in sample order, 2s for a sample s it wins (g = 1) and 2s + 1 for one where it is
-   ranked rankK-th (g = -Delta), in list[mu * cap ..], and their number in count[mu] (cap = 2B). */
-KERNEL void krotov_lists(const int B, const int K, const int cap, GLOBAL const int* win, GLOBAL const int* lose, GLOBAL int* count, GLOBAL int* list)
+/* Row mu of the update (work-groups of 64 along i): ds[mu, i] = sum over the samples s that mu wins (g = 1) or where
+   it is ranked rankK-th (g = -Delta), in sample order (a winner before a k-th), of g (R^p v[s, i] - I[s, mu] W[mu, i]),
+   computed as acc - xx W like the cpu backend. The work-group reads the ranks 64 samples at a time into local memory
+   and every work-item walks them in order. paper: W += lr/B ds and Wp refreshed here; authors' code: ds kept, and
+   each work-group's max |ds| in partial[mu * groups + group]. touched[mu]: whether any sample chose mu (0: the row is
+   left alone). */
+KERNEL void krotov_rows(const int B, const int N, const int K, const float rp, const float negDelta, const int paper,
+                        const float lrOverB, const float p, GLOBAL const int* win, GLOBAL const int* lose,
+                        GLOBAL const float* V, GLOBAL const float* I, GLOBAL float* W, GLOBAL float* Wp, GLOBAL float* ds,
+                        GLOBAL float* partial, GLOBAL int* touched)
 {
-    const int mu = GID(0);
-    if (mu >= K) return;
-    int n = 0;
-    for (int s = 0; s < B; s++) {
-        if (win[s] == mu) list[mu * cap + n++] = 2 * s;
-        if (lose[s] == mu) list[mu * cap + n++] = 2 * s + 1;
-    }
-    count[mu] = n;
-}
-
-/* Row mu of the update (work-groups of 64 along i): ds[mu, i] = sum over mu's entries (sample s, g), in sample
-   order, of g (R^p v[s, i] - I[s, mu] W[mu, i]), computed as acc - xx W like the cpu backend. paper: W += lr/B ds
-   and Wp refreshed here; authors' code: ds kept, and each work-group's max |ds| in partial[mu * groups + group]
-   (0 for an untouched unit). */
-KERNEL void krotov_rows(const int N, const int K, const int cap, const float rp, const float negDelta, const int paper,
-                        const float lrOverB, const float p, GLOBAL const int* count, GLOBAL const int* list,
-                        GLOBAL const float* V, GLOBAL const float* I, GLOBAL float* W, GLOBAL float* Wp, GLOBAL float* ds, GLOBAL float* partial)
-{
+    LOCAL int flags[64];
+    LOCAL int any;
     LOCAL float red[64];
     const int i = GID(0), mu = GROUP(1), l = LID(0), groups = (N + 63) / 64;
-    const int n = count[mu];
-    if (n == 0) {
+    if (l == 0) any = 0;
+    BARRIER();
+    float acc = 0.0f, xx = 0.0f;
+    for (int base = 0; base < B; base += 64) {
+        const int s = base + l;
+        const int f = s < B ? (win[s] == mu ? 1 : 0) | (lose[s] == mu ? 2 : 0) : 0;
+        flags[l] = f;
+        if (f != 0) any = 1;
+        BARRIER();
+        const int n = B - base < 64 ? B - base : 64;
+        if (i < N)
+            for (int j = 0; j < n; j++) {
+                const int fj = flags[j];
+                if (fj == 0) continue;
+                const int b = base + j;
+                if (fj & 1) { acc += 1.0f * rp * V[b * N + i]; xx += 1.0f * I[b * K + mu]; }
+                if (fj & 2) { acc += negDelta * rp * V[b * N + i]; xx += negDelta * I[b * K + mu]; }
+            }
+        BARRIER();
+    }
+    if (l == 0 && GROUP(0) == 0) touched[mu] = any;
+    if (any == 0) {
         if (!paper && l == 0) partial[mu * groups + GROUP(0)] = 0.0f;
         return;
     }
     float d = 0.0f;
     if (i < N) {
-        float acc = 0.0f, xx = 0.0f;
-        for (int e = 0; e < n; e++) {
-            const int entry = list[mu * cap + e], b = entry >> 1;
-            const float g = (entry & 1) ? negDelta : 1.0f;
-            acc += g * rp * V[b * N + i];
-            xx += g * I[b * K + mu];
-        }
         d = acc - xx * W[mu * N + i];
         if (paper) {
             const float w = W[mu * N + i] + lrOverB * d;
@@ -126,10 +130,10 @@ KERNEL void max_abs(const int n, GLOBAL const float* x, GLOBAL float* out)
 
 /* Authors' code: W[mu, i] += lr / max(max |ds|, precision) ds[mu, i] for the touched units, and Wp refreshed. */
 KERNEL void krotov_apply(const int N, const int K, const float lr, const float precision, const float p,
-                         GLOBAL const int* count, GLOBAL const float* ds, GLOBAL const float* maxAbs, GLOBAL float* W, GLOBAL float* Wp)
+                         GLOBAL const int* touched, GLOBAL const float* ds, GLOBAL const float* maxAbs, GLOBAL float* W, GLOBAL float* Wp)
 {
     const int i = GID(0), mu = GID(1);
-    if (i >= N || mu >= K || count[mu] == 0) return;
+    if (i >= N || mu >= K || touched[mu] == 0) return;
     const float scale = lr / FMAXF(maxAbs[0], precision);
     const float w = W[mu * N + i] + scale * ds[mu * N + i];
     W[mu * N + i] = w;

@@ -5,17 +5,17 @@ namespace Hebb.Accelerated.Backends.Device;
 /// <summary>
 /// Krotov &amp; Hopfield's fast rule (section 3) on a GPU backend; reference Hebb.Reference.Krotov.fastStep.
 /// W and Wp = sign(W)|W|^(p-1) stay in device memory, and a step never waits for the device: upload the batch,
-/// one GEMM for the currents, the ranking (a work-group per sample), each unit's list of (sample, g) entries,
-/// then the update of the touched rows only (the paper's variant applies it in the same kernel; the authors'
-/// code first takes max |ds| over them). No dense second GEMM, no read-back.
+/// one GEMM for the currents, the ranking (a work-group per sample), then the update of the rows the ranks touch
+/// (a work-group per row and 64 inputs reads the ranks and adds its terms in sample order; the paper's variant
+/// applies the update in the same kernel, the authors' code first takes max |ds|). No dense second GEMM, no read-back.
 /// </summary>
 public sealed class DeviceKrotovLayer : IKrotovLayer
 {
     const int MaxRankK = 64;
     readonly IDevice _dev;
     readonly int _k, _n, _rowGroups;
-    readonly DeviceBuffer _w, _wp, _maxAbs, _count, _ds, _partial;
-    DeviceBuffer? _v, _cur, _win, _lose, _list, _h;
+    readonly DeviceBuffer _w, _wp, _maxAbs, _touched, _ds, _partial;
+    DeviceBuffer? _v, _cur, _win, _lose, _h;
     int _capacity;
 
     public KrotovOptions Options { get; }
@@ -32,7 +32,7 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
         _w = dev.Alloc(_k * _n);
         _wp = dev.Alloc(_k * _n);
         _maxAbs = dev.Alloc(1);
-        _count = dev.Alloc(_k);
+        _touched = dev.Alloc(_k);
         _ds = dev.Alloc(code ? _k * _n : 1);
         _partial = dev.Alloc(code ? _k * _rowGroups : 1);
         dev.Write(_w, initialWeights.Data);
@@ -42,11 +42,10 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
     void Ensure(int b)
     {
         if (b <= _capacity) return;
-        foreach (var buf in new[] { _v, _cur, _win, _lose, _list, _h }) buf?.Dispose();
+        foreach (var buf in new[] { _v, _cur, _win, _lose, _h }) buf?.Dispose();
         _capacity = b;
         _v = _dev.Alloc(b * _n); _cur = _dev.Alloc(b * _k); _h = _dev.Alloc(b * _k);
         _win = _dev.Alloc(b); _lose = _dev.Alloc(b);
-        _list = _dev.Alloc(_k * 2 * b);
     }
 
     void CheckBatch(Matrix batch)
@@ -76,16 +75,14 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
         Check.LearningRate(learningRate);
         int b = batch.Rows;
         Currents(batch, b);
-        int cap = 2 * _capacity;
         _dev.Launch("krotov_rank", b * 128, 1, 128, 1, b, _k, Options.RankK, _cur!, _win!, _lose!);
-        _dev.Launch("krotov_lists", _k, 1, 64, 1, b, _k, cap, _win!, _lose!, _count, _list!);
         bool paper = Options.Variant == KrotovVariant.Paper;
         float rp = (float)Math.Pow(Options.R, Options.P), p = (float)Options.P;
-        _dev.Launch("krotov_rows", _n, _k, 64, 1, _n, _k, cap, rp, -(float)Options.Delta, paper ? 1 : 0, (float)(learningRate / b), p,
-                    _count, _list!, _v!, _cur!, _w, _wp, _ds, _partial);
+        _dev.Launch("krotov_rows", _n, _k, 64, 1, b, _n, _k, rp, -(float)Options.Delta, paper ? 1 : 0, (float)(learningRate / b), p,
+                    _win!, _lose!, _v!, _cur!, _w, _wp, _ds, _partial, _touched);
         if (paper) return;
         _dev.Launch("max_abs", 256, 1, 256, 1, _k * _rowGroups, _partial, _maxAbs);
-        _dev.Launch("krotov_apply", _n, _k, 64, 1, _n, _k, (float)learningRate, (float)Options.Precision, p, _count, _ds, _maxAbs, _w, _wp);
+        _dev.Launch("krotov_apply", _n, _k, 64, 1, _n, _k, (float)learningRate, (float)Options.Precision, p, _touched, _ds, _maxAbs, _w, _wp);
     }
 
     public Matrix Encode(Matrix batch, double n)
@@ -111,7 +108,7 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
 
     public void Dispose()
     {
-        foreach (var buf in new[] { _w, _wp, _maxAbs, _count, _ds, _partial, _v, _cur, _win, _lose, _list, _h }) buf?.Dispose();
+        foreach (var buf in new[] { _w, _wp, _maxAbs, _touched, _ds, _partial, _v, _cur, _win, _lose, _h }) buf?.Dispose();
     }
 }
 
