@@ -113,6 +113,16 @@ public static class Cases
             string name = $"exact ties across lanes and the tail: K=37, k={rankK}";
             yield return new("krotov", name, (r, e) => Ties(r, e, name, 37, [5, 13, 34], [2, 10, 36], rankK, expected));
         }
+        // K = 300: more units than a GPU ranking work-group has work-items (128), so each scans several, and the tied
+        // rows sit in different work-items (7, 140, 290 strongest; 3, 200, 299 next).
+        foreach (var (rankK, expected) in new[] { (2, new[] { 7, 140 }), (3, new[] { 7, 290 }), (4, new[] { 3, 7 }) })
+        {
+            string name = $"exact ties across work-items: K=300, k={rankK}";
+            yield return new("krotov", name, (r, e) => Ties(r, e, name, 300, [7, 140, 290], [3, 200, 299], rankK, expected));
+        }
+        // ... and a batch past the 64 samples the GPU update reads into local memory at a time.
+        string wide = "more units than a work-group, more samples than a chunk: 3 steps K=300 N=20 B=70";
+        yield return new("krotov", wide, (r, e) => Steps(wide, r, e, Krotov(300, 20), 70, 3, 0.05, Tolerances.Trajectory, 80));
         yield return new("krotov", "encode n=4.5 K=19 N=31 B=7", (r, e) =>
         {
             var o = Krotov(19, 31);
