@@ -103,6 +103,8 @@ public static class Cases
         yield return CurrentsCase("tile remainders: currents K=70 N=50 B=35", Krotov(70, 50), 35, 8, 9);
         string tr = "tile remainders: 3 steps K=70 N=50 B=35";
         yield return new("krotov", tr, (r, e) => Steps(tr, r, e, Krotov(70, 50), 35, 3, 0.05, Tolerances.Trajectory, 60));
+        string many = "k = 70 (a long ranking, past any fixed top-k buffer) K=90 N=12 B=5";
+        yield return new("krotov", many, (r, e) => Steps(many, r, e, Krotov(90, 12, rankK: 70), 5, 3, 0.05, Tolerances.Trajectory, 90));
         string big = "k = 9 (the cpu backend's scan, not its SIMD lanes) K=20 N=15 B=6";
         yield return new("krotov", big, (r, e) => Steps(big, r, e, Krotov(20, 15, rankK: 9), 6, 3, 0.05, Tolerances.Trajectory, 70));
         // Rows 0..2 tie for first, 3..5 for fourth: winner 0, 4th ranked 3.

@@ -11,7 +11,8 @@ namespace Hebb.Accelerated.Backends.Device;
 /// </summary>
 public sealed class DeviceKrotovLayer : IKrotovLayer
 {
-    const int MaxRankK = 64;
+    /// <summary>Work-items of a ranking work-group: RANK_T in krotov.cl.</summary>
+    const int RankWorkItems = 128;
     readonly IDevice _dev;
     readonly int _k, _n, _rowGroups;
     readonly DeviceBuffer _w, _wp, _maxAbs, _touched, _ds, _partial;
@@ -23,7 +24,6 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
     public DeviceKrotovLayer(IDevice dev, KrotovOptions options, Matrix initialWeights)
     {
         Options = options.Validate();
-        if (options.RankK > MaxRankK) throw new ArgumentOutOfRangeException(nameof(options), options.RankK, $"RankK must be <= {MaxRankK} on the GPU backends");
         Check.State(initialWeights, options.Units, options.Inputs, nameof(initialWeights));
         _dev = dev;
         _k = options.Units; _n = options.Inputs;
@@ -75,7 +75,7 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
         Check.LearningRate(learningRate);
         int b = batch.Rows;
         Currents(batch, b);
-        _dev.Launch("krotov_rank", b * 128, 1, 128, 1, b, _k, Options.RankK, _cur!, _win!, _lose!);
+        _dev.Launch("krotov_rank", b * RankWorkItems, 1, RankWorkItems, 1, b, _k, Options.RankK, _cur!, _win!, _lose!);
         bool paper = Options.Variant == KrotovVariant.Paper;
         float rp = (float)Math.Pow(Options.R, Options.P), p = (float)Options.P;
         _dev.Launch("krotov_rows", _n, _k, 64, 1, b, _n, _k, rp, -(float)Options.Delta, paper ? 1 : 0, (float)(learningRate / b), p,
