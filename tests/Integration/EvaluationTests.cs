@@ -36,6 +36,28 @@ public class MetricsTests
         Assert.Equal(3.0 / 5, Metrics.NeuralSelectivity([0, 0, 0, 1, 1], [1, 1, 2, 3, 4], 2, 10), 12);
     }
 
+    /// <summary>The multi-block encoder: each row is every part's features of that image, side by side.</summary>
+    [Fact]
+    public void ConcatEncoderPutsThePartsSideBySide()
+    {
+        var rng = new Random(3);
+        var images = new Matrix(2300, 5);
+        for (int i = 0; i < images.Data.Length; i++) images.Data[i] = (float)rng.NextDouble();
+        var w = new Matrix(3, 5);
+        for (int i = 0; i < w.Data.Length; i++) w.Data[i] = (float)(rng.NextDouble() - 0.5);
+        using var layer = new CpuKrotovLayer(new ManagedGemm(), new KrotovOptions { Units = 3, Inputs = 5 }, w);
+        IEncoder a = new RawPixels(5), b = new KrotovEncoder(layer, 2, normalize: false);
+        var both = new ConcatEncoder([a, b]).Encode(images);
+        Assert.Equal((2300, 8), (both.Rows, both.Cols));
+        var ha = a.Encode(images);
+        var hb = b.Encode(images);
+        for (int r = 0; r < images.Rows; r++)
+        {
+            Assert.True(both.Row(r)[..5].SequenceEqual(ha.Row(r)), $"row {r}, first part");
+            Assert.True(both.Row(r)[5..].SequenceEqual(hb.Row(r)), $"row {r}, second part");
+        }
+    }
+
     [Fact]
     public void ArgMaxTakesTheLowestIndexOnTies() => Assert.Equal(1, Metrics.ArgMax([0f, 2f, 2f, 1f]));
 }
