@@ -30,6 +30,8 @@ static class ConvTrainCommand
           --normalize-patches on|off (on: each patch a unit vector, as the layer sees it; off: raw patches)
           --center-patches on|off (off; on: each patch minus its own mean, before any normalization; not in the paper)
           --engine accelerated|reference   --backend X   --seed S (1)
+          --threads T (cpu backend: the steps and the making of patches split over T threads; default the cores, at
+                       most 16, on a machine of 4 or more, else 1: the steps on one thread, patches made on a second)
           --init FILE.npy   --out DIR (runs/nnl-conv-DATASET-TIME)
         """;
 
@@ -58,7 +60,10 @@ static class ConvTrainCommand
         string? init = a.Str("init");
         bool unitPatches = a.Choice("normalize-patches", "on", "on", "off") == "on";
         bool center = a.Choice("center-patches", "off", "on", "off") == "on";
+        int? threads = a.Str("threads") is null ? null : a.Int("threads", 1, 1);
         var engine = Engines.Create(a);
+        if (threads is not null && engine is not Hebb.Accelerated.CpuEngine)
+            throw new UsageException($"--threads {threads}: only the cpu backend splits its steps over threads; this is {engine.Name}");
         string outDir = a.Str("out") ?? Path.Combine("runs", $"nnl-conv-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
         a.RejectUnknown("train nnl-conv");
 
@@ -85,13 +90,14 @@ static class ConvTrainCommand
         {
             ["rule"] = "nnl-conv", ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["window"] = window, ["filters"] = filters,
             ["m"] = m, ["delta"] = delta, ["p"] = 2.0, ["variant"] = variant.ToString(), ["batch"] = batch, ["lr"] = lr0, ["epochs"] = epochs,
-            ["chunk"] = chunk, ["normalize_patches"] = unitPatches, ["center_patches"] = center, ["seed"] = seed, ["init"] = init, ["images"] = n,
+            ["chunk"] = chunk, ["threads"] = threads, ["normalize_patches"] = unitPatches, ["center_patches"] = center, ["seed"] = seed, ["init"] = init, ["images"] = n,
             ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
         }.ToJsonString(new() { WriteIndented = true }));
         long patchesPerEpoch = (long)n * conv.Positions;
         AnsiConsole.MarkupLine($"[bold]hebb train nnl-conv[/] on {dataset}: {n:N0} images, {patchesPerEpoch:N0} patches of {window}x{window}x{data.Channels} an epoch, {filters} filters; {Markup.Escape(engine.Name)} -> {Markup.Escape(outDir)}");
 
         using var layer = engine.CreateKrotov(rule, w0);
+        if (threads is int t) ((Hebb.Accelerated.Backends.Cpu.CpuKrotovLayer)layer).Threads = t;
         string metricsPath = Path.Combine(outDir, "metrics.jsonl");
         File.WriteAllText(metricsPath, "");
         var images = Enumerable.Range(0, n).ToArray();

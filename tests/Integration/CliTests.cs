@@ -126,6 +126,20 @@ public class ConvCliTests
         Assert.Equal(20, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(root, "multi", "report.json")))!["features"]!);
         Assert.Equal(2, Fixtures.Hebb(root, "eval", run, "--blocks", run3 + ":x").Code);
 
+        // --threads: the cpu backend's steps split over threads learn the same filters (bit for bit with the managed
+        // GEMM) as the steps one by one; another backend is refused before a run folder is made.
+        string one = Path.Combine(root, "one"), three = Path.Combine(root, "three"), gpu = Path.Combine(root, "gpu");
+        Assert.Equal(0, Fixtures.Hebb(root, "train", "nnl-conv", "--data", root, "--filters", "8", "--window", "3", "--epochs", "1", "--batch", "50",
+            "--backend", "cpu-managed", "--threads", "1", "--out", one).Code);
+        Assert.Equal(0, Fixtures.Hebb(root, "train", "nnl-conv", "--data", root, "--filters", "8", "--window", "3", "--epochs", "1", "--batch", "50",
+            "--backend", "cpu-managed", "--threads", "3", "--out", three).Code);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(one, "weights.npy")), File.ReadAllBytes(Path.Combine(three, "weights.npy")));
+        Assert.Equal(3, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(three, "options.json")))!["threads"]!);
+        (code, _, err) = Fixtures.Hebb(root, "train", "nnl-conv", "--data", root, "--engine", "reference", "--threads", "2", "--out", gpu);
+        Assert.Equal(2, code);
+        Assert.Contains("--threads 2: only the cpu backend", err);
+        Assert.False(Directory.Exists(gpu));
+
         (code, output, err) = Fixtures.Hebb(root, "eval", run, "--probe", "top");
         Assert.Equal(2, code);
         Assert.Contains("an nnl-conv run takes --probe linear|mlp|fewshot", err);
