@@ -37,9 +37,9 @@ has krotov && { run 120 $hebb bench krotov --backend cuda; run 120 $hebb bench k
 has peer && for b in 100 1000; do run 120 python3 bench/peers/krotov_torch.py --device cuda --batch $b; done
 has conv && { run 120 $hebb bench nnl-conv --backend cuda --limit 10000; run 240 $hebb bench nnl-conv --backend cuda; }
 if has cpuconv; then
-  for o in "" "--feed on" "--threads 4" "--threads 8"; do run 120 $hebb bench nnl-conv --backend cpu --limit 10000 $o; done
+  for o in "" "--threads 1" "--threads 4" "--threads 8"; do run 120 $hebb bench nnl-conv --backend cpu --limit 10000 $o; done
   run 240 $hebb bench nnl-conv --backend cpu
-  run 240 $hebb bench nnl-conv --backend cpu --feed on
+  run 240 $hebb bench nnl-conv --backend cpu --threads 1
 fi
 if has train; then
   run 240 $hebb train nnl-conv --backend cuda --limit 10000 --epochs 1 --out $w/runs/conv-cuda

@@ -14,13 +14,14 @@ namespace Hebb.Cli;
 static class BenchCommand
 {
     public const string Help = """
-        hebb bench nnl-conv [--window 4] [--filters 400] [--batch 100] [--limit N] [--threads T | --feed on] [--backend X] [--data DIR]
+        hebb bench nnl-conv [--window 4] [--filters 400] [--batch 100] [--limit N] [--threads T] [--backend X] [--data DIR]
           Times one learning epoch of NNL-CONV's filters over every 4x4x3 patch of CIFAR-10's training set (patch
           extraction and normalization, minibatch steps of eq. 1, as hebb train nnl-conv does it by default),
           beside the GEMM-only bound measured in the same run: the currents GEMM of every minibatch alone.
           By default as hebb train nnl-conv learns: on the cpu backend with 4 or more cores, the steps and the making
           of patches split over the cores (at most 16); otherwise the steps one by one, the patches made on a second
-          thread (PatchFeed). cpu: --threads T splits them over T threads; --feed on takes the second-thread feed.
+          thread (PatchFeed). --threads T as in hebb train nnl-conv (cpu only): T threads split the steps and the
+          making of patches; 1 takes the steps on one thread and the patches on a second.
 
         hebb bench mlp [--features F (12288)] [--samples S (50000)] [--batch B (512)] [--repeat R (2)] [--backend X]
           Times one epoch of the MLP probe (512-256-10, batch norm, ELU, dropout; Adam) on S random vectors of F
@@ -269,7 +270,6 @@ static class BenchCommand
         string backend = Engines.Backend(a);
         int window = a.Int("window", 4, 1), filters = a.Int("filters", 400, 1), batch = a.Int("batch", 100, 1), limit = a.Int("limit", int.MaxValue, 1);
         int? threads = a.Str("threads") is null ? null : a.Int("threads", 1, 1);
-        bool feedPath = a.Choice("feed", "off", "on", "off") == "on";
         string root = DataRoot.Resolve(a.Str("data"));
         a.Str("device");
         a.RejectUnknown("bench nnl-conv");
@@ -287,17 +287,13 @@ static class BenchCommand
         using var layer = engine.CreateKrotov(rule, w0);
         if (threads is int t)
         {
-            if (layer is not CpuKrotovLayer c) throw new UsageException($"--threads: only the cpu backend splits its steps over threads; this is {engine.Name}");
-            if (feedPath) throw new UsageException("--threads and --feed on: the feed runs the steps on one thread; give one of the two");
+            if (layer is not CpuKrotovLayer c) throw new UsageException($"--threads {t}: only the cpu backend splits its steps over threads; this is {engine.Name}");
             c.Threads = t;
         }
         var order = Enumerable.Range(0, n).ToArray();
         double lr = ConvTrainCommand.DefaultLrPaper;
         var sw = Stopwatch.StartNew();
-        PatchFeed.Timing? feed = null;
-        if (feedPath) feed = PatchFeed.Epoch(new PatchSource(data.Images, order, conv, chunk, batch, center: false, unit: true, rng), m => layer.Step(m, lr));
-        else if (threads is not null) ((IMinibatchLearner)layer).Learn(new PatchSource(data.Images, order, conv, chunk, batch, center: false, unit: true, rng), lr);
-        else feed = ConvTrainCommand.Epoch(layer, conv, data.Images, order, chunk, batch, lr, rng, center: false, unitPatches: true);
+        var feed = ConvTrainCommand.Epoch(layer, conv, data.Images, order, chunk, batch, lr, rng, center: false, unitPatches: true);
         layer.ReadWeights();
         double epoch = sw.Elapsed.TotalSeconds;
         // The bound: the currents GEMM of every minibatch (batch x patch size by patch size x K), nothing else.
