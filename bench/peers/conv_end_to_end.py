@@ -3,8 +3,8 @@
 same architecture, a standard CONV layer (K filters of W x W x 3, bias, no patch normalization, ReLU), max pooling
 and a softmax classifier, with every layer trained by backpropagation (Adam, cross-entropy). The paper gives 27.11%
 test error for it, beside 27.80% for its locally learned filters. Hebb is backpropagation-free, so this is a peer
-script, in NumPy (whose matrix products go to OpenBLAS; Debian's PyTorch CPU build runs this convolution at a few
-GFLOP/s): it says what the architecture gives trained end to end under the same data and pocket rule as
+script, in NumPy (whose matrix products go to OpenBLAS; Debian's PyTorch CPU build runs this convolution at 3 to 7
+GMAC/s here): it says what the architecture gives trained end to end under the same data and pocket rule as
 `hebb eval --probe linear`, which separates the architecture's part of a gap to the paper from the filters' part.
 
     /usr/bin/python3 bench/peers/conv_end_to_end.py [--epochs 10] [--batch 128] [--lr 0.001] [--window 4]

@@ -3,7 +3,6 @@ using Hebb.Accelerated;
 using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Contracts;
 using Hebb.Data;
-using Hebb.Evaluation;
 using Hebb.Reference;
 using Hebb.Verification;
 using Spectre.Console;
@@ -269,11 +268,12 @@ static class BenchCommand
     {
         string backend = Engines.Backend(a);
         int window = a.Int("window", 4, 1), filters = a.Int("filters", 400, 1), batch = a.Int("batch", 100, 1), limit = a.Int("limit", int.MaxValue, 1);
-        int? threads = a.Str("threads") is null ? null : a.Int("threads", 1, 1);
+        int? threads = ConvTrainCommand.ThreadsOption(a);
         string root = DataRoot.Resolve(a.Str("data"));
         a.Str("device");
         a.RejectUnknown("bench nnl-conv");
         var engine = Engines.CreateAccelerated(a, backend);
+        ConvTrainCommand.CheckThreads(threads, engine);
         var data = Datasets.Load("cifar10", root, train: true);
         int n = Math.Min(limit, data.Count);
         var conv = new ConvOptions { Height = 32, Width = 32, Channels = 3, Window = window, Filters = filters, Power = 1, PoolWindow = 1, PoolStride = 1 }.Validate();
@@ -285,15 +285,10 @@ static class BenchCommand
         long steps = ConvTrainCommand.StepsPerEpoch(n, conv.Positions, chunk, batch);
         AnsiConsole.MarkupLine($"[bold]hebb bench nnl-conv[/]: {Markup.Escape(engine.Name)}; {patches:N0} patches of {window}x{window}x3 ({n:N0} images), {filters} filters, minibatch {batch}, {steps:N0} steps");
         using var layer = engine.CreateKrotov(rule, w0);
-        if (threads is int t)
-        {
-            if (layer is not CpuKrotovLayer c) throw new UsageException($"--threads {t}: only the cpu backend splits its steps over threads; this is {engine.Name}");
-            c.Threads = t;
-        }
+        ConvTrainCommand.SetThreads(layer, threads);
         var order = Enumerable.Range(0, n).ToArray();
-        double lr = ConvTrainCommand.DefaultLrPaper;
         var sw = Stopwatch.StartNew();
-        var feed = ConvTrainCommand.Epoch(layer, conv, data.Images, order, chunk, batch, lr, rng, center: false, unitPatches: true);
+        var feed = ConvTrainCommand.Epoch(layer, conv, data.Images, order, chunk, batch, ConvTrainCommand.DefaultLrPaper, rng, center: false, unitPatches: true);
         layer.ReadWeights();
         double epoch = sw.Elapsed.TotalSeconds;
         // The bound: the currents GEMM of every minibatch (batch x patch size by patch size x K), nothing else.
@@ -304,8 +299,9 @@ static class BenchCommand
             for (long s = 0; s < steps; s++) gemm();
         })));
         var table = new Table().AddColumns("what", "seconds / epoch", "patches/s", "x GEMM-only");
+        // No feed timing: the layer learned from the source itself, on its threads (at most one per filter).
         string how = feed is not null ? "accelerated, steps one by one, patches made on a second thread"
-            : layer is CpuKrotovLayer cpu ? $"accelerated, steps and patch making split over {Math.Min(cpu.Threads, filters)} thread(s)" : "accelerated";
+            : $"accelerated, steps and patch making split over {Math.Min(((IMinibatchLearner)layer).Threads, filters)} threads";
         table.AddRow($"learning epoch, {how}", $"{epoch:F2}", $"{patches / epoch:N0}", $"{epoch / bound:F2}");
         if (feed is { } f)
         {

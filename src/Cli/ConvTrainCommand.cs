@@ -39,6 +39,22 @@ static class ConvTrainCommand
     public const int DefaultM = 2, DefaultChunk = 256;
     public const double DefaultDelta = 0.2, DefaultLrPaper = 1.0, DefaultLrCode = 0.02;
 
+    /// <summary>--threads T (at least 1), or null when it is not given; train and bench share its meaning.</summary>
+    public static int? ThreadsOption(Args a) => a.Str("threads") is null ? null : a.Int("threads", 1, 1);
+
+    /// <summary>Refuses --threads for a backend other than cpu (its layers take the feed), before anything is made.</summary>
+    public static void CheckThreads(int? threads, IEngine engine)
+    {
+        if (threads is not null && engine is not Hebb.Accelerated.CpuEngine)
+            throw new UsageException($"--threads {threads}: only the cpu backend splits its steps over threads; this is {engine.Name}");
+    }
+
+    /// <summary>Gives a cpu layer (CheckThreads has passed) the --threads value, if one was given.</summary>
+    public static void SetThreads(IKrotovLayer layer, int? threads)
+    {
+        if (threads is int t) ((Hebb.Accelerated.Backends.Cpu.CpuKrotovLayer)layer).Threads = t;
+    }
+
     /// <summary>Minibatches in an epoch over <paramref name="images"/> images: each chunk's patches cut into batches,
     /// the last of a chunk possibly smaller (PatchSource).</summary>
     public static long StepsPerEpoch(int images, int positions, int chunk, int batch)
@@ -60,10 +76,9 @@ static class ConvTrainCommand
         string? init = a.Str("init");
         bool unitPatches = a.Choice("normalize-patches", "on", "on", "off") == "on";
         bool center = a.Choice("center-patches", "off", "on", "off") == "on";
-        int? threads = a.Str("threads") is null ? null : a.Int("threads", 1, 1);
+        int? threads = ThreadsOption(a);
         var engine = Engines.Create(a);
-        if (threads is not null && engine is not Hebb.Accelerated.CpuEngine)
-            throw new UsageException($"--threads {threads}: only the cpu backend splits its steps over threads; this is {engine.Name}");
+        CheckThreads(threads, engine);
         string outDir = a.Str("out") ?? Path.Combine("runs", $"nnl-conv-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
         a.RejectUnknown("train nnl-conv");
 
@@ -97,7 +112,7 @@ static class ConvTrainCommand
         AnsiConsole.MarkupLine($"[bold]hebb train nnl-conv[/] on {dataset}: {n:N0} images, {patchesPerEpoch:N0} patches of {window}x{window}x{data.Channels} an epoch, {filters} filters; {Markup.Escape(engine.Name)} -> {Markup.Escape(outDir)}");
 
         using var layer = engine.CreateKrotov(rule, w0);
-        if (threads is int t) ((Hebb.Accelerated.Backends.Cpu.CpuKrotovLayer)layer).Threads = t;
+        SetThreads(layer, threads);
         string metricsPath = Path.Combine(outDir, "metrics.jsonl");
         File.WriteAllText(metricsPath, "");
         var images = Enumerable.Range(0, n).ToArray();
