@@ -70,7 +70,7 @@ class Net:
         cols = self.cols(x)
         a = cols @ p["wc"].T
         a += p["bc"]
-        np.maximum(a, 0, out=a)                                                 # ReLU in place: a > 0 where z > 0
+        np.maximum(a, 0, out=a)                                                 # ReLU in place
         a = a.reshape(x.shape[0], self.out, self.out, self.k)
         pooled = np.empty((x.shape[0], self.pooled, self.pooled, self.k), a.dtype)
         where = []
@@ -100,12 +100,13 @@ class Net:
         flat = pooled.reshape(b, -1)
         g = {"wl": d.T @ flat, "bl": d.sum(axis=0)}
         dpool = (d @ p["wl"]).reshape(pooled.shape)
+        dpool *= pooled > 0                      # ReLU: a window whose maximum is 0 passes no gradient
         da = np.zeros_like(a)
         bi, ki = np.arange(b)[:, None], np.arange(self.k)[None, :]
         for i, j, arg in where:                  # each window's gradient to its maximum; windows overlap, so add
             dy, dx = arg // self.pw, arg % self.pw
             da[bi, i * self.ps + dy, j * self.ps + dx, ki] += dpool[:, i, j, :]
-        dz = (da * (a > 0)).reshape(-1, self.k)
+        dz = da.reshape(-1, self.k)
         g["wc"] = dz.T @ cols
         g["bc"] = dz.sum(axis=0)
         return loss, g
