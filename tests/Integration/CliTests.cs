@@ -192,10 +192,7 @@ public class ReproduceTests
     [Fact]
     public void EveryShippedPresetIsWellFormed()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Equivalence.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        var files = Directory.GetFiles(Path.Combine(dir!.FullName, "presets"), "*.json");
+        var files = Directory.GetFiles(Path.Combine(Fixtures.RepoRoot(), "presets"), "*.json");
         Assert.NotEmpty(files);
         foreach (var f in files)
         {

@@ -90,18 +90,30 @@ public static class Fixtures
     }
 
     /// <summary>Runs the hebb CLI (hebb.dll beside the tests) and returns exit code, stdout and stderr.</summary>
-    public static (int Code, string Out, string Err) Hebb(string workDir, params string[] args)
+    public static (int Code, string Out, string Err) Hebb(string workDir, params string[] args) =>
+        Run("dotnet", workDir, [Path.Combine(AppContext.BaseDirectory, "hebb.dll"), .. args],
+            new() { ["HEBB_DATA"] = "", ["HEBB_BACKEND"] = "" });
+
+    /// <summary>Runs <paramref name="file"/> with <paramref name="args"/> (and <paramref name="env"/> over the
+    /// environment) and returns exit code, stdout and stderr.</summary>
+    public static (int Code, string Out, string Err) Run(string file, string? workDir, IEnumerable<string> args, Dictionary<string, string>? env = null)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "hebb.dll");
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(dll);
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (workDir is not null) psi.WorkingDirectory = workDir;
         foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["HEBB_DATA"] = "";
-        psi.Environment["HEBB_BACKEND"] = "";
+        foreach (var (k, v) in env ?? []) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         p.WaitForExit();
         return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>The repository's root: the nearest folder above the tests that holds Equivalence.sln.</summary>
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Equivalence.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException($"no Equivalence.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit;
 
 namespace Hebb.Tests.Integration;
@@ -12,13 +11,11 @@ public class PeerTests
     [NumpyFact]
     public void EndToEndPeerGradientsMatchFiniteDifferences()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Equivalence.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        var (code, output) = NumpyFactAttribute.Run(Path.Combine(dir!.FullName, "bench", "peers", "conv_end_to_end.py"), "--check");
-        Assert.True(code == 0, output);
-        Assert.Contains("gradient check: worst relative difference", output);
-        Assert.Contains("(ok)", output);
+        string script = Path.Combine(Fixtures.RepoRoot(), "bench", "peers", "conv_end_to_end.py");
+        var (code, stdout, stderr) = Fixtures.Run(NumpyFactAttribute.Python!, null, [script, "--check"]);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("gradient check: worst relative difference", stdout);
+        Assert.Contains("(ok)", stdout);
     }
 }
 
@@ -26,30 +23,18 @@ public class PeerTests
 /// .ci/run installs; /usr/bin/python3 is tried first, then python3 on PATH).</summary>
 public sealed class NumpyFactAttribute : FactAttribute
 {
-    static readonly Lazy<string?> Python = new(() =>
+    static readonly Lazy<string?> Found = new(() =>
         new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(p =>
         {
-            try { return Run(p, null, "-c", "import numpy").Code == 0; }
+            try { return Fixtures.Run(p, null, ["-c", "import numpy"]).Code == 0; }
             catch (System.ComponentModel.Win32Exception) { return false; }   // not installed
         }));
 
+    /// <summary>The python3 that imports NumPy, or null.</summary>
+    public static string? Python => Found.Value;
+
     public NumpyFactAttribute()
     {
-        if (Python.Value is null) Skip = "no python3 with NumPy (/usr/bin/python3 or python3 on PATH): the peers' checks do not run here";
-    }
-
-    /// <summary>Runs <paramref name="script"/> with the Python found; exit code and stdout + stderr.</summary>
-    public static (int Code, string Output) Run(string script, params string[] args) => Run(Python.Value!, script, args);
-
-    static (int Code, string Output) Run(string python, string? script, params string[] args)
-    {
-        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (script is not null) psi.ArgumentList.Add(script);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result + stderr.Result);
+        if (Python is null) Skip = "no python3 with NumPy (/usr/bin/python3 or python3 on PATH): the peers' checks do not run here";
     }
 }
