@@ -49,7 +49,7 @@ static class ProbeEval
         bool conv = trained is not null && (string?)trained["rule"] == "nnl-conv";
         double n = a.Double("n", conv ? 40 : 4.5, 1);
         bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
-        int poolWindow = a.Int("pool-window", 11, 1), poolStride = a.Int("pool-stride", 9, 1);
+        int poolWindow = a.Int("pool-window", 11, 1), poolStride = a.Int("pool-stride", 9, 1), padding = a.Int("padding", 0, 0);
         bool shadow = a.Has("shadow");
         string standardizeMode = a.Choice("standardize", "off", "on", "off", "global");
         bool standardize = standardizeMode != "off";
@@ -62,6 +62,7 @@ static class ProbeEval
         var engine = Engines.Create(a);
         a.RejectUnknown("eval");
         if (blocks is not null && !conv) throw new UsageException("--blocks: only an nnl-conv run takes more blocks");
+        if (padding > 0 && !conv) throw new UsageException($"--padding {padding}: only an nnl-conv run's layer pads its images (0 elsewhere)");
         if (raw && random) throw new UsageException("--random-baseline: raw pixels have no weights to randomize; give a training run");
         if (folds == 1) throw new UsageException("--folds 1: k-fold cross-validation needs k >= 2 (0: no cross-validation)");
         if (shadow && (folds >= 2 || validation == "none"))
@@ -101,10 +102,10 @@ static class ProbeEval
                 {
                     Height = trainData.Height, Width = trainData.Width, Channels = trainData.Channels, Window = (int)opts["window"]!,
                     Filters = w.Rows, PatchNormalization = normalize, Power = blockN, PoolWindow = poolWindow, PoolStride = poolStride,
-                    CenterPatches = (bool?)opts["center_patches"] ?? false,
+                    Padding = padding, CenterPatches = (bool?)opts["center_patches"] ?? false,
                 };
                 try { cOptions.Validate(); }
-                catch (ArgumentOutOfRangeException ex) { throw Args.OptionError(ex, new Dictionary<string, string>()); }
+                catch (ArgumentOutOfRangeException ex) { throw Args.OptionError(ex, ConvOptionNames); }
                 var l = engine.CreateConv(cOptions, w);
                 convLayers.Add(l);
                 encoders.Add(new ConvEncoder(l, (normalize ? "NNL-CONV" : "CONV") + (random ? " with random U(-1, 1) filters" : "")));
@@ -246,6 +247,12 @@ static class ProbeEval
     {
         for (int i = 0; i < w.Data.Length; i++) w.Data[i] = (float)(rng.NextDouble() * 2 - 1);
     }
+
+    /// <summary>The eval options behind ConvOptions' fields, for its validation errors.</summary>
+    static readonly Dictionary<string, string> ConvOptionNames = new()
+    {
+        ["PoolWindow"] = "--pool-window", ["PoolStride"] = "--pool-stride", ["Padding"] = "--padding", ["Power"] = "--n",
+    };
 
     static int[] ParseShots(string? s)
     {

@@ -10,7 +10,7 @@ public sealed class ConvEncoder(IConvLayer layer, string name = "NNL-CONV") : IE
         get
         {
             var o = layer.Options;
-            return $"{name} (W = {o.Window}, K = {o.Filters}, {(o.CenterPatches ? "centred, " : "")}{(o.PatchNormalization ? "patch-normalized" : "no patch normalization")}, n = {o.Power}, pool {o.PoolWindow}/{o.PoolStride})";
+            return $"{name} (W = {o.Window}, K = {o.Filters}, {(o.CenterPatches ? "centred, " : "")}{(o.PatchNormalization ? "patch-normalized" : "no patch normalization")}, n = {o.Power}, {(o.Padding > 0 ? $"padding {o.Padding}, " : "")}pool {o.PoolWindow}/{o.PoolStride})";
         }
     }
 

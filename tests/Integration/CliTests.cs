@@ -83,21 +83,7 @@ public class ConvCliTests
     public void TrainNnlConvThenEvaluateWithTheLinearProbe()
     {
         string root = Fixtures.TempDir();
-        // 40 training and 20 test images: label = dominant colour channel, so the colour of the patches tells the class
-        var rng = new Random(3);
-        var files = new Dictionary<string, byte[]>();
-        foreach (var (name, count) in new[] { ("data_batch_1.bin", 40), ("data_batch_2.bin", 8), ("data_batch_3.bin", 8), ("data_batch_4.bin", 8), ("data_batch_5.bin", 8), ("test_batch.bin", 20) })
-        {
-            var b = new byte[count * 3073];
-            for (int r = 0; r < count; r++)
-            {
-                int label = rng.Next(3);
-                b[r * 3073] = (byte)label;
-                for (int i = 0; i < 3072; i++) b[r * 3073 + 1 + i] = (byte)(i / 1024 == label ? 150 + rng.Next(100) : rng.Next(80));
-            }
-            files[name] = b;
-        }
-        Fixtures.WriteCifarTarball(Path.Combine(root, "cifar-10-binary.tar.gz"), files);
+        Fixtures.WriteTinyCifar(root);
         string run = Path.Combine(root, "conv");
         var (code, output, err) = Fixtures.Hebb(root, "train", "nnl-conv", "--data", root, "--filters", "12", "--window", "4", "--epochs", "2",
             "--batch", "200", "--center-patches", "on", "--normalize-patches", "on", "--out", run);
@@ -126,6 +112,17 @@ public class ConvCliTests
         Assert.Equal(20, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(root, "multi", "report.json")))!["features"]!);
         Assert.Equal(2, Fixtures.Hebb(root, "eval", run, "--blocks", run3 + ":x").Code);
 
+        // --padding 3 (= W - 1): the layer's output grows from 29 x 29 to 35 x 35, so pooling 29 / 6 has 2 x 2 windows.
+        (code, output, err) = Fixtures.Hebb(root, "eval", run, "--epochs", "2", "--batch", "16", "--padding", "3", "--pool-window", "29",
+            "--pool-stride", "6", "--n", "4", "--out", Path.Combine(root, "padded"));
+        Assert.True(code == 0, output + err);
+        var padded = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "padded", "report.json")))!;
+        Assert.Equal(12 * 2 * 2, (int)padded["features"]!);
+        Assert.Contains("padding 3, pool 29/6", (string)padded["representation"]!);
+        (code, _, err) = Fixtures.Hebb(root, "eval", "raw", "--dataset", "cifar10", "--probe", "linear", "--data", root, "--padding", "2");
+        Assert.Equal(2, code);
+        Assert.Contains("--padding 2: only an nnl-conv run's layer pads its images", err);
+
         // --threads: the cpu backend's steps split over threads learn the same filters (bit for bit with the managed
         // GEMM) as the steps one by one; another backend is refused before a run folder is made.
         string one = Path.Combine(root, "one"), three = Path.Combine(root, "three"), gpu = Path.Combine(root, "gpu");
@@ -145,7 +142,7 @@ public class ConvCliTests
         Assert.Contains("an nnl-conv run takes --probe linear|mlp|fewshot", err);
         (code, _, err) = Fixtures.Hebb(root, "eval", run, "--pool-window", "40");
         Assert.Equal(2, code);
-        Assert.Contains("PoolWindow 40", err);
+        Assert.Contains("--pool-window 40: PoolWindow must be in 1..29", err);
     }
 }
 

@@ -89,6 +89,26 @@ public static class Fixtures
             tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "cifar-10-batches-bin/" + name) { DataStream = new MemoryStream(bytes) });
     }
 
+    /// <summary>A tiny CIFAR-10 tarball in root: 40 + 4 x 8 training and 20 test images whose label (0..2) is the
+    /// dominant colour channel, so the colour of the patches tells the class.</summary>
+    public static void WriteTinyCifar(string root)
+    {
+        var rng = new Random(3);
+        var files = new Dictionary<string, byte[]>();
+        foreach (var (name, count) in new[] { ("data_batch_1.bin", 40), ("data_batch_2.bin", 8), ("data_batch_3.bin", 8), ("data_batch_4.bin", 8), ("data_batch_5.bin", 8), ("test_batch.bin", 20) })
+        {
+            var b = new byte[count * 3073];
+            for (int r = 0; r < count; r++)
+            {
+                int label = rng.Next(3);
+                b[r * 3073] = (byte)label;
+                for (int i = 0; i < 3072; i++) b[r * 3073 + 1 + i] = (byte)(i / 1024 == label ? 150 + rng.Next(100) : rng.Next(80));
+            }
+            files[name] = b;
+        }
+        WriteCifarTarball(Path.Combine(root, "cifar-10-binary.tar.gz"), files);
+    }
+
     /// <summary>Runs the hebb CLI (hebb.dll beside the tests) and returns exit code, stdout and stderr.</summary>
     public static (int Code, string Out, string Err) Hebb(string workDir, params string[] args) =>
         Run("dotnet", workDir, [Path.Combine(AppContext.BaseDirectory, "hebb.dll"), .. args],
