@@ -1,40 +1,74 @@
+using System.Collections.Concurrent;
 using Xunit;
 
 namespace Hebb.Tests.Integration;
 
-/// <summary>The peer scripts of bench/peers, where a Python with NumPy is at hand.</summary>
+/// <summary>The peer scripts of bench/peers, where a Python with their modules is at hand.</summary>
 public class PeerTests
 {
+    static string Script => Path.Combine(Fixtures.RepoRoot(), "bench", "peers", "conv_end_to_end.py");
+
     /// <summary>bench/peers/conv_end_to_end.py (the single block trained end to end, the control for NNL-CONV's
     /// results) computes its gradients by hand; its --check holds every parameter's gradient to central differences
     /// on a small network whose pooling windows overlap, and exits 1 on a mismatch.</summary>
-    [NumpyFact]
+    [PythonFact("numpy")]
     public void EndToEndPeerGradientsMatchFiniteDifferences()
     {
-        string script = Path.Combine(Fixtures.RepoRoot(), "bench", "peers", "conv_end_to_end.py");
-        var (code, stdout, stderr) = Fixtures.Run(NumpyFactAttribute.Python!, null, [script, "--check"]);
+        var (code, stdout, stderr) = Fixtures.Run(PythonFactAttribute.With("numpy")!, null, [Script, "--check"]);
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains("gradient check: worst relative difference", stdout);
         Assert.Contains("(ok)", stdout);
     }
+
+    /// <summary>The peer's torch engine (autograd, for a GPU and for several blocks) is the NumPy engine's network:
+    /// its --compare starts both from the same numbers on a small padded block with overlapping pooling and holds
+    /// losses and parameters after 5 Adam steps to float64 rounding; it exits 1 on a mismatch.</summary>
+    [PythonFact("numpy", "torch")]
+    public void EndToEndPeerTorchEngineFollowsTheNumpyEngine()
+    {
+        var (code, stdout, stderr) = Fixtures.Run(PythonFactAttribute.With("numpy", "torch")!, null, [Script, "--compare"]);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("torch against numpy, 5 steps", stdout);
+        Assert.Contains("(ok)", stdout);
+    }
+
+    /// <summary>--save writes the end-to-end filters as a run folder that hebb eval judges in the NNL-CONV layer.</summary>
+    [PythonFact("numpy")]
+    public void EndToEndFiltersAreARunThatHebbEvaluates()
+    {
+        string root = Fixtures.TempDir(), run = Path.Combine(root, "e2e");
+        Fixtures.WriteTinyCifar(root);
+        var (code, stdout, stderr) = Fixtures.Run(PythonFactAttribute.With("numpy")!, null,
+            [Script, "--data", root, "--epochs", "1", "--batch", "16", "--filters", "6", "--padding", "3", "--save", run]);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("W = 4, K = 6, padding 3, pool 11/6 (150 features)", stdout);
+        var w = Hebb.Data.Npy.Read(Path.Combine(run, "weights.npy"));
+        Assert.Equal((6, 48), (w.Rows, w.Cols));
+        (code, stdout, stderr) = Fixtures.Hebb(root, "eval", run, "--data", root, "--epochs", "2", "--batch", "16", "--padding", "3",
+            "--pool-stride", "6", "--out", Path.Combine(root, "eval"));
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("NNL-CONV (W = 4, K = 6, patch-normalized, n = 40, padding 3, pool 11/6)", File.ReadAllText(Path.Combine(root, "eval", "report.json")));
+    }
 }
 
-/// <summary>Skips the test, with the reason, where no python3 can import NumPy (Debian: python3-numpy, which
-/// .ci/run installs; /usr/bin/python3 is tried first, then python3 on PATH).</summary>
-public sealed class NumpyFactAttribute : FactAttribute
+/// <summary>Skips the test, with the reason, where no python3 imports the modules (Debian: python3-numpy and
+/// python3-torch, which .ci/run installs; /usr/bin/python3 is tried first, then python3 on PATH).</summary>
+public sealed class PythonFactAttribute : FactAttribute
 {
-    static readonly Lazy<string?> Found = new(() =>
-        new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(p =>
-        {
-            try { return Fixtures.Run(p, null, ["-c", "import numpy"]).Code == 0; }
-            catch (System.ComponentModel.Win32Exception) { return false; }   // not installed
-        }));
+    static readonly ConcurrentDictionary<string, string?> Found = new();
 
-    /// <summary>The python3 that imports NumPy, or null.</summary>
-    public static string? Python => Found.Value;
+    /// <summary>The python3 that imports every module named, or null.</summary>
+    public static string? With(params string[] modules) =>
+        Found.GetOrAdd(string.Join(",", modules), key =>
+            new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(p =>
+            {
+                try { return Fixtures.Run(p, null, ["-c", "import " + key]).Code == 0; }
+                catch (System.ComponentModel.Win32Exception) { return false; }   // not installed
+            }));
 
-    public NumpyFactAttribute()
+    public PythonFactAttribute(params string[] modules)
     {
-        if (Python is null) Skip = "no python3 with NumPy (/usr/bin/python3 or python3 on PATH): the peers' checks do not run here";
+        if (With(modules) is null)
+            Skip = $"no python3 that imports {string.Join(" and ", modules)} (/usr/bin/python3 or python3 on PATH): this peer check does not run here";
     }
 }
