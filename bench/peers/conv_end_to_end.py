@@ -258,7 +258,7 @@ def compare():
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=os.environ.get("HEBB_DATA", "data"))
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--batch", type=int, default=128)
@@ -274,8 +274,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--save", help="folder for the final CONV filters, as a run `hebb eval` takes (several blocks: "
                     "one folder each, FOLDER/wW)")
-    ap.add_argument("--check", action="store_true")
-    ap.add_argument("--compare", action="store_true")
+    ap.add_argument("--check", action="store_true", help="the gradients against central differences, then exit")
+    ap.add_argument("--compare", action="store_true", help="the torch engine against the NumPy one, then exit")
     a = ap.parse_args()
     if a.check:
         check()
