@@ -71,6 +71,7 @@ class Net:
         self.out = size + 2 * padding - window + 1
         self.pooled = pooled_size(self.out, pool_window, pool_stride)
         n, f = channels * window * window, filters * self.pooled ** 2
+        self.features = f
         self.params = draw(rng, {"wc": ((filters, n), n), "bc": ((filters,), n), "wl": ((10, f), f), "bl": ((10,), f)},
                            dtype)
         self.opt = Adam(self.params, lr)
@@ -83,6 +84,10 @@ class Net:
 
     def predict(self, x):
         return self.forward(x, train=False)[0]
+
+    def filters(self):
+        """The CONV filters of each block (here one), K x C*W*W."""
+        return [self.params["wc"]]
 
     def cols(self, x):
         """Every W x W x C patch (stride 1), channel-major as hebb cuts them: (B * out * out, C * W * W)."""
@@ -196,6 +201,10 @@ class TorchNet:
         with self.torch.no_grad():
             return self.logits(x).cpu().numpy()
 
+    def filters(self):
+        """The CONV filters of each block, K x C*W*W, as NumPy arrays."""
+        return [self.params[f"wc{b}"].detach().cpu().numpy() for b in range(len(self.windows))]
+
 
 def save_filters(folder, filters, window, epochs, seed):
     """The CONV layer's filters (K x C*W*W, channel-major as hebb cuts patches) as a run folder that `hebb eval`
@@ -303,32 +312,32 @@ def main():
         x, y = x[:a.limit_train], y[:a.limit_train]
     perm = np.random.RandomState(a.seed).permutation(len(xt))
     val, test = perm[:len(xt) // 2], perm[len(xt) // 2:]
-    labels = yt
+    test_labels = yt                                        # kept in NumPy for scoring
     if a.engine == "numpy":
         net = Net(3, 32, windows[0], a.filters, a.pool_window, a.pool_stride, rng, padding=a.padding, lr=a.lr)
-        features, batch = a.filters * net.pooled ** 2, lambda images, labels, i: (images[i], labels[i])
+        index = lambda i: i
     else:
         import torch
         dev = torch.device(a.device)
         net = TorchNet(32, windows, a.filters, a.pool_window, a.pool_stride, a.padding, rng, a.lr, dev)
-        x, y, xt, yt = (torch.from_numpy(v).to(dev) for v in (x, y, xt, yt))
-        features = net.features
-        batch = lambda images, labels, i: (images[torch.from_numpy(i).to(dev)], labels[torch.from_numpy(i).to(dev)])
+        x, y, xt = (torch.from_numpy(v).to(dev) for v in (x, y, xt))
+        index = lambda i: torch.from_numpy(i).to(dev)      # the data lives on the device; so do the indices
 
     def accuracy(idx):
-        return sum((net.predict(batch(xt, yt, idx[i:i + 500])[0]).argmax(1) == labels[idx[i:i + 500]]).sum()
+        return sum((net.predict(xt[index(idx[i:i + 500])]).argmax(1) == test_labels[idx[i:i + 500]]).sum()
                    for i in range(0, len(idx), 500)) / len(idx)
 
     steps = (len(x) + a.batch - 1) // a.batch
     marks = {round(steps / 2), steps}
     print(f"end-to-end CONV ({a.engine}{'' if a.engine == 'numpy' else ' on ' + a.device}): W = {a.window}, "
-          f"K = {a.filters}, padding {a.padding}, pool {a.pool_window}/{a.pool_stride} ({features} features), "
+          f"K = {a.filters}, padding {a.padding}, pool {a.pool_window}/{a.pool_stride} ({net.features} features), "
           f"Adam lr {a.lr}, batch {a.batch}, {len(x)} training images", flush=True)
     best, t0 = (-1.0, 0.0, 0.0), time.time()
     for epoch in range(a.epochs):
         order = rng.permutation(len(x))
         for s in range(steps):
-            loss = net.step(*batch(x, y, order[s * a.batch:(s + 1) * a.batch]))
+            i = index(order[s * a.batch:(s + 1) * a.batch])
+            loss = net.step(x[i], y[i])
             if s + 1 in marks:
                 v, t = accuracy(val), accuracy(test)
                 if v > best[0]:
@@ -336,8 +345,7 @@ def main():
                 print(f"epoch {epoch + (s + 1) / steps:.2f}: loss {loss:.4f}, validation {100 * v:.2f}%, "
                       f"test {100 * t:.2f}% ({time.time() - t0:.0f} s)", flush=True)
     if a.save:
-        for b, w in enumerate(windows):
-            filters = net.params["wc"] if a.engine == "numpy" else net.params[f"wc{b}"].detach().cpu().numpy()
+        for w, filters in zip(windows, net.filters()):
             save_filters(a.save if len(windows) == 1 else os.path.join(a.save, f"w{w}"), filters, w, a.epochs, a.seed)
     v, t, at = best
     print(f"test error {100 * (1 - t):.2f}% at epoch {at:.2f} (best validation accuracy {100 * v:.2f}%, pocket rule); "
