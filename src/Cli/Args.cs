@@ -53,7 +53,7 @@ public sealed class Args
         if (s is null) return fallback;
         if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
             throw new UsageException($"--{name} {s}: an integer is required");
-        if (v < min || v > max) throw new UsageException($"--{name} {v}: must be in {min}..{max}");
+        if (v < min || v > max) throw new UsageException($"--{name} {v}: must be {Range(min, max, int.MinValue, int.MaxValue, $"{min}..{max}")}");
         return v;
     }
 
@@ -63,9 +63,14 @@ public sealed class Args
         if (s is null) return fallback;
         if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
             throw new UsageException($"--{name} {s}: a finite number is required");
-        if (v < min || v > max) throw new UsageException($"--{name} {v}: must be in [{min}, {max}]");
+        if (v < min || v > max) throw new UsageException($"--{name} {v}: must be {Range(min, max, double.NegativeInfinity, double.PositiveInfinity, $"[{min}, {max}]")}");
         return v;
     }
+
+    /// <summary>"at least MIN", "at most MAX" or "in RANGE", as the bounds an option was given (an open side is its
+    /// type's extreme, which an error should not print).</summary>
+    static string Range<T>(T min, T max, T lowest, T highest, string both) where T : IEquatable<T> =>
+        max.Equals(highest) ? $"at least {min}" : min.Equals(lowest) ? $"at most {max}" : $"in {both}";
 
     /// <summary>An options record's refusal as a usage error naming the command-line option (the record's property
     /// name mapped through <paramref name="options"/>; unmapped names as they are) and the value.</summary>

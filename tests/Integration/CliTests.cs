@@ -122,6 +122,9 @@ public class ConvCliTests
         (code, _, err) = Fixtures.Hebb(root, "eval", "raw", "--dataset", "cifar10", "--probe", "linear", "--data", root, "--padding", "2");
         Assert.Equal(2, code);
         Assert.Contains("--padding 2: only an nnl-conv run's layer pads its images", err);
+        (code, _, err) = Fixtures.Hebb(root, "eval", run, "--padding", "-1");
+        Assert.Equal(2, code);
+        Assert.Contains("--padding -1: must be at least 0", err);
 
         // --threads: the cpu backend's steps split over threads learn the same filters (bit for bit with the managed
         // GEMM) as the steps one by one; another backend is refused before a run folder is made.
