@@ -67,6 +67,14 @@ public sealed class Args
         return v;
     }
 
+    /// <summary>A number that must be greater than 0 (a learning rate: 0 would train nothing).</summary>
+    public double Positive(string name, double fallback)
+    {
+        double v = Double(name, fallback);
+        if (v <= 0) throw new UsageException($"--{name} {v}: must be greater than 0");
+        return v;
+    }
+
     /// <summary>"at least MIN", "at most MAX" or "in RANGE", as the bounds an option was given (an open side is its
     /// type's extreme, which an error should not print).</summary>
     static string Range<T>(T min, T max, T lowest, T highest, string both) where T : IEquatable<T> =>

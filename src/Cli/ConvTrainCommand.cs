@@ -72,7 +72,7 @@ static class ConvTrainCommand
         double delta = a.Double("delta", DefaultDelta, 0);
         int epochs = a.Int("epochs", 2, 1), chunk = a.Int("chunk", DefaultChunk, 1), limit = a.Int("limit", int.MaxValue, 1), seed = a.Int("seed", 1);
         var variant = a.Choice("variant", "paper", "paper", "code") == "paper" ? KrotovVariant.Paper : KrotovVariant.AuthorsCode;
-        double lr0 = a.Double("lr", variant == KrotovVariant.Paper ? DefaultLrPaper : DefaultLrCode, 0);
+        double lr0 = a.Positive("lr", variant == KrotovVariant.Paper ? DefaultLrPaper : DefaultLrCode);
         string? init = a.Str("init");
         bool unitPatches = a.Choice("normalize-patches", "on", "on", "off") == "on";
         bool center = a.Choice("center-patches", "off", "on", "off") == "on";

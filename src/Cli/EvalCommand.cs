@@ -75,7 +75,7 @@ static class EvalCommand
         string root = a.Str("data") is { } d ? DataRoot.Resolve(d) : (string?)trained["data"] ?? DataRoot.Resolve(null);
         double n = a.Double("n", 4.5, 1), m = a.Double("m", 6, 2);
         int epochs = a.Int("epochs", 300, 1), batch = a.Int("batch", 100, 1), seed = a.Int("seed", 1);
-        double lr0 = a.Double("lr", 0.001, 0);
+        double lr0 = a.Positive("lr", 0.001);
         bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
         int limitTrain = a.Int("limit-train", int.MaxValue, 1), limitTest = a.Int("limit-test", int.MaxValue, 1);
         var engine = Engines.Create(a);

@@ -39,7 +39,7 @@ static class ProbeEval
         var training = new ProbeTraining
         {
             Epochs = a.Int("epochs", probe == "fewshot" ? 100 : 20, 1), Batch = a.Int("batch", 512, 1),
-            LearningRate = a.Double("lr", 1e-3, 0), EvalEvery = a.Int("eval-every", 0, 0), Seed = seed,
+            LearningRate = a.Positive("lr", 1e-3), EvalEvery = a.Int("eval-every", 0, 0), Seed = seed,
             Cosine = a.Choice("lr-schedule", "constant", "constant", "cosine") == "cosine",
         };
         int folds = a.Int("folds", 0, 0);
@@ -63,6 +63,8 @@ static class ProbeEval
         a.RejectUnknown("eval");
         if (blocks is not null && !conv) throw new UsageException("--blocks: only an nnl-conv run takes more blocks");
         if (padding > 0 && !conv) throw new UsageException($"--padding {padding}: only an nnl-conv run's layer pads its images (0 elsewhere)");
+        foreach (var pool in new[] { "pool-window", "pool-stride" })
+            if (!conv && a.Has(pool)) throw new UsageException($"--{pool} {a.Str(pool)}: only an nnl-conv run's layer has pooling");
         if (raw && random) throw new UsageException("--random-baseline: raw pixels have no weights to randomize; give a training run");
         if (folds == 1) throw new UsageException("--folds 1: k-fold cross-validation needs k >= 2 (0: no cross-validation)");
         if (shadow && (folds >= 2 || validation == "none"))

@@ -45,7 +45,7 @@ static class TrainCommand
         int seed = a.Int("seed", 1);
         int epochs = a.Int("epochs", 100, 1);
         int batch = a.Int("batch", 100, 1);
-        double lr0 = a.Double("lr", 0.04, 0);
+        double lr0 = a.Positive("lr", 0.04);
         bool shuffle = a.Choice("shuffle", "on", "on", "off") == "on";
         int limit = a.Int("limit", int.MaxValue, 1);
         string? init = a.Str("init");

@@ -48,6 +48,7 @@ public class CliTests
     [InlineData("--backend", "tpu", "--backend tpu: allowed values are")]
     [InlineData("--backend", "cuda", "CUDA is not available: the NVIDIA driver (libcuda.so.1) not found")]
     [InlineData("--colour", "red", "unknown option --colour")]
+    [InlineData("--lr", "0", "--lr 0: must be greater than 0")]
     public void BadOptionsAreRefusedByName(string option, string value, string message)
     {
         if (value == "cuda" && Hebb.Accelerated.BackendSelector.CudaAvailable(out _)) return; // a machine with a GPU starts it
@@ -122,6 +123,12 @@ public class ConvCliTests
         (code, _, err) = Fixtures.Hebb(root, "eval", "raw", "--dataset", "cifar10", "--probe", "linear", "--data", root, "--padding", "2");
         Assert.Equal(2, code);
         Assert.Contains("--padding 2: only an nnl-conv run's layer pads its images", err);
+        (code, _, err) = Fixtures.Hebb(root, "eval", "raw", "--dataset", "cifar10", "--probe", "linear", "--data", root, "--pool-stride", "6");
+        Assert.Equal(2, code);
+        Assert.Contains("--pool-stride 6: only an nnl-conv run's layer has pooling", err);
+        (code, _, err) = Fixtures.Hebb(root, "eval", run, "--lr", "-0.001");
+        Assert.Equal(2, code);
+        Assert.Contains("--lr -0.001: must be greater than 0", err);
         (code, _, err) = Fixtures.Hebb(root, "eval", run, "--padding", "-1");
         Assert.Equal(2, code);
         Assert.Contains("--padding -1: must be at least 0", err);
