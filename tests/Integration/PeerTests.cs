@@ -51,6 +51,53 @@ public class PeerTests
     }
 }
 
+/// <summary>bench/peers/patch_filters.py: filters not learned by the local rule (spherical K-means, random patches), the
+/// baselines for judging the rule's filters in the same NNL-CONV layer.</summary>
+public class PatchFilterPeerTests
+{
+    static string Script => Path.Combine(Fixtures.RepoRoot(), "bench", "peers", "patch_filters.py");
+
+    /// <summary>K-means's mean best cosine never falls between iterations, its centroids are unit rows that
+    /// differ from one another, and its run folder is one that hebb eval judges; random patches are unit rows too.</summary>
+    [PythonFact("numpy")]
+    public void KMeansIsMonotoneAndItsFiltersAreARunThatHebbEvaluates()
+    {
+        string root = Fixtures.TempDir(), run = Path.Combine(root, "kmeans");
+        Fixtures.WriteTinyCifar(root);
+        var (code, stdout, stderr) = Fixtures.Run(PythonFactAttribute.With("numpy")!, null,
+            [Script, "--method", "kmeans", "--data", root, "--filters", "8", "--patches", "3000", "--iterations", "6", "--out", run]);
+        Assert.True(code == 0, stdout + stderr);
+        var options = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(run, "options.json")))!;
+        var history = options["mean_best_cosine"]!.AsArray().Select(v => (double)v!).ToArray();
+        Assert.Equal(6, history.Length);
+        for (int i = 1; i < history.Length; i++) Assert.True(history[i] >= history[i - 1] - 1e-12, $"iteration {i + 1}: {history[i]} < {history[i - 1]}");
+        Assert.True(history[^1] > history[0], "K-means did not move its centroids");
+        var w = Hebb.Data.Npy.Read(Path.Combine(run, "weights.npy"));
+        Assert.Equal((8, 48), (w.Rows, w.Cols));
+        for (int r = 0; r < w.Rows; r++)
+        {
+            double norm = Math.Sqrt(Enumerable.Range(0, w.Cols).Sum(c => (double)w[r, c] * w[r, c]));
+            Assert.InRange(norm, 1 - 1e-5, 1 + 1e-5);
+        }
+        Assert.True(Enumerable.Range(1, w.Rows - 1).All(r => Enumerable.Range(0, w.Cols).Any(c => w[r, c] != w[0, c])), "duplicate centroids");
+        (code, stdout, stderr) = Fixtures.Hebb(root, "eval", run, "--epochs", "2", "--batch", "16", "--pool-stride", "6",
+            "--out", Path.Combine(root, "eval"));
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("NNL-CONV (W = 4, K = 8, patch-normalized, n = 40, pool 11/6)", File.ReadAllText(Path.Combine(root, "eval", "report.json")));
+
+        (code, stdout, stderr) = Fixtures.Run(PythonFactAttribute.With("numpy")!, null,
+            [Script, "--method", "random", "--data", root, "--filters", "5", "--window", "3", "--out", Path.Combine(root, "random")]);
+        Assert.True(code == 0, stdout + stderr);
+        var r5 = Hebb.Data.Npy.Read(Path.Combine(root, "random", "weights.npy"));
+        Assert.Equal((5, 27), (r5.Rows, r5.Cols));
+        (code, _, stderr) = Fixtures.Run(PythonFactAttribute.With("numpy")!, null,
+            [Script, "--method", "kmeans", "--data", root, "--filters", "0", "--out", Path.Combine(root, "none")]);
+        Assert.Equal(1, code);
+        Assert.Contains("--filters 0: must be at least 1", stderr);
+        Assert.False(Directory.Exists(Path.Combine(root, "none")));
+    }
+}
+
 /// <summary>Skips the test, with the reason, where no python3 imports the modules (Debian: python3-numpy and
 /// python3-torch, which .ci/run installs; /usr/bin/python3 is tried first, then python3 on PATH).</summary>
 public sealed class PythonFactAttribute : FactAttribute
