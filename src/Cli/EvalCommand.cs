@@ -50,7 +50,7 @@ static class EvalCommand
           An nnl-conv run (hebb train nnl-conv): the encoder is the NNL-CONV layer with its filters, f = ReLU(x)^n,
           then max pooling; --n N (40), --normalize on|off (patch normalization; off with --n 1 is the plain CONV
           control), --padding P (0: zeros around each image before the layer; W - 1 lets every pixel reach
-          every position of a window), --pool-window P (11), --pool-stride S (9), --blocks RUN:n,RUN:n (more
+          every position of a window), --pool-window P (11), --pool-stride S (6), --blocks RUN:n,RUN:n (more
           nnl-conv runs side by side, each with its own power: the multi-block network of Fig. 2 middle).
           The probe defaults to linear.
 

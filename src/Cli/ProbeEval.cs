@@ -49,7 +49,7 @@ static class ProbeEval
         bool conv = trained is not null && (string?)trained["rule"] == "nnl-conv";
         double n = a.Double("n", conv ? 40 : 4.5, 1);
         bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
-        int poolWindow = a.Int("pool-window", 11, 1), poolStride = a.Int("pool-stride", 9, 1), padding = a.Int("padding", 0, 0);
+        int poolWindow = a.Int("pool-window", 11, 1), poolStride = a.Int("pool-stride", 6, 1), padding = a.Int("padding", 0, 0);
         bool shadow = a.Has("shadow");
         string standardizeMode = a.Choice("standardize", "off", "on", "off", "global");
         bool standardize = standardizeMode != "off";
