@@ -100,7 +100,7 @@ static class ConvTrainCommand
         if (w0.Rows != filters || w0.Cols != conv.PatchSize)
             throw new UsageException($"--init {init}: the weights are {w0.Rows}x{w0.Cols}; {filters} filters of {window}x{window}x{data.Channels} need {filters}x{conv.PatchSize}");
 
-        Directory.CreateDirectory(outDir);
+        TrainCommand.StartRunFolder(outDir);
         TrainCommand.WriteText(Path.Combine(outDir, "options.json"), new JsonObject
         {
             ["rule"] = "nnl-conv", ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["window"] = window, ["filters"] = filters,
@@ -131,7 +131,9 @@ static class ConvTrainCommand
                     var sw = Stopwatch.StartNew();
                     Epoch(layer, conv, data.Images, images, chunk, batch, lr, rng, center, unitPatches, () => task.Increment(1));
                     double secs = sw.Elapsed.TotalSeconds;
-                    var (median, share) = TrainCommand.SphereDeviation(layer.ReadWeights(), 2.0);
+                    var weights = layer.ReadWeights();
+                    TrainCommand.CheckFinite(weights, epoch + 1, lr0, outDir);
+                    var (median, share) = TrainCommand.SphereDeviation(weights, 2.0);
                     onSphere.Add(share);
                     File.AppendAllText(metricsPath, new JsonObject
                     {

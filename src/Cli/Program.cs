@@ -63,6 +63,11 @@ namespace Hebb.Cli
                 Console.Error.WriteLine($"hebb: {ex.Message}");
                 return 2;
             }
+            catch (DivergedException ex)
+            {
+                Console.Error.WriteLine($"hebb: {ex.Message}");
+                return 4;
+            }
             catch (DataException ex)
             {
                 Console.Error.WriteLine($"hebb: {ex.Message}");

@@ -79,7 +79,7 @@ static class TrainCommand
                 throw new UsageException($"--init {init}: the weights are {w0.Rows}x{w0.Cols}; --units {options.Units} on {dataset} needs {options.Units}x{options.Inputs}");
         }
 
-        Directory.CreateDirectory(outDir);
+        StartRunFolder(outDir);
         var resolved = new JsonObject
         {
             ["rule"] = "krotov", ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name,
@@ -117,7 +117,9 @@ static class TrainCommand
                         task.Increment(1);
                     }
                     double secs = sw.Elapsed.TotalSeconds;
-                    var (median, onSphere) = SphereDeviation(layer.ReadWeights(), options.P);
+                    var weights = layer.ReadWeights();
+                    CheckFinite(weights, epoch + 1, lr0, outDir);
+                    var (median, onSphere) = SphereDeviation(weights, options.P);
                     sphere.Add(onSphere);
                     var line = new JsonObject
                     {
@@ -154,6 +156,28 @@ static class TrainCommand
     /// <summary>How far W is from the unit p-sphere: the median of | sum_i |W_mu,i|^p - 1 | over the units,
     /// and the share of units within 0.05 of it (a few units that rarely win can stay far off and would
     /// dominate a mean).</summary>
+    /// <summary>
+    /// Makes a run folder ready for a new run: creates it, and removes what an earlier run there left as its result
+    /// (weights.npy, report.md and the pictures), since the new options.json no longer describes them; a run that then
+    /// fails leaves no weights that <c>hebb eval</c> would take for finished.
+    /// </summary>
+    public static void StartRunFolder(string outDir)
+    {
+        Directory.CreateDirectory(outDir);
+        foreach (var stale in new[] { "weights.npy", "report.md", "filters.png", "filters-fig1.png", "sphere.png" }) File.Delete(Path.Combine(outDir, stale));
+    }
+
+    /// <summary>Stops a run whose weights are no longer all finite numbers (the learning rate was too large for the
+    /// data: NaN and infinities never come back), naming the epoch and the rate; weights.npy is not written.</summary>
+    public static void CheckFinite(Matrix w, int epoch, double lr0, string outDir)
+    {
+        int bad = 0;
+        foreach (var x in w.Data) if (!float.IsFinite(x)) bad++;
+        if (bad > 0)
+            throw new DivergedException($"training diverged: after epoch {epoch} {bad:N0} of the {w.Data.Length:N0} weights are NaN or infinite; " +
+                                        $"--lr {lr0} is too large for these inputs, try a smaller --lr. {outDir} keeps options.json and the metrics of the epochs before; no weights.npy was written");
+    }
+
     public static (double Median, double OnSphere) SphereDeviation(Matrix w, double p)
     {
         var dev = new double[w.Rows];
@@ -173,3 +197,6 @@ static class TrainCommand
         wr.Write(text.EndsWith('\n') ? text : text + "\n");
     });
 }
+
+/// <summary>A training run's weights stopped being finite numbers (exit code 4).</summary>
+public sealed class DivergedException(string message) : Exception(message);

@@ -59,6 +59,38 @@ public class CliTests
         Assert.False(File.Exists(Path.Combine(root, "r", "weights.npy")));
     }
 
+    /// <summary>A learning rate too large for the data makes the weights NaN or infinite; both trainers stop after that
+    /// epoch with exit code 4 and a message naming the rate, write no weights.npy, and remove the result an earlier run
+    /// left in the folder (its options.json is already replaced), so hebb eval cannot take the folder for finished.</summary>
+    [Fact]
+    public void ADivergingRunStopsAndLeavesNoWeights()
+    {
+        string root = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 100, 20);
+        string run = Path.Combine(root, "r");
+        Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, "weights.npy"), "an earlier run's weights");
+        File.WriteAllText(Path.Combine(run, "report.md"), "an earlier run's report");
+        var (code, _, err) = Fixtures.Hebb(root, "train", "krotov", "--data", root, "--units", "10", "--epochs", "3", "--lr", "1e38", "--out", run);
+        Assert.True(code == 4, err);
+        Assert.Contains("training diverged: after epoch ", err);
+        Assert.Contains("--lr 1E+38 is too large for these inputs", err);
+        Assert.False(File.Exists(Path.Combine(run, "weights.npy")));
+        Assert.False(File.Exists(Path.Combine(run, "report.md")));
+        Assert.True(File.Exists(Path.Combine(run, "options.json")));
+        Assert.Equal(2, Fixtures.Hebb(root, "eval", run).Code);
+
+        string cifar = Fixtures.TempDir();
+        Fixtures.WriteTinyCifar(cifar);
+        (code, _, err) = Fixtures.Hebb(cifar, "train", "nnl-conv", "--data", cifar, "--filters", "8", "--normalize-patches", "off", "--lr", "1000",
+            "--out", Path.Combine(cifar, "c"));
+        Assert.True(code == 4, err);
+        Assert.Contains("--lr 1000 is too large", err);
+        Assert.False(File.Exists(Path.Combine(cifar, "c", "weights.npy")));
+        // Unit-length patches at the default rate stay finite, and the run finishes in the same folder.
+        Assert.Equal(0, Fixtures.Hebb(cifar, "train", "nnl-conv", "--data", cifar, "--filters", "8", "--out", Path.Combine(cifar, "c")).Code);
+        Assert.True(File.Exists(Path.Combine(cifar, "c", "weights.npy")));
+    }
+
     [Fact]
     public void MissingDatasetExitsWithTheFetchCommand()
     {
