@@ -153,17 +153,16 @@ static class TrainCommand
         return 0;
     }
 
-    /// <summary>How far W is from the unit p-sphere: the median of | sum_i |W_mu,i|^p - 1 | over the units,
-    /// and the share of units within 0.05 of it (a few units that rarely win can stay far off and would
-    /// dominate a mean).</summary>
     /// <summary>
-    /// Makes a run folder ready for a new run: creates it, and removes what an earlier run there left as its result
-    /// (weights.npy, report.md and the pictures), since the new options.json no longer describes them; a run that then
-    /// fails leaves no weights that <c>hebb eval</c> would take for finished.
+    /// Makes a run folder ready for a new run: creates it, and, where it holds an earlier run (its options.json),
+    /// removes what that run left as its result (weights.npy, report.md and the pictures), since the new options.json
+    /// no longer describes them; a run that then fails leaves no weights that <c>hebb eval</c> would take for finished.
+    /// A folder that holds no run keeps all its files.
     /// </summary>
     public static void StartRunFolder(string outDir)
     {
         Directory.CreateDirectory(outDir);
+        if (!File.Exists(Path.Combine(outDir, "options.json"))) return;
         foreach (var stale in new[] { "weights.npy", "report.md", "filters.png", "filters-fig1.png", "sphere.png" }) File.Delete(Path.Combine(outDir, stale));
     }
 
@@ -178,6 +177,9 @@ static class TrainCommand
                                         $"--lr {lr0} is too large for these inputs, try a smaller --lr. {outDir} keeps options.json and the metrics of the epochs before; no weights.npy was written");
     }
 
+    /// <summary>How far W is from the unit p-sphere: the median of | sum_i |W_mu,i|^p - 1 | over the units,
+    /// and the share of units within 0.05 of it (a few units that rarely win can stay far off and would
+    /// dominate a mean).</summary>
     public static (double Median, double OnSphere) SphereDeviation(Matrix w, double p)
     {
         var dev = new double[w.Rows];

@@ -61,13 +61,15 @@ public class CliTests
 
     /// <summary>A learning rate too large for the data makes the weights NaN or infinite; both trainers stop after that
     /// epoch with exit code 4 and a message naming the rate, write no weights.npy, and remove the result an earlier run
-    /// left in the folder (its options.json is already replaced), so hebb eval cannot take the folder for finished.</summary>
+    /// left in the folder (its options.json is already replaced), so hebb eval cannot take the folder for finished; a
+    /// folder that held no run keeps its files.</summary>
     [Fact]
     public void ADivergingRunStopsAndLeavesNoWeights()
     {
         string root = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 100, 20);
         string run = Path.Combine(root, "r");
         Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, "options.json"), "{}");
         File.WriteAllText(Path.Combine(run, "weights.npy"), "an earlier run's weights");
         File.WriteAllText(Path.Combine(run, "report.md"), "an earlier run's report");
         var (code, _, err) = Fixtures.Hebb(root, "train", "krotov", "--data", root, "--units", "10", "--epochs", "3", "--lr", "1e38", "--out", run);
@@ -81,11 +83,15 @@ public class CliTests
 
         string cifar = Fixtures.TempDir();
         Fixtures.WriteTinyCifar(cifar);
+        // A folder that holds no run keeps its files (a report.md of the user's is not a run's result).
+        Directory.CreateDirectory(Path.Combine(cifar, "c"));
+        File.WriteAllText(Path.Combine(cifar, "c", "report.md"), "the user's own notes");
         (code, _, err) = Fixtures.Hebb(cifar, "train", "nnl-conv", "--data", cifar, "--filters", "8", "--normalize-patches", "off", "--lr", "1000",
             "--out", Path.Combine(cifar, "c"));
         Assert.True(code == 4, err);
         Assert.Contains("--lr 1000 is too large", err);
         Assert.False(File.Exists(Path.Combine(cifar, "c", "weights.npy")));
+        Assert.Equal("the user's own notes", File.ReadAllText(Path.Combine(cifar, "c", "report.md")));
         // Unit-length patches at the default rate stay finite, and the run finishes in the same folder.
         Assert.Equal(0, Fixtures.Hebb(cifar, "train", "nnl-conv", "--data", cifar, "--filters", "8", "--out", Path.Combine(cifar, "c")).Code);
         Assert.True(File.Exists(Path.Combine(cifar, "c", "weights.npy")));
