@@ -55,10 +55,8 @@ def spherical_kmeans(patches, k, iterations, rng, log=print):
         sums = np.stack([np.bincount(assign, weights=patches[:, j], minlength=k) for j in range(patches.shape[1])], axis=1)
         dead = np.bincount(assign, minlength=k) == 0
         sums[dead] = patches[rng.choice(len(patches), int(dead.sum()), replace=False)]
-        norm = np.linalg.norm(sums, axis=1)
-        # A sum of unit vectors in the positive orthant is never zero; guard anyway, keeping the old centroid.
-        zero = norm == 0
-        centroids[~zero] = sums[~zero] / norm[~zero, None]
+        # Pixels are never negative, so a sum of unit-length patches is never zero.
+        centroids = sums / np.linalg.norm(sums, axis=1, keepdims=True)
         log(f"iteration {it + 1}: mean best cosine {history[-1]:.6f}, {int(dead.sum())} centroid(s) re-seeded")
     return centroids, history
 

@@ -109,6 +109,16 @@ public static class Fixtures
         WriteCifarTarball(Path.Combine(root, "cifar-10-binary.tar.gz"), files);
     }
 
+    /// <summary>Runs the hebb CLI, asserts that it refused the command line (exit code 2) with
+    /// <paramref name="message"/> in its error output, and returns that output.</summary>
+    public static string Refused(string workDir, string message, params string[] args)
+    {
+        var (code, output, err) = Hebb(workDir, args);
+        Xunit.Assert.True(code == 2, $"exit code {code}, not 2: {output}{err}");
+        Xunit.Assert.Contains(message, err);
+        return err;
+    }
+
     /// <summary>Runs the hebb CLI (hebb.dll beside the tests) and returns exit code, stdout and stderr.</summary>
     public static (int Code, string Out, string Err) Hebb(string workDir, params string[] args) =>
         Run("dotnet", workDir, [Path.Combine(AppContext.BaseDirectory, "hebb.dll"), .. args],
