@@ -26,7 +26,7 @@ static class ConvTrainCommand
           --chunk C (256 images)   --limit N (all images)
           --variant paper|code (paper: eq. 1 as written, the minibatch's sum times eps, here eps/B times the sum;
                                 code: Krotov & Hopfield's code, the update divided by its largest |element|, which
-                                collapses on uncentred patches: README, NNL-CONV on CIFAR-10)
+                                collapses on uncentred patches: docs/NNL-CONV.md, The recipe)
           --normalize-patches on|off (on: each patch a unit vector, as the layer sees it; off: raw patches)
           --center-patches on|off (off; on: each patch minus its own mean, before any normalization; not in the paper)
           --engine accelerated|reference   --backend X   --seed S (1)
