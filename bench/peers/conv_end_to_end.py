@@ -206,16 +206,21 @@ class TorchNet:
         return [self.params[f"wc{b}"].detach().cpu().numpy() for b in range(len(self.windows))]
 
 
-def save_filters(folder, filters, window, epochs, seed):
-    """The CONV layer's filters (K x C*W*W, channel-major as hebb cuts patches) as a run folder that `hebb eval`
-    takes like one of `hebb train nnl-conv`, so the same filters can be judged in the NNL-CONV layer (the bias is
-    not kept: the NNL-CONV layer has none)."""
+def write_run(folder, filters, fields):
+    """Filters (K x C*W*W, channel-major as hebb cuts patches) as a run folder that `hebb eval` takes like one of
+    `hebb train nnl-conv`: weights.npy, and options.json with `fields` after the rule and the dataset."""
     os.makedirs(folder, exist_ok=True)
     np.save(os.path.join(folder, "weights.npy"), np.ascontiguousarray(filters, dtype=np.float32))
     with open(os.path.join(folder, "options.json"), "w") as f:
-        json.dump({"rule": "nnl-conv", "dataset": "cifar10", "window": window, "filters": int(filters.shape[0]),
-                   "normalize_patches": False, "center_patches": False, "seed": seed, "epochs": epochs,
-                   "source": "bench/peers/conv_end_to_end.py: trained end to end by backpropagation"}, f, indent=2)
+        json.dump({"rule": "nnl-conv", "dataset": "cifar10", **fields}, f, indent=2)
+
+
+def save_filters(folder, filters, window, epochs, seed):
+    """The CONV layer's filters as a run folder, so the same filters can be judged in the NNL-CONV layer (the bias is
+    not kept: the NNL-CONV layer has none)."""
+    write_run(folder, filters, {"window": window, "filters": int(filters.shape[0]), "normalize_patches": False,
+                                "center_patches": False, "seed": seed, "epochs": epochs,
+                                "source": "bench/peers/conv_end_to_end.py: trained end to end by backpropagation"})
 
 
 def check():

@@ -19,11 +19,11 @@ The filters are written as a run folder that `hebb eval` takes like one of `hebb
 
 CIFAR-10 from $HEBB_DATA (or ./data), read as bench/peers/conv_end_to_end.py reads it.
 """
-import argparse, json, os, sys, time
+import argparse, os, sys, time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from conv_end_to_end import cifar10  # noqa: E402  (the same loader, so both peers read the same pixels)
+from conv_end_to_end import cifar10, write_run  # noqa: E402  (the same loader and run folder as that peer's)
 
 
 def unit_patches(images, count, window, rng):
@@ -89,14 +89,11 @@ def main():
     else:
         p = unit_patches(x, a.patches, a.window, rng)
         w, history = spherical_kmeans(p, a.filters, a.iterations, rng)
-    os.makedirs(a.out, exist_ok=True)
-    np.save(os.path.join(a.out, "weights.npy"), np.ascontiguousarray(w, dtype=np.float32))
-    with open(os.path.join(a.out, "options.json"), "w") as f:
-        json.dump({"rule": "nnl-conv", "dataset": "cifar10", "data": os.path.abspath(a.data), "window": a.window,
-                   "filters": a.filters, "normalize_patches": True, "center_patches": False, "seed": a.seed,
-                   "method": a.method, "patches": a.patches if a.method == "kmeans" else a.filters,
-                   "iterations": a.iterations if a.method == "kmeans" else 0, "mean_best_cosine": history,
-                   "source": f"bench/peers/patch_filters.py --method {a.method}: not learned by the local rule"}, f, indent=2)
+    write_run(a.out, w, {"data": os.path.abspath(a.data), "window": a.window, "filters": a.filters,
+                         "normalize_patches": True, "center_patches": False, "seed": a.seed, "method": a.method,
+                         "patches": a.patches if a.method == "kmeans" else a.filters,
+                         "iterations": a.iterations if a.method == "kmeans" else 0, "mean_best_cosine": history,
+                         "source": f"bench/peers/patch_filters.py --method {a.method}: not learned by the local rule"})
     print(f"{a.method}: {a.filters} filters of {a.window} x {a.window} x {x.shape[1]} in {a.out} ({time.time() - start:.1f} s)")
 
 
