@@ -8,10 +8,12 @@ GMAC/s here): it says what the architecture gives trained end to end under the s
 `hebb eval --probe linear`, which separates the architecture's part of a gap to the paper from the filters' part.
 `--engine torch` runs the same network in PyTorch (autograd) on a GPU, and blocks of several windows side by side
 (Fig. 2 middle); on one block it starts from the same numbers and follows the NumPy engine step for step up to
-rounding (`--compare` checks this in float64 on a few steps, on the CPU).
+rounding (`--compare` checks this in float64 on a few steps, on the CPU). `--shadow` also scores the test half
+shadowed (section 5), which makes this the paper's CONV control in the shadow test: trained end to end on raw images.
 
     /usr/bin/python3 bench/peers/conv_end_to_end.py [--epochs 10] [--batch 128] [--lr 0.001] [--window 4]
         [--filters 400] [--pool-window 11] [--pool-stride 6] [--padding 0] [--limit-train N] [--seed 1] [--save DIR]
+        [--shadow]
     python3 bench/peers/conv_end_to_end.py --engine torch --device cuda --window 3,4,6 ...
     /usr/bin/python3 bench/peers/conv_end_to_end.py --check     # the gradients against finite differences
     /usr/bin/python3 bench/peers/conv_end_to_end.py --compare   # the torch engine against the NumPy one
@@ -47,6 +49,22 @@ def cifar10(root):
     train = [parse(b) for b in blobs[:5]]
     xt, yt = parse(blobs[5])
     return np.concatenate([x for x, _ in train]), np.concatenate([y for _, y in train]), xt, yt
+
+
+def shadow(images, rng, coverage=0.8, factor=0.3):
+    """Section 5's shadow test images: about `coverage` of each image (N x C x H x W) multiplied by `factor`, drawn
+    as hebb's Shadow.Apply draws them (one axis-aligned rectangle per image: its width a random fraction in
+    [coverage, 1] of the image's, its height the fraction that makes the area `coverage`, its position uniform),
+    from a NumPy generator, so from the same distribution but not the same rectangles. A new array."""
+    out = images.copy()
+    n, _, h, w = images.shape
+    for r in range(n):
+        fw = coverage + (1 - coverage) * rng.random()
+        sw = min(max(int(round(fw * w)), 1), w)
+        sh = min(max(int(round(coverage * h * w / sw)), 1), h)
+        x0, y0 = int(rng.integers(0, w - sw + 1)), int(rng.integers(0, h - sh + 1))
+        out[r, :, y0:y0 + sh, x0:x0 + sw] *= factor
+    return out
 
 
 def pooled_size(out, pool_window, pool_stride):
@@ -288,6 +306,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--save", help="folder for the final CONV filters, as a run `hebb eval` takes (several blocks: "
                     "one folder each, FOLDER/wW)")
+    ap.add_argument("--shadow", action="store_true", help="also score the test half shadowed (section 5: about 80%% "
+                    "of each image multiplied by 0.3), at every evaluation and at the pocket rule's")
     ap.add_argument("--check", action="store_true", help="the gradients against central differences, then exit")
     ap.add_argument("--compare", action="store_true", help="the torch engine against the NumPy one, then exit")
     a = ap.parse_args()
@@ -316,6 +336,7 @@ def main():
     if a.limit_train:
         x, y = x[:a.limit_train], y[:a.limit_train]
     perm = np.random.RandomState(a.seed).permutation(len(xt))
+    xs = shadow(xt, np.random.default_rng(a.seed + 29)) if a.shadow else None
     val, test = perm[:len(xt) // 2], perm[len(xt) // 2:]
     test_labels = yt                                        # kept in NumPy for scoring
     if a.engine == "numpy":
@@ -326,10 +347,12 @@ def main():
         dev = torch.device(a.device)
         net = TorchNet(32, windows, a.filters, a.pool_window, a.pool_stride, a.padding, rng, a.lr, dev)
         x, y, xt = (torch.from_numpy(v).to(dev) for v in (x, y, xt))
+        xs = torch.from_numpy(xs).to(dev) if a.shadow else None
         index = lambda i: torch.from_numpy(i).to(dev)      # the data lives on the device; so do the indices
 
-    def accuracy(idx):
-        return sum((net.predict(xt[index(idx[i:i + 500])]).argmax(1) == test_labels[idx[i:i + 500]]).sum()
+    def accuracy(idx, images=None):
+        images = xt if images is None else images
+        return sum((net.predict(images[index(idx[i:i + 500])]).argmax(1) == test_labels[idx[i:i + 500]]).sum()
                    for i in range(0, len(idx), 500)) / len(idx)
 
     steps = (len(x) + a.batch - 1) // a.batch
@@ -337,7 +360,7 @@ def main():
     print(f"end-to-end CONV ({a.engine}{'' if a.engine == 'numpy' else ' on ' + a.device}): W = {a.window}, "
           f"K = {a.filters}, padding {a.padding}, pool {a.pool_window}/{a.pool_stride} ({net.features} features), "
           f"Adam lr {a.lr}, batch {a.batch}, {len(x)} training images", flush=True)
-    best, t0 = (-1.0, 0.0, 0.0), time.time()
+    best, t0 = (-1.0, 0.0, 0.0, 0.0), time.time()
     for epoch in range(a.epochs):
         order = rng.permutation(len(x))
         for s in range(steps):
@@ -345,16 +368,18 @@ def main():
             loss = net.step(x[i], y[i])
             if s + 1 in marks:
                 v, t = accuracy(val), accuracy(test)
+                ts = accuracy(test, xs) if a.shadow else 0.0
                 if v > best[0]:
-                    best = (v, t, epoch + (s + 1) / steps)
+                    best = (v, t, epoch + (s + 1) / steps, ts)
                 print(f"epoch {epoch + (s + 1) / steps:.2f}: loss {loss:.4f}, validation {100 * v:.2f}%, "
-                      f"test {100 * t:.2f}% ({time.time() - t0:.0f} s)", flush=True)
+                      f"test {100 * t:.2f}%{f', shadowed test {100 * ts:.2f}%' if a.shadow else ''} "
+                      f"({time.time() - t0:.0f} s)", flush=True)
     if a.save:
         for w, filters in zip(windows, net.filters()):
             save_filters(a.save if len(windows) == 1 else os.path.join(a.save, f"w{w}"), filters, w, a.epochs, a.seed)
-    v, t, at = best
-    print(f"test error {100 * (1 - t):.2f}% at epoch {at:.2f} (best validation accuracy {100 * v:.2f}%, pocket rule); "
-          f"{time.time() - t0:.0f} s", flush=True)
+    v, t, at, ts = best
+    print(f"test error {100 * (1 - t):.2f}%{f' (shadowed: {100 * (1 - ts):.2f}%)' if a.shadow else ''} at epoch "
+          f"{at:.2f} (best validation accuracy {100 * v:.2f}%, pocket rule); {time.time() - t0:.0f} s", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Hebb.Contracts;
+using Hebb.Evaluation;
 using Xunit;
 
 namespace Hebb.Tests.Integration;
@@ -30,6 +32,52 @@ public class PeerTests
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains("torch against numpy, 5 steps", stdout);
         Assert.Contains("(ok)", stdout);
+    }
+
+    /// <summary>The peer's --shadow (the shadow test of section 5 for the end-to-end control) dims images as hebb's
+    /// Shadow.Apply does: one rectangle per image, every channel times 0.3, the input untouched, and rectangles of
+    /// the same sizes, equally often (the two draw from different generators, so the sizes are compared as
+    /// distributions: the same set of sizes, and mean widths within 0.25 pixel over 2,000 images each, about five
+    /// standard errors of their difference). The CLI then scores the shadowed test half beside the raw one.</summary>
+    [PythonFact("numpy")]
+    public void EndToEndPeerShadowsAsHebbDoes()
+    {
+        const int n = 2000;
+        string code = "import sys, numpy as np; sys.path.insert(0, sys.argv[1]); from conv_end_to_end import shadow\n" +
+                      $"x = np.ones(({n}, 3, 32, 32), np.float32); s = shadow(x, np.random.default_rng(4))\n" +
+                      "assert (x == 1).all() and s.dtype == np.float32\n" +
+                      "for img in s:\n" +
+                      "    assert set(np.unique(img).tolist()) <= {1.0, np.float32(0.3).item()} and (img == img[0]).all()\n" +
+                      "    ys, xs = np.nonzero(img[0] < 1); h, w = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1\n" +
+                      "    assert len(ys) == h * w, 'not one rectangle'\n" +
+                      "    print(w, h)\n";
+        var (exit, stdout, stderr) = Fixtures.Run(PythonFactAttribute.With("numpy")!, null,
+            ["-c", code, Path.GetDirectoryName(Script)!]);
+        Assert.True(exit == 0, stdout + stderr);
+        var peer = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ')).Select(p => (W: int.Parse(p[0]), H: int.Parse(p[1]))).ToArray();
+        Assert.Equal(n, peer.Length);
+
+        var ones = new Matrix(n, 3 * 32 * 32);
+        Array.Fill(ones.Data, 1f);
+        var dimmed = Shadow.Apply(ones, 32, 32, 3, new Random(4));
+        var hebb = Enumerable.Range(0, n).Select(r =>
+        {
+            var plane = dimmed.Row(r)[..(32 * 32)].ToArray();
+            var cells = Enumerable.Range(0, plane.Length).Where(i => plane[i] < 1).ToArray();
+            return (W: cells.Max(i => i % 32) - cells.Min(i => i % 32) + 1, H: cells.Max(i => i / 32) - cells.Min(i => i / 32) + 1);
+        }).ToArray();
+
+        Assert.Equal(hebb.Distinct().OrderBy(s => s).ToArray(), peer.Distinct().OrderBy(s => s).ToArray());
+        Assert.InRange(peer.Average(s => s.W) - hebb.Average(s => s.W), -0.25, 0.25);
+
+        string root = Fixtures.TempDir();
+        Fixtures.WriteTinyCifar(root);
+        (exit, stdout, stderr) = Fixtures.Run(PythonFactAttribute.With("numpy")!, null,
+            [Script, "--data", root, "--epochs", "1", "--batch", "16", "--filters", "6", "--shadow"]);
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Matches(@"epoch 1\.00: loss [0-9.]+, validation [0-9.]+%, test [0-9.]+%, shadowed test [0-9.]+%", stdout);
+        Assert.Matches(@"test error [0-9.]+% \(shadowed: [0-9.]+%\) at epoch", stdout);
     }
 
     /// <summary>--save writes the end-to-end filters as a run folder that hebb eval judges in the NNL-CONV layer.</summary>
