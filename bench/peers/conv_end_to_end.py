@@ -350,8 +350,7 @@ def main():
         xs = torch.from_numpy(xs).to(dev) if a.shadow else None
         index = lambda i: torch.from_numpy(i).to(dev)      # the data lives on the device; so do the indices
 
-    def accuracy(idx, images=None):
-        images = xt if images is None else images
+    def accuracy(images, idx):
         return sum((net.predict(images[index(idx[i:i + 500])]).argmax(1) == test_labels[idx[i:i + 500]]).sum()
                    for i in range(0, len(idx), 500)) / len(idx)
 
@@ -367,8 +366,8 @@ def main():
             i = index(order[s * a.batch:(s + 1) * a.batch])
             loss = net.step(x[i], y[i])
             if s + 1 in marks:
-                v, t = accuracy(val), accuracy(test)
-                ts = accuracy(test, xs) if a.shadow else 0.0
+                v, t = accuracy(xt, val), accuracy(xt, test)
+                ts = accuracy(xs, test) if a.shadow else 0.0
                 if v > best[0]:
                     best = (v, t, epoch + (s + 1) / steps, ts)
                 print(f"epoch {epoch + (s + 1) / steps:.2f}: loss {loss:.4f}, validation {100 * v:.2f}%, "
