@@ -141,6 +141,8 @@ static class ProbeEval
         LabeledSet? shadowed = shadow
             ? new LabeledSet(encoder.Encode(Shadow.Apply(testImages.X, testData.Height, testData.Width, testData.Channels, new Random(seed + 29))), testImages.Y)
             : null;
+        foreach (var (set, what) in new[] { (train, "training"), (test, "test"), (shadowed, "shadowed test") })
+            if (set is not null) FeaturesFinite(set.X, what, conv && !normalize, n);
         if (standardize)
         {
             var st = standardizeMode == "global" ? Standardizer.Global(train.X) : new Standardizer(train.X);
@@ -270,6 +272,21 @@ static class ProbeEval
 
     static LabeledSet Limit(Matrix images, int[] labels, int limit) =>
         limit >= labels.Length ? new LabeledSet(images, labels) : new LabeledSet(images.SliceRows(0, limit), labels[..limit]);
+
+    /// <summary>Every feature finite, or an error that names the cause. Without patch normalization a block's
+    /// output is ReLU(w · v)^n of a raw patch, which passes float32's 3.4e38 at large n (the paper's section 6: "huge
+    /// numbers as inputs to the classifier"); nothing is written in that case.</summary>
+    static void FeaturesFinite(Matrix x, string what, bool rawConv, double n)
+    {
+        try { Check.Finite(x, "features"); }
+        catch (ArgumentException ex)
+        {
+            string cause = rawConv
+                ? $"--n {n} with --normalize off: without patch normalization ReLU(w . v)^n of a raw patch overflows float32 (3.4e38); lower --n or use --normalize on"
+                : "the encoder overflowed";
+            throw new UsageException($"the {what} images' features are not all finite ({ex.Message.Split(';')[0]}): {cause}");
+        }
+    }
 
     static LabeledSet Concat(List<LabeledSet> parts)
     {

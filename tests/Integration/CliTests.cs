@@ -173,6 +173,12 @@ public class ConvCliTests
 
         Fixtures.Refused(root, "an nnl-conv run takes --probe linear|mlp|fewshot", "eval", run, "--probe", "top");
         Fixtures.Refused(root, "--pool-window 40: PoolWindow must be in 1..29", "eval", run, "--pool-window", "40");
+
+        // Without patch normalization a steep power overflows float32 (the paper's section 6): refused by name, and
+        // no report folder is made.
+        string overflow = Path.Combine(root, "overflow");
+        Fixtures.Refused(root, "--n 1000 with --normalize off", "eval", run, "--normalize", "off", "--n", "1000", "--epochs", "1", "--out", overflow);
+        Assert.False(Directory.Exists(overflow));
     }
 }
 
