@@ -278,14 +278,12 @@ static class ProbeEval
     /// numbers as inputs to the classifier"); nothing is written in that case.</summary>
     static void FeaturesFinite(Matrix x, string what, bool rawConv, double n)
     {
-        try { Check.Finite(x, "features"); }
-        catch (ArgumentException ex)
-        {
-            string cause = rawConv
-                ? $"--n {n} with --normalize off: without patch normalization ReLU(w . v)^n of a raw patch overflows float32 (3.4e38); lower --n or use --normalize on"
-                : "the encoder overflowed";
-            throw new UsageException($"the {what} images' features are not all finite ({ex.Message.Split(';')[0]}): {cause}");
-        }
+        int i = Check.FirstNonFinite(x.Data);
+        if (i < 0) return;
+        string cause = rawConv
+            ? $"--n {n} with --normalize off: without patch normalization ReLU(w . v)^n of a raw patch overflows float32 (3.4e38); lower --n or use --normalize on"
+            : "the encoder produced NaN or infinite values";
+        throw new UsageException($"the {what} images' features are not all finite (features[{i / x.Cols},{i % x.Cols}] = {x.Data[i]}): {cause}");
     }
 
     static LabeledSet Concat(List<LabeledSet> parts)

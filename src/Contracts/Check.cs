@@ -47,12 +47,20 @@ public static class Check
     /// <paramref name="name"/>: every value finite.</summary>
     public static void Finite(ReadOnlySpan<float> d, int cols, int firstRow, string name)
     {
-        // Fast path: the sum of |x| * 0 is 0 for finite data and NaN as soon as one element is NaN or infinite.
-        if (System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes(d) * 0f == 0f) return;
+        int i = FirstNonFinite(d);
+        if (i < 0) return;
         cols = Math.Max(cols, 1);
+        throw new ArgumentException($"{name}[{firstRow + i / cols},{i % cols}] = {d[i]}; every value must be finite", name);
+    }
+
+    /// <summary>The index of the first NaN or infinite value, or -1 when every value is finite.</summary>
+    public static int FirstNonFinite(ReadOnlySpan<float> d)
+    {
+        // Fast path: the sum of |x| * 0 is 0 for finite data and NaN as soon as one element is NaN or infinite.
+        if (System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes(d) * 0f == 0f) return -1;
         for (int i = 0; i < d.Length; i++)
-            if (!float.IsFinite(d[i]))
-                throw new ArgumentException($"{name}[{firstRow + i / cols},{i % cols}] = {d[i]}; every value must be finite", name);
+            if (!float.IsFinite(d[i])) return i;
+        return -1;
     }
 
     public static void Finite(double value, string name)
