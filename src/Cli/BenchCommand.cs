@@ -32,7 +32,7 @@ static class BenchCommand
           beside, in the same run: the currents GEMM alone (K x N by N x B, once per minibatch: the bound no
           implementation of the rule can beat) and the reference engine's time for a few steps.
 
-          --backend auto|cpu|cpu-managed  (auto)     --batch B (100)     --units K (2000)
+          --backend auto|cpu|cpu-managed|opencl|cuda  (auto)     --batch B (100)     --units K (2000)
           --p P (3)  --k K (7)  --repeat R (3: best of R epochs and of R GEMM passes)
           --reference-steps S (2: reference steps timed, scaled to an epoch; 0 to skip)
           --data DIR  (MNIST; random pixels of the same size when it is absent, and the output says so)
@@ -48,7 +48,7 @@ static class BenchCommand
         if (a.Positional.Count >= 2 && a.Positional[1] == "mlp") return RunMlp(a);
         if (a.Positional.Count >= 2 && a.Positional[1] == "nnl-conv") return RunConv(a);
         if (a.Positional.Count < 2 || a.Positional[1] != "krotov")
-            throw new UsageException("bench: the rule is missing or unknown; available: krotov, mlp (hebb bench --help)");
+            throw new UsageException("bench: the rule is missing or unknown; available: krotov, nnl-conv, mlp (hebb bench --help)");
         string backend = Engines.Backend(a);
         int batch = a.Int("batch", 100, 1), units = a.Int("units", 2000, 1), rankK = a.Int("k", 7, 2);
         int repeat = a.Int("repeat", 3, 1), refSteps = a.Int("reference-steps", 2, 0);

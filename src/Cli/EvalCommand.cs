@@ -55,7 +55,7 @@ static class EvalCommand
           The probe defaults to linear.
 
           Both: --n N (4.5), --normalize on|off (on), --engine accelerated|reference,
-          --backend auto|cpu|cpu-managed, --seed S (1), --data DIR, --limit-train N, --limit-test N
+          --backend auto|cpu|cpu-managed|opencl|cuda, --seed S (1), --data DIR, --limit-train N, --limit-test N
         """;
 
     public static int Run(Args a)

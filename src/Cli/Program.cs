@@ -16,7 +16,7 @@ namespace Hebb.Cli
               hebb eval RUN [options]                        the paper's top layer on a Krotov run; train / test error
               hebb eval RUN|raw --probe linear|mlp|fewshot   probes on a run's encoder or on raw pixels
               hebb reproduce NAME                            a published experiment from presets/NAME.json, ours beside the paper
-              hebb bench krotov|mlp [options]                an epoch beside its GEMM-only bound (and the reference), one run
+              hebb bench krotov|nnl-conv|mlp [options]       an epoch beside its GEMM-only bound (and the reference), one run
               hebb verify [--backend X]                      equivalence of a backend with the reference, on this machine
               hebb data fetch NAME                           download a dataset and check its checksums
 

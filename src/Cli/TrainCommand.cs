@@ -27,7 +27,7 @@ static class TrainCommand
           --epochs E          epochs (100, as in the paper)
           --variant code|paper  authors' code (update / max|update|) or the paper's averaged eq. 2 (code)
           --engine accelerated|reference   (accelerated)
-          --backend auto|cpu|cpu-managed   (auto, or $HEBB_BACKEND)
+          --backend auto|cpu|cpu-managed|opencl|cuda   (auto, or $HEBB_BACKEND)
           --seed S            seed of the initial weights and the batch order (1)
           --init FILE.npy     start from these weights (K x N float32) instead of N(0, 1), e.g. to resume
           --shuffle on|off    shuffle the training set each epoch (on)

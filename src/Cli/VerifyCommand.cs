@@ -11,7 +11,7 @@ namespace Hebb.Cli;
 static class VerifyCommand
 {
     public const string Help = """
-        hebb verify [--backend auto|cpu|cpu-managed|opencl|cuda] [--device D] [--rule krotov|top|probe]
+        hebb verify [--backend auto|cpu|cpu-managed|opencl|cuda] [--device D] [--rule krotov|top|probe|conv]
           Runs every equivalence case (the same ones as tests/Equivalence) for a backend against the
           reference engine on this machine and prints rule, case, largest absolute and relative error,
           pass or fail. Exit code 1 if any case fails. Without --backend: every backend present here
