@@ -109,6 +109,35 @@ public class CliTests
         Assert.True(code == 0, output + err);
         Assert.Contains("0 failed", output);
     }
+
+    /// <summary>The help texts name what the code accepts: every --backend list is BackendSelector.Names, verify's
+    /// --rule list is the rules of the equivalence cases, and the overview's bench line names every bench in
+    /// hebb bench --help. (They had drifted: opencl, cuda, conv and nnl-conv were missing.)</summary>
+    [Fact]
+    public void HelpTextsNameWhatTheCodeAccepts()
+    {
+        string dir = Fixtures.TempDir();
+        string Help(params string[] args)
+        {
+            var (code, output, err) = Fixtures.Hebb(dir, args);
+            Assert.True(code == 0, output + err);
+            return output;
+        }
+        string all = string.Join("\n", new[] { "train", "eval", "bench", "verify", "reproduce", "data" }.Select(c => Help(c, "--help")))
+            + "\n" + Help("--help");
+        var backendLists = System.Text.RegularExpressions.Regex.Matches(all, @"--backend (auto\|[a-z|-]+)");
+        Assert.NotEmpty(backendLists);
+        foreach (System.Text.RegularExpressions.Match m in backendLists)
+            Assert.Equal(string.Join("|", Hebb.Accelerated.BackendSelector.Names), m.Groups[1].Value);
+
+        var rules = System.Text.RegularExpressions.Regex.Match(Help("verify", "--help"), @"--rule ([a-z|-]+)\]").Groups[1].Value;
+        Assert.Equal(Hebb.Verification.Cases.All.Select(c => c.Rule).Distinct().Order(), rules.Split('|').Order());
+
+        var benches = System.Text.RegularExpressions.Regex.Matches(Help("bench", "--help"), @"^hebb bench ([a-z-]+)",
+            System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Groups[1].Value);
+        var listed = System.Text.RegularExpressions.Regex.Match(Help("--help"), @"hebb bench ([a-z|-]+) ").Groups[1].Value;
+        Assert.Equal(benches.Order(), listed.Split('|').Order());
+    }
 }
 
 /// <summary>hebb train nnl-conv and its evaluation, on tiny CIFAR-format files the test writes.</summary>
@@ -246,34 +275,5 @@ public class ReproduceTests
                 foreach (var field in new[] { "label", "report", "field" })
                     Assert.False(string.IsNullOrWhiteSpace((string?)row![field]), $"{name}: a result without {field}");
         }
-    }
-
-    /// <summary>The help texts name what the code accepts: every --backend list is BackendSelector.Names, verify's
-    /// --rule list is the rules of the equivalence cases, and the overview's bench line names every bench in
-    /// hebb bench --help. (They had drifted: opencl, cuda, conv and nnl-conv were missing.)</summary>
-    [Fact]
-    public void HelpTextsNameWhatTheCodeAccepts()
-    {
-        string dir = Fixtures.TempDir();
-        string Help(params string[] args)
-        {
-            var (code, output, err) = Fixtures.Hebb(dir, args);
-            Assert.True(code == 0, output + err);
-            return output;
-        }
-        string all = string.Join("\n", new[] { "train", "eval", "bench", "verify", "reproduce", "data" }.Select(c => Help(c, "--help")))
-            + "\n" + Help("--help");
-        var backendLists = System.Text.RegularExpressions.Regex.Matches(all, @"--backend (auto\|[a-z|-]+)");
-        Assert.NotEmpty(backendLists);
-        foreach (System.Text.RegularExpressions.Match m in backendLists)
-            Assert.Equal(string.Join("|", Hebb.Accelerated.BackendSelector.Names), m.Groups[1].Value);
-
-        var rules = System.Text.RegularExpressions.Regex.Match(Help("verify", "--help"), @"--rule ([a-z|-]+)\]").Groups[1].Value;
-        Assert.Equal(Hebb.Verification.Cases.All.Select(c => c.Rule).Distinct().Order(), rules.Split('|').Order());
-
-        var benches = System.Text.RegularExpressions.Regex.Matches(Help("bench", "--help"), @"^hebb bench ([a-z-]+)",
-            System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Groups[1].Value);
-        var listed = System.Text.RegularExpressions.Regex.Match(Help("--help"), @"hebb bench ([a-z|-]+) ").Groups[1].Value;
-        Assert.Equal(benches.Order(), listed.Split('|').Order());
     }
 }
