@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace Hebb.Tests.Integration;
@@ -117,25 +118,22 @@ public class CliTests
     public void HelpTextsNameWhatTheCodeAccepts()
     {
         string dir = Fixtures.TempDir();
-        string Help(params string[] args)
+        var help = new[] { "train", "eval", "bench", "verify", "reproduce", "data", "" }.ToDictionary(c => c, c =>
         {
-            var (code, output, err) = Fixtures.Hebb(dir, args);
+            var (code, output, err) = c == "" ? Fixtures.Hebb(dir, "--help") : Fixtures.Hebb(dir, c, "--help");
             Assert.True(code == 0, output + err);
             return output;
-        }
-        string all = string.Join("\n", new[] { "train", "eval", "bench", "verify", "reproduce", "data" }.Select(c => Help(c, "--help")))
-            + "\n" + Help("--help");
-        var backendLists = System.Text.RegularExpressions.Regex.Matches(all, @"--backend (auto\|[a-z|-]+)");
+        });
+        var backendLists = Regex.Matches(string.Join("\n", help.Values), @"--backend (auto\|[a-z|-]+)");
         Assert.NotEmpty(backendLists);
-        foreach (System.Text.RegularExpressions.Match m in backendLists)
+        foreach (Match m in backendLists)
             Assert.Equal(string.Join("|", Hebb.Accelerated.BackendSelector.Names), m.Groups[1].Value);
 
-        var rules = System.Text.RegularExpressions.Regex.Match(Help("verify", "--help"), @"--rule ([a-z|-]+)\]").Groups[1].Value;
+        var rules = Regex.Match(help["verify"], @"--rule ([a-z|-]+)\]").Groups[1].Value;
         Assert.Equal(Hebb.Verification.Cases.All.Select(c => c.Rule).Distinct().Order(), rules.Split('|').Order());
 
-        var benches = System.Text.RegularExpressions.Regex.Matches(Help("bench", "--help"), @"^hebb bench ([a-z-]+)",
-            System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Groups[1].Value);
-        var listed = System.Text.RegularExpressions.Regex.Match(Help("--help"), @"hebb bench ([a-z|-]+) ").Groups[1].Value;
+        var benches = Regex.Matches(help["bench"], @"^hebb bench ([a-z-]+)", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
+        var listed = Regex.Match(help[""], @"hebb bench ([a-z|-]+) ").Groups[1].Value;
         Assert.Equal(benches.Order(), listed.Split('|').Order());
     }
 }
