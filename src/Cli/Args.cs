@@ -85,6 +85,31 @@ public sealed class Args
     public static UsageException OptionError(ArgumentOutOfRangeException ex, IReadOnlyDictionary<string, string> options) =>
         new($"{(ex.ParamName is { } p && options.TryGetValue(p, out var o) ? o : ex.ParamName ?? "option")} {ex.ActualValue}: {ex.Message.Split(" (Parameter")[0]}");
 
+    /// <summary>Refuses, before any work starts, an output folder that cannot be made or written, with what the system
+    /// said, instead of failing after minutes of training or encoding: makes the folder (and any missing parents) and
+    /// writes, then removes, a file there. With <paramref name="keep"/> false the folders this made are removed again,
+    /// so that a run refused later leaves none. <paramref name="what"/> names the folder for the message ("--out" when
+    /// the user gave it).</summary>
+    public static string OutputFolder(string path, string what, bool keep = true)
+    {
+        string full = Path.GetFullPath(path);
+        string? firstMade = null;
+        for (var d = full; d is not null && !Directory.Exists(d) && !File.Exists(d); d = Path.GetDirectoryName(d)) firstMade = d;
+        try
+        {
+            Directory.CreateDirectory(full);
+            string probe = Path.Combine(full, $".hebb-write-check.{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{what} {path}: cannot create or write this folder ({ex.Message})");
+        }
+        if (!keep && firstMade is not null) Directory.Delete(firstMade, recursive: true);
+        return path;
+    }
+
     /// <summary>Refuses options the command did not ask for (typos would otherwise be ignored silently).</summary>
     public void RejectUnknown(string command)
     {

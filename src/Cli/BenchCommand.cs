@@ -56,6 +56,7 @@ static class BenchCommand
         string root = DataRoot.Resolve(a.Str("data"));
         a.Str("device");
         a.RejectUnknown("bench krotov");
+        TrainCommand.RankWithin(rankK, "--k", units, "--units");
         var engine = Engines.CreateAccelerated(a, backend);
 
         Matrix images;

@@ -81,6 +81,7 @@ static class ConvTrainCommand
         CheckThreads(threads, engine);
         string outDir = a.Str("out") ?? Path.Combine("runs", $"nnl-conv-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
         a.RejectUnknown("train nnl-conv");
+        TrainCommand.RankWithin(m, "--m", filters, "--filters");
 
         var data = Datasets.Load(dataset, root, train: true);
         int n = Math.Min(limit, data.Count);
@@ -100,7 +101,7 @@ static class ConvTrainCommand
         if (w0.Rows != filters || w0.Cols != conv.PatchSize)
             throw new UsageException($"--init {init}: the weights are {w0.Rows}x{w0.Cols}; {filters} filters of {window}x{window}x{data.Channels} need {filters}x{conv.PatchSize}");
 
-        TrainCommand.StartRunFolder(outDir);
+        TrainCommand.StartRunFolder(outDir, a.Str("out") is not null);
         TrainCommand.WriteText(Path.Combine(outDir, "options.json"), new JsonObject
         {
             ["rule"] = "nnl-conv", ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["window"] = window, ["filters"] = filters,

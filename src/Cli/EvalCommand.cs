@@ -89,6 +89,7 @@ static class EvalCommand
             Units = w.Rows, Inputs = w.Cols, P = (double?)trained["p"] ?? 3, RankK = Math.Max(2, (int?)trained["k"] ?? 2),
         };
         using var layer = engine.CreateKrotov(kOptions, w);
+        string outDir = Args.OutputFolder(Path.Combine(run, "eval"), "the report folder", keep: false);
         AnsiConsole.MarkupLine($"[bold]hebb eval[/] {Markup.Escape(run)}: {w.Rows} units on {dataset}, {Markup.Escape(engine.Name)}");
         var sw = Stopwatch.StartNew();
         var (hTrain, yTrain) = Encode(layer, train, Math.Min(limitTrain, train.Count), n, normalize);
@@ -98,7 +99,6 @@ static class EvalCommand
         var rng = new Random(seed);
         var topOptions = new TopLayerOptions { Hidden = w.Rows, Classes = 10, M = m };
         using var top = engine.CreateTopLayer(topOptions, Engines.Normal(10, w.Rows, rng, 0.01));
-        string outDir = Path.Combine(run, "eval");
         Directory.CreateDirectory(outDir);
         string metricsPath = Path.Combine(outDir, "metrics.jsonl");
         File.WriteAllText(metricsPath, "");

@@ -123,8 +123,9 @@ static class ProbeEval
             encoder = new KrotovEncoder(layer, n, normalize, random ? "random U(-1, 1) weights" : "Krotov–Hopfield");
         }
         string name = raw ? $"raw pixels of {dataset}" : $"{encoder.Name} from {target}";
-        string outDir = outOption ?? (raw ? Path.Combine("runs", $"raw-{dataset}-{probe}{(augment > 0 ? "-aug" : "")}")
-                                          : Path.Combine(target, $"eval-{probe}{(conv && !normalize ? "-conv" : "")}{(conv ? $"-n{n}" : "")}{(random ? "-random" : "")}{(augment > 0 ? "-aug" : "")}{(shadow ? "-shadow" : "")}"));
+        string outDir = Args.OutputFolder(outOption ?? (raw ? Path.Combine("runs", $"raw-{dataset}-{probe}{(augment > 0 ? "-aug" : "")}")
+                                          : Path.Combine(target, $"eval-{probe}{(conv && !normalize ? "-conv" : "")}{(conv ? $"-n{n}" : "")}{(random ? "-random" : "")}{(augment > 0 ? "-aug" : "")}{(shadow ? "-shadow" : "")}")),
+                                          outOption is null ? "the report folder" : "--out", keep: false);
         AnsiConsole.MarkupLine($"[bold]hebb eval[/] {probe} probe on {Markup.Escape(name)}; {Markup.Escape(engine.Name)}");
 
         var sw = Stopwatch.StartNew();

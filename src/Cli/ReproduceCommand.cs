@@ -45,8 +45,7 @@ static class ReproduceCommand
         if (!File.Exists(file))
             throw new UsageException($"reproduce {name}: no preset {file}; presets: {string.Join(", ", Directory.GetFiles(dir, "*.json").Select(Path.GetFileNameWithoutExtension).Order())}");
         var preset = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
-        string outDir = outOption ?? Path.Combine("runs", "reproduce-" + name);
-        Directory.CreateDirectory(outDir);
+        string outDir = Args.OutputFolder(outOption ?? Path.Combine("runs", "reproduce-" + name), outOption is null ? "the output folder" : "--out");
         var quickArgs = new Dictionary<string, string[]>();
         if (quick && preset["quick"] is JsonObject q)
             foreach (var (cmd, list) in q) quickArgs[cmd] = [.. list!.AsArray().Select(x => (string)x!)];

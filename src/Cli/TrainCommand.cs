@@ -56,6 +56,7 @@ static class TrainCommand
         double p = a.Double("p", 3), delta = a.Double("delta", 0.4), radius = a.Double("radius", 1.0);
         int rankK = a.Int("k", 7);
         a.RejectUnknown("train krotov");
+        RankWithin(rankK, "--k", units, "--units");
 
         var data = Datasets.Load(dataset, root, train: true);
         int n = Math.Min(limit, data.Count);
@@ -79,7 +80,7 @@ static class TrainCommand
                 throw new UsageException($"--init {init}: the weights are {w0.Rows}x{w0.Cols}; --units {options.Units} on {dataset} needs {options.Units}x{options.Inputs}");
         }
 
-        StartRunFolder(outDir);
+        StartRunFolder(outDir, a.Str("out") is not null);
         var resolved = new JsonObject
         {
             ["rule"] = "krotov", ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name,
@@ -157,13 +158,23 @@ static class TrainCommand
     /// Makes a run folder ready for a new run: creates it, and, where it holds an earlier run (its options.json),
     /// removes what that run left as its result (weights.npy, report.md and the pictures), since the new options.json
     /// no longer describes them; a run that then fails leaves no weights that <c>hebb eval</c> would take for finished.
-    /// A folder that holds no run keeps all its files.
+    /// A folder that holds no run keeps all its files; one that cannot be written is refused before anything in it
+    /// is removed.
     /// </summary>
-    public static void StartRunFolder(string outDir)
+    public static void StartRunFolder(string outDir, bool given)
     {
-        Directory.CreateDirectory(outDir);
+        Args.OutputFolder(outDir, given ? "--out" : "the run folder");
         if (!File.Exists(Path.Combine(outDir, "options.json"))) return;
         foreach (var stale in new[] { "weights.npy", "report.md", "filters.png", "filters-fig1.png", "sphere.png" }) File.Delete(Path.Combine(outDir, stale));
+    }
+
+    /// <summary>Refuses a rank of the unit pushed away (eq. 2's g = -Delta) beyond the number of units: the rule's
+    /// engines would then push no unit at all, which <c>--delta 0</c> says plainly.</summary>
+    public static void RankWithin(int rank, string rankOption, int units, string unitsOption)
+    {
+        if (rank > units)
+            throw new UsageException($"{rankOption} {rank}: must be at most {unitsOption} ({units}), since it ranks one of those units; " +
+                                     "for no unit pushed away use --delta 0");
     }
 
     /// <summary>Stops a run whose weights are no longer all finite numbers (the learning rate was too large for the

@@ -28,7 +28,8 @@ public sealed record KrotovOptions
     public int Inputs { get; init; } = 784;
     /// <summary>p, the Lebesgue norm of the sphere the weights converge to (eq. 2).</summary>
     public double P { get; init; } = 3.0;
-    /// <summary>k, the rank of the unit pushed away with g = -Delta (section 3). k = 2 is the runner-up.</summary>
+    /// <summary>k, the rank of the unit pushed away with g = -Delta (section 3). k = 2 is the runner-up. With fewer
+    /// units than k no unit is pushed away (the engines agree on it; <c>hebb train</c> refuses it as a likely slip).</summary>
     public int RankK { get; init; } = 7;
     /// <summary>Delta, the strength of the anti-Hebbian term.</summary>
     public double Delta { get; init; } = 0.4;

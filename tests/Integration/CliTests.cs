@@ -43,6 +43,7 @@ public class CliTests
     [Theory]
     [InlineData("--p", "0.5", "P (the Lebesgue norm p) must be a finite number >= 1")]
     [InlineData("--k", "1", "RankK")]
+    [InlineData("--k", "3000", "--k 3000: must be at most --units (2000)")]
     [InlineData("--epochs", "zero", "--epochs zero: an integer is required")]
     [InlineData("--backend", "tpu", "--backend tpu: allowed values are")]
     [InlineData("--backend", "cuda", "CUDA is not available: the NVIDIA driver (libcuda.so.1) not found")]
@@ -54,6 +55,37 @@ public class CliTests
         string root = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 10, 10);
         Fixtures.Refused(root, message, "train", "krotov", "--data", root, option, value, "--out", Path.Combine(root, "r"));
         Assert.False(File.Exists(Path.Combine(root, "r", "weights.npy")));
+    }
+
+    /// <summary>An output folder that cannot be made (here: below a file) is refused by name before any work, by every
+    /// command that writes one, and a refused eval leaves no report folder behind; a rank of the pushed-away unit
+    /// beyond the number of filters is refused too.</summary>
+    [Fact]
+    public void UnwritableOutputFoldersAndRanksBeyondTheUnitsAreRefused()
+    {
+        string root = Fixtures.TempDir();
+        Fixtures.WriteMnistLike(root, "mnist", 20, 10);
+        Fixtures.WriteTinyCifar(root);
+        string blocker = Path.Combine(root, "a-file");
+        File.WriteAllText(blocker, "not a folder");
+        string under = Path.Combine(blocker, "run");
+        const string cannot = ": cannot create or write this folder";
+        Fixtures.Refused(root, $"--out {under}{cannot}", "train", "krotov", "--data", root, "--units", "10", "--k", "2", "--out", under);
+        Fixtures.Refused(root, $"--out {under}{cannot}", "train", "nnl-conv", "--data", root, "--filters", "8", "--out", under);
+        Fixtures.Refused(root, $"--out {under}{cannot}", "eval", "raw", "--dataset", "mnist", "--probe", "linear", "--data", root, "--out", under);
+        Fixtures.Refused(root, $"--out {under}{cannot}", "reproduce", "krotov-mnist", "--presets", Path.Combine(Fixtures.RepoRoot(), "presets"), "--out", under);
+        Assert.Equal("not a folder", File.ReadAllText(blocker));
+
+        Fixtures.Refused(root, "--m 9: must be at most --filters (8)", "train", "nnl-conv", "--data", root, "--filters", "8", "--m", "9",
+            "--out", Path.Combine(root, "m9"));
+        Assert.False(Directory.Exists(Path.Combine(root, "m9")));
+
+        // The folder checked before the work is removed again when the eval is refused after it (a diverging raw CONV).
+        string run = Path.Combine(root, "conv");
+        Assert.Equal(0, Fixtures.Hebb(root, "train", "nnl-conv", "--data", root, "--filters", "8", "--epochs", "1", "--out", run).Code);
+        string nested = Path.Combine(root, "new", "report");
+        Fixtures.Refused(root, "--n 1000 with --normalize off", "eval", run, "--normalize", "off", "--n", "1000", "--epochs", "1", "--out", nested);
+        Assert.False(Directory.Exists(Path.Combine(root, "new")));
     }
 
     /// <summary>A learning rate too large for the data makes the weights NaN or infinite; both trainers stop after that
