@@ -273,11 +273,13 @@ static class BenchCommand
         string root = DataRoot.Resolve(a.Str("data"));
         a.Str("device");
         a.RejectUnknown("bench nnl-conv");
+        var conv = new ConvOptions { Height = 32, Width = 32, Channels = 3, Window = window, Filters = filters, Power = 1, PoolWindow = 1, PoolStride = 1 };
+        try { conv.Validate(); }
+        catch (ArgumentOutOfRangeException ex) { throw Args.OptionError(ex, new Dictionary<string, string> { ["Window"] = "--window", ["Filters"] = "--filters" }); }
         var engine = Engines.CreateAccelerated(a, backend);
         ConvTrainCommand.CheckThreads(threads, engine);
         var data = Datasets.Load("cifar10", root, train: true);
         int n = Math.Min(limit, data.Count);
-        var conv = new ConvOptions { Height = 32, Width = 32, Channels = 3, Window = window, Filters = filters, Power = 1, PoolWindow = 1, PoolStride = 1 }.Validate();
         var rule = new KrotovOptions { Units = filters, Inputs = conv.PatchSize, P = 2, RankK = ConvTrainCommand.DefaultM, Delta = ConvTrainCommand.DefaultDelta, Variant = KrotovVariant.Paper };
         var rng = new Random(1);
         var w0 = Engines.Normal(filters, conv.PatchSize, rng);

@@ -49,9 +49,10 @@ static class EvalCommand
 
           An nnl-conv run (hebb train nnl-conv): the encoder is the NNL-CONV layer with its filters, f = ReLU(x)^n,
           then max pooling; --n N (40), --normalize on|off (patch normalization; off with --n 1 is the plain CONV
-          control), --padding P (0: zeros around each image before the layer; W - 1 lets every pixel reach
-          every position of a window), --pool-window P (11), --pool-stride S (6), --blocks RUN:n,RUN:n (more
-          nnl-conv runs side by side, each with its own power: the multi-block network of Fig. 2 middle).
+          control), --padding P (0: zeros around each image before the layer; at most W - 1 of the widest block,
+          which lets every pixel reach every position of a window), --pool-window P (11), --pool-stride S (6),
+          --blocks RUN:n,RUN:n (more nnl-conv runs side by side, each with its own power: the multi-block network
+          of Fig. 2 middle; all learned on the run's dataset).
           The probe defaults to linear.
 
           Both: --n N (4.5), --normalize on|off (on), --engine accelerated|reference,

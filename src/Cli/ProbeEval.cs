@@ -93,11 +93,19 @@ static class ProbeEval
                     throw new UsageException($"--blocks: {parts[0]} is not a finished nnl-conv run");
                 specs.Add((parts[0], bn));
             }
+            var blockOptions = specs.Select(b => JsonNode.Parse(File.ReadAllText(Path.Combine(b.Run, "options.json")))!).ToList();
+            for (int i = 1; i < specs.Count; i++)
+                if ((string?)blockOptions[i]["dataset"] != dataset)
+                    throw new UsageException($"--blocks: {specs[i].Run} learned its filters on {(string?)blockOptions[i]["dataset"]}; every block must see the images of {dataset}, as {target} does");
+            // Zero padding of W - 1 lets every pixel reach every position of a window; more adds windows of zeros only.
+            int widest = blockOptions.Max(o => (int)o["window"]!);
+            if (padding > widest - 1)
+                throw new UsageException($"--padding {padding}: must be at most {widest - 1}, the widest block's window W = {widest} minus 1 (more padding adds only windows of zeros)");
             var encoders = new List<IEncoder>();
             for (int i = 0; i < specs.Count; i++)
             {
                 var (blockRun, blockN) = specs[i];
-                var opts = JsonNode.Parse(File.ReadAllText(Path.Combine(blockRun, "options.json")))!;
+                var opts = blockOptions[i];
                 var w = Npy.Read(Path.Combine(blockRun, "weights.npy"));
                 if (random) RandomizeUniform(w, new Random(seed + i));
                 var cOptions = new ConvOptions

@@ -86,6 +86,13 @@ public class CliTests
         string nested = Path.Combine(root, "new", "report");
         Fixtures.Refused(root, "--n 1000 with --normalize off", "eval", run, "--normalize", "off", "--n", "1000", "--epochs", "1", "--out", nested);
         Assert.False(Directory.Exists(Path.Combine(root, "new")));
+
+        // Blocks side by side must all have learned on the run's images; padding beyond W - 1 adds only zeros.
+        string mnistRun = Path.Combine(root, "mnist-conv");
+        Assert.Equal(0, Fixtures.Hebb(root, "train", "nnl-conv", "--dataset", "mnist", "--data", root, "--filters", "4", "--epochs", "1", "--out", mnistRun).Code);
+        Fixtures.Refused(root, $"--blocks: {mnistRun} learned its filters on mnist; every block must see the images of cifar10", "eval", run, "--blocks", mnistRun + ":40");
+        Fixtures.Refused(root, "--padding 4: must be at most 3, the widest block's window W = 4 minus 1", "eval", run, "--padding", "4");
+        Fixtures.Refused(root, "--window 99: Window must be in 1..32", "bench", "nnl-conv", "--window", "99");
     }
 
     /// <summary>A learning rate too large for the data makes the weights NaN or infinite; both trainers stop after that
