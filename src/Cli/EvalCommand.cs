@@ -71,9 +71,9 @@ static class EvalCommand
         string optionsPath = Path.Combine(run, "options.json"), weightsPath = Path.Combine(run, "weights.npy");
         if (!File.Exists(optionsPath) || !File.Exists(weightsPath))
             throw new UsageException($"eval: {run} is not a finished training run (it needs options.json and weights.npy)");
-        var trained = JsonNode.Parse(File.ReadAllText(optionsPath))!.AsObject();
-        string dataset = (string)trained["dataset"]!;
-        string root = a.Str("data") is { } d ? DataRoot.Resolve(d) : (string?)trained["data"] ?? DataRoot.Resolve(null);
+        var trained = RunFolder.Options(run)!;
+        string dataset = RunFolder.Required<string>(trained, run, "dataset");
+        string root = a.Str("data") is { } d ? DataRoot.Resolve(d) : RunFolder.Optional<string?>(trained, run, "data", null) ?? DataRoot.Resolve(null);
         double n = a.Double("n", 4.5, 1), m = a.Double("m", 6, 2);
         int epochs = a.Int("epochs", 300, 1), batch = a.Int("batch", 100, 1), seed = a.Int("seed", 1);
         double lr0 = a.Positive("lr", 0.001);
@@ -87,7 +87,7 @@ static class EvalCommand
         var test = Datasets.Load(dataset, root, train: false);
         var kOptions = new KrotovOptions
         {
-            Units = w.Rows, Inputs = w.Cols, P = (double?)trained["p"] ?? 3, RankK = Math.Max(2, (int?)trained["k"] ?? 2),
+            Units = w.Rows, Inputs = w.Cols, P = RunFolder.Optional(trained, run, "p", 3.0), RankK = Math.Max(2, RunFolder.Optional(trained, run, "k", 2)),
         };
         using var layer = engine.CreateKrotov(kOptions, w);
         string outDir = Args.OutputFolder(Path.Combine(run, "eval"), "the report folder", keep: false);
@@ -164,9 +164,8 @@ static class EvalCommand
     /// <summary>The rule a run folder was trained with ("krotov" for runs that predate the field).</summary>
     public static string RuleOf(string run)
     {
-        string path = Path.Combine(run, "options.json");
-        if (!File.Exists(path)) return "krotov";
-        return (string?)JsonNode.Parse(File.ReadAllText(path))?["rule"] ?? "krotov";
+        var options = RunFolder.Options(run);
+        return options is null ? "krotov" : RunFolder.Optional(options, run, "rule", "krotov");
     }
 
     /// <summary>The paper's 300-epoch schedule (1e-3 for 100 epochs, then 5e-4, 1e-4, 5e-5, 1e-5 every 50) as multiples of lr, at fraction f of training.</summary>

@@ -26,14 +26,15 @@ static class ProbeEval
             string optionsPath = Path.Combine(target, "options.json");
             if (!File.Exists(optionsPath) || !File.Exists(Path.Combine(target, "weights.npy")))
                 throw new UsageException($"eval: {target} is not a finished training run (it needs options.json and weights.npy); for the raw-pixel baseline use: hebb eval raw --dataset NAME");
-            trained = JsonNode.Parse(File.ReadAllText(optionsPath))!.AsObject();
-            if (dataset is not null && dataset != (string?)trained["dataset"])
-                throw new UsageException($"--dataset {dataset}: the run {target} was trained on {(string?)trained["dataset"]}");
-            dataset = (string)trained["dataset"]!;
+            trained = RunFolder.Options(target)!;
+            string runDataset = RunFolder.Required<string>(trained, target, "dataset");
+            if (dataset is not null && dataset != runDataset)
+                throw new UsageException($"--dataset {dataset}: the run {target} was trained on {runDataset}");
+            dataset = runDataset;
         }
         else if (dataset is null) throw new UsageException("eval raw: --dataset is required (mnist, fashion-mnist, cifar10)");
         if (!Datasets.Names.Contains(dataset)) throw new UsageException($"--dataset {dataset}: allowed values are {string.Join(", ", Datasets.Names)}");
-        string root = a.Str("data") is { } d ? DataRoot.Resolve(d) : (string?)trained?["data"] ?? DataRoot.Resolve(null);
+        string root = a.Str("data") is { } d ? DataRoot.Resolve(d) : (trained is null ? null : RunFolder.Optional<string?>(trained, target, "data", null)) ?? DataRoot.Resolve(null);
 
         int seed = a.Int("seed", 1);
         var training = new ProbeTraining
@@ -46,7 +47,7 @@ static class ProbeEval
         string validation = a.Choice("validation", "halves", "halves", "none");
         int augment = a.Int("augment", 0, 0, 20);
         bool random = a.Has("random-baseline");
-        bool conv = trained is not null && (string?)trained["rule"] == "nnl-conv";
+        bool conv = trained is not null && RunFolder.Optional(trained, target, "rule", "krotov") == "nnl-conv";
         double n = a.Double("n", conv ? 40 : 4.5, 1);
         bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
         int poolWindow = a.Int("pool-window", 11, 1), poolStride = a.Int("pool-stride", 6, 1), padding = a.Int("padding", 0, 0);
@@ -93,26 +94,26 @@ static class ProbeEval
                     throw new UsageException($"--blocks: {parts[0]} is not a finished nnl-conv run");
                 specs.Add((parts[0], bn));
             }
-            var blockOptions = specs.Select(b => JsonNode.Parse(File.ReadAllText(Path.Combine(b.Run, "options.json")))!).ToList();
+            var blockOptions = specs.Select(b => RunFolder.Options(b.Run)!).ToList();
+            var windows = specs.Select((b, i) => RunFolder.Required<int>(blockOptions[i], b.Run, "window")).ToList();
             for (int i = 1; i < specs.Count; i++)
-                if ((string?)blockOptions[i]["dataset"] != dataset)
-                    throw new UsageException($"--blocks: {specs[i].Run} learned its filters on {(string?)blockOptions[i]["dataset"]}; every block must see the images of {dataset}, as {target} does");
+                if (RunFolder.Required<string>(blockOptions[i], specs[i].Run, "dataset") is var blockDataset && blockDataset != dataset)
+                    throw new UsageException($"--blocks: {specs[i].Run} learned its filters on {blockDataset}; every block must see the images of {dataset}, as {target} does");
             // Zero padding of W - 1 lets every pixel reach every position of a window; more adds windows of zeros only.
-            int widest = blockOptions.Max(o => (int)o["window"]!);
+            int widest = windows.Max();
             if (padding > widest - 1)
                 throw new UsageException($"--padding {padding}: must be at most {widest - 1}, the widest block's window W = {widest} minus 1 (more padding adds only windows of zeros)");
             var encoders = new List<IEncoder>();
             for (int i = 0; i < specs.Count; i++)
             {
                 var (blockRun, blockN) = specs[i];
-                var opts = blockOptions[i];
                 var w = Npy.Read(Path.Combine(blockRun, "weights.npy"));
                 if (random) RandomizeUniform(w, new Random(seed + i));
                 var cOptions = new ConvOptions
                 {
-                    Height = trainData.Height, Width = trainData.Width, Channels = trainData.Channels, Window = (int)opts["window"]!,
+                    Height = trainData.Height, Width = trainData.Width, Channels = trainData.Channels, Window = windows[i],
                     Filters = w.Rows, PatchNormalization = normalize, Power = blockN, PoolWindow = poolWindow, PoolStride = poolStride,
-                    Padding = padding, CenterPatches = (bool?)opts["center_patches"] ?? false,
+                    Padding = padding, CenterPatches = RunFolder.Optional(blockOptions[i], blockRun, "center_patches", false),
                 };
                 try { cOptions.Validate(); }
                 catch (ArgumentOutOfRangeException ex) { throw Args.OptionError(ex, ConvOptionNames); }
@@ -126,7 +127,7 @@ static class ProbeEval
         {
             var w = Npy.Read(Path.Combine(target, "weights.npy"));
             if (random) RandomizeUniform(w, new Random(seed));
-            var kOptions = new KrotovOptions { Units = w.Rows, Inputs = w.Cols, P = (double?)trained!["p"] ?? 3, RankK = Math.Max(2, (int?)trained["k"] ?? 2) };
+            var kOptions = new KrotovOptions { Units = w.Rows, Inputs = w.Cols, P = RunFolder.Optional(trained!, target, "p", 3.0), RankK = Math.Max(2, RunFolder.Optional(trained!, target, "k", 2)) };
             layer = engine.CreateKrotov(kOptions, w);
             encoder = new KrotovEncoder(layer, n, normalize, random ? "random U(-1, 1) weights" : "Krotov–Hopfield");
         }

@@ -93,6 +93,20 @@ public class CliTests
         Fixtures.Refused(root, $"--blocks: {mnistRun} learned its filters on mnist; every block must see the images of cifar10", "eval", run, "--blocks", mnistRun + ":40");
         Fixtures.Refused(root, "--padding 4: must be at most 3, the widest block's window W = 4 minus 1", "eval", run, "--padding", "4");
         Fixtures.Refused(root, "--window 99: Window must be in 1..32", "bench", "nnl-conv", "--window", "99");
+
+        // A run folder whose options.json is broken is refused by name (it crashed with a stack trace).
+        string broken = Path.Combine(root, "broken");
+        Directory.CreateDirectory(broken);
+        File.Copy(Path.Combine(run, "weights.npy"), Path.Combine(broken, "weights.npy"));
+        File.WriteAllText(Path.Combine(broken, "options.json"), "{not json");
+        Fixtures.Refused(root, $"{Path.Combine(broken, "options.json")} is not valid JSON", "eval", broken);
+        var options = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "options.json")))!.AsObject();
+        options.Remove("window");
+        File.WriteAllText(Path.Combine(broken, "options.json"), options.ToJsonString());
+        Fixtures.Refused(root, $"{Path.Combine(broken, "options.json")} has no \"window\"", "eval", broken);
+        options["window"] = "four";
+        File.WriteAllText(Path.Combine(broken, "options.json"), options.ToJsonString());
+        Fixtures.Refused(root, "holds \"window\": \"four\", which is not an integer", "eval", broken);
     }
 
     /// <summary>A learning rate too large for the data makes the weights NaN or infinite; both trainers stop after that
