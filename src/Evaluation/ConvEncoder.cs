@@ -30,7 +30,8 @@ public sealed class ConvEncoder(IConvLayer layer, string name = "NNL-CONV") : IE
 }
 
 /// <summary>Several encoders side by side: their features concatenated (the multi-block network of Grinberg et al.,
-/// Fig. 2 middle: NNL-CONV blocks of different W and n).</summary>
+/// Fig. 2 middle: NNL-CONV blocks of different W and n). Encodes a chunk of images at a time through every part, so
+/// that no part's features for the whole set are held beside the result.</summary>
 public sealed class ConcatEncoder(IReadOnlyList<IEncoder> parts) : IEncoder
 {
     public string Name => string.Join(" + ", parts.Select(p => p.Name));
@@ -39,12 +40,17 @@ public sealed class ConcatEncoder(IReadOnlyList<IEncoder> parts) : IEncoder
     public Matrix Encode(Matrix images)
     {
         var outp = new Matrix(images.Rows, Features);
-        int offset = 0;
-        foreach (var p in parts)
+        const int chunk = 100;
+        for (int start = 0; start < images.Rows; start += chunk)
         {
-            var h = p.Encode(images);
-            for (int r = 0; r < images.Rows; r++) h.Row(r).CopyTo(outp.Row(r).Slice(offset, p.Features));
-            offset += p.Features;
+            int c = Math.Min(chunk, images.Rows - start), offset = 0;
+            var v = images.SliceRows(start, c);
+            foreach (var p in parts)
+            {
+                var h = p.Encode(v);
+                for (int r = 0; r < c; r++) h.Row(r).CopyTo(outp.Row(start + r).Slice(offset, p.Features));
+                offset += p.Features;
+            }
         }
         return outp;
     }

@@ -56,13 +56,14 @@ public static class ProbeTrainer
         double lossSum = 0;
         int lossCount = 0, step = 0;
         var labels = new int[t.Batch];
+        var buffers = new RowBuffers(train.X.Cols);
         for (int e = 0; e < t.Epochs; e++)
         {
             rng.Shuffle(order);
             for (int s = 0; s < stepsPerEpoch; s++)
             {
                 var idx = order.AsSpan(s * t.Batch, Math.Min(t.Batch, n - s * t.Batch));
-                var x = train.X.Gather(idx);
+                var x = buffers.Gather(train.X, idx);
                 var y = labels.AsSpan(0, idx.Length);
                 for (int i = 0; i < idx.Length; i++) y[i] = train.Y[idx[i]];
                 lossSum += probe.Step(x, y, ProbeInit.Masks(options, idx.Length, rng), t.RateAt(step, total));
@@ -71,7 +72,7 @@ public static class ProbeTrainer
                 if (step % every == 0 || step == total)
                 {
                     var point = new ProbePoint(step, (double)step / stepsPerEpoch, lossSum / lossCount,
-                        split.Validation is null ? null : Accuracy(probe, split.Validation), Accuracy(probe, split.Test));
+                        split.Validation is null ? null : Accuracy(probe, split.Validation, buffers), Accuracy(probe, split.Test, buffers));
                     lossSum = 0; lossCount = 0;
                     curve.Add(point);
                     if (split.Validation is not null && (best is null || point.ValidationAccuracy > best.ValidationAccuracy)) best = point;
@@ -83,18 +84,42 @@ public static class ProbeTrainer
     }
 
     /// <summary>Share of rows whose largest logit (ties: the lowest class) is the label.</summary>
-    public static double Accuracy(IClassifier probe, LabeledSet set)
+    static double Accuracy(IClassifier probe, LabeledSet set, RowBuffers buffers)
     {
         int right = 0;
         const int chunk = 2000;
+        var all = Enumerable.Range(0, set.Count).ToArray();
         for (int start = 0; start < set.Count; start += chunk)
         {
             int c = Math.Min(chunk, set.Count - start);
-            var logits = probe.Logits(set.X.SliceRows(start, c));
+            var logits = probe.Logits(buffers.Gather(set.X, all.AsSpan(start, c)));
             for (int r = 0; r < c; r++)
                 if (Metrics.ArgMax(logits.Row(r)) == set.Y[start + r]) right++;
         }
         return (double)right / set.Count;
+    }
+}
+
+/// <summary>Matrices of features, one per number of rows, reused from step to step: a minibatch of 512 rows of 16,400
+/// features is 34 MB, and a new one each step (and each evaluation chunk) left the collector gigabytes of garbage
+/// during a multi-block eval. A classifier does not keep its input after a call, so one buffer per size is
+/// enough.</summary>
+sealed class RowBuffers(int cols)
+{
+    readonly Dictionary<int, Matrix> _byRows = new();
+
+    /// <summary>The rows <paramref name="indices"/> of <paramref name="source"/>, in that order, in this size's buffer.</summary>
+    public Matrix Gather(Matrix source, ReadOnlySpan<int> indices)
+    {
+        if (source.Cols != cols) throw new ArgumentException($"source has {source.Cols} columns, the buffers {cols}", nameof(source));
+        if (!_byRows.TryGetValue(indices.Length, out var m)) _byRows[indices.Length] = m = new Matrix(indices.Length, cols);
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int r = indices[i];
+            if ((uint)r >= (uint)source.Rows) throw new ArgumentOutOfRangeException(nameof(indices), r, $"row index must be in 0..{source.Rows - 1}");
+            source.Row(r).CopyTo(m.Row(i));
+        }
+        return m;
     }
 }
 

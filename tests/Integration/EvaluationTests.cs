@@ -41,14 +41,14 @@ public class MetricsTests
     public void ConcatEncoderPutsThePartsSideBySide()
     {
         var rng = new Random(3);
-        var images = new Matrix(2300, 5);
+        var images = new Matrix(2345, 5);
         for (int i = 0; i < images.Data.Length; i++) images.Data[i] = (float)rng.NextDouble();
         var w = new Matrix(3, 5);
         for (int i = 0; i < w.Data.Length; i++) w.Data[i] = (float)(rng.NextDouble() - 0.5);
         using var layer = new CpuKrotovLayer(new ManagedGemm(), new KrotovOptions { Units = 3, Inputs = 5 }, w);
         IEncoder a = new RawPixels(5), b = new KrotovEncoder(layer, 2, normalize: false);
         var both = new ConcatEncoder([a, b]).Encode(images);
-        Assert.Equal((2300, 8), (both.Rows, both.Cols));
+        Assert.Equal((2345, 8), (both.Rows, both.Cols));
         var ha = a.Encode(images);
         var hb = b.Encode(images);
         for (int r = 0; r < images.Rows; r++)
