@@ -97,8 +97,11 @@ static class ProbeEval
             var blockOptions = specs.Select(b => RunFolder.Options(b.Run)!).ToList();
             var windows = specs.Select((b, i) => RunFolder.Required<int>(blockOptions[i], b.Run, "window")).ToList();
             for (int i = 1; i < specs.Count; i++)
-                if (RunFolder.Required<string>(blockOptions[i], specs[i].Run, "dataset") is var blockDataset && blockDataset != dataset)
+            {
+                string blockDataset = RunFolder.Required<string>(blockOptions[i], specs[i].Run, "dataset");
+                if (blockDataset != dataset)
                     throw new UsageException($"--blocks: {specs[i].Run} learned its filters on {blockDataset}; every block must see the images of {dataset}, as {target} does");
+            }
             // Zero padding of W - 1 lets every pixel reach every position of a window; more adds windows of zeros only.
             int widest = windows.Max();
             if (padding > widest - 1)

@@ -88,11 +88,10 @@ public static class ProbeTrainer
     {
         int right = 0;
         const int chunk = 2000;
-        var all = Enumerable.Range(0, set.Count).ToArray();
         for (int start = 0; start < set.Count; start += chunk)
         {
             int c = Math.Min(chunk, set.Count - start);
-            var logits = probe.Logits(buffers.Gather(set.X, all.AsSpan(start, c)));
+            var logits = probe.Logits(buffers.Rows(set.X, start, c));
             for (int r = 0; r < c; r++)
                 if (Metrics.ArgMax(logits.Row(r)) == set.Y[start + r]) right++;
         }
@@ -111,14 +110,28 @@ sealed class RowBuffers(int cols)
     /// <summary>The rows <paramref name="indices"/> of <paramref name="source"/>, in that order, in this size's buffer.</summary>
     public Matrix Gather(Matrix source, ReadOnlySpan<int> indices)
     {
-        if (source.Cols != cols) throw new ArgumentException($"source has {source.Cols} columns, the buffers {cols}", nameof(source));
-        if (!_byRows.TryGetValue(indices.Length, out var m)) _byRows[indices.Length] = m = new Matrix(indices.Length, cols);
+        var m = Buffer(source, indices.Length);
         for (int i = 0; i < indices.Length; i++)
         {
             int r = indices[i];
             if ((uint)r >= (uint)source.Rows) throw new ArgumentOutOfRangeException(nameof(indices), r, $"row index must be in 0..{source.Rows - 1}");
             source.Row(r).CopyTo(m.Row(i));
         }
+        return m;
+    }
+
+    /// <summary>Rows <paramref name="start"/> .. start + count - 1 of <paramref name="source"/>, in this size's buffer.</summary>
+    public Matrix Rows(Matrix source, int start, int count)
+    {
+        var m = Buffer(source, count);
+        source.Data.AsSpan(start * cols, count * cols).CopyTo(m.Data);
+        return m;
+    }
+
+    Matrix Buffer(Matrix source, int rows)
+    {
+        if (source.Cols != cols) throw new ArgumentException($"source has {source.Cols} columns, the buffers {cols}", nameof(source));
+        if (!_byRows.TryGetValue(rows, out var m)) _byRows[rows] = m = new Matrix(rows, cols);
         return m;
     }
 }
