@@ -21,6 +21,8 @@ static class DataCommand
         string root = DataRoot.Resolve(a.Str("data"));
         string? url = a.Str("url");
         a.RejectUnknown("data fetch");
+        if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)))
+            throw new UsageException($"--url {url}: an absolute http:// or https:// address is required (the folder that holds the dataset's files)");
         Fetch.RunAsync(manifest, root, url, Console.WriteLine).GetAwaiter().GetResult();
         Console.WriteLine($"{name}: ready in {root}");
         return 0;

@@ -293,6 +293,18 @@ public sealed class FetchTests : IDisposable
         Assert.Contains("404", ex.Message);
     }
 
+    /// <summary>A --url that is not an http(s) address is refused by name before anything is made (it crashed with
+    /// HttpClient's "invalid request URI", after making the dataset's folder).</summary>
+    [Theory]
+    [InlineData("notaurl")]
+    [InlineData("ftp://example.org/mnist/")]
+    public void ANonHttpUrlIsRefused(string url)
+    {
+        string root = Fixtures.TempDir();
+        Fixtures.Refused(root, $"--url {url}: an absolute http:// or https:// address is required", "data", "fetch", "mnist", "--url", url, "--data", root);
+        Assert.False(Directory.Exists(Path.Combine(root, "mnist")));
+    }
+
     [Fact]
     public void TheCliFetchesMnistFromALocalServer()
     {
