@@ -134,6 +134,7 @@ static class ProbeEval
             layer = engine.CreateKrotov(kOptions, w);
             encoder = new KrotovEncoder(layer, n, normalize, random ? "random U(-1, 1) weights" : "Krotov–Hopfield");
         }
+        FeatureArray.CheckFits(trainImages.X.Rows, augment, encoder.Features);
         string name = raw ? $"raw pixels of {dataset}" : $"{encoder.Name} from {target}";
         string outDir = Args.OutputFolder(outOption ?? (raw ? Path.Combine("runs", $"raw-{dataset}-{probe}{(augment > 0 ? "-aug" : "")}")
                                           : Path.Combine(target, $"eval-{probe}{(conv && !normalize ? "-conv" : "")}{(conv ? $"-n{n}" : "")}{(random ? "-random" : "")}{(augment > 0 ? "-aug" : "")}{(shadow ? "-shadow" : "")}")),
@@ -312,5 +313,20 @@ static class ProbeEval
             at += p.Count;
         }
         return new LabeledSet(x, y);
+    }
+}
+
+/// <summary>The probes hold every feature of every training image (and augmented copy) in one float32 array.</summary>
+public static class FeatureArray
+{
+    /// <summary>Refuses, before any encoding, a representation whose training features would not fit in one array
+    /// (.NET's <see cref="Array.MaxLength"/>), saying what to shrink; it crashed with an overflow instead.</summary>
+    public static void CheckFits(int images, int augment, int features)
+    {
+        long cells = (long)images * (1 + augment) * features;
+        if (cells > Array.MaxLength)
+            throw new UsageException($"{images:N0} training images{(augment > 0 ? $" x {1 + augment} (--augment {augment})" : "")} x {features:N0} features " +
+                                     $"= {cells:N0} values, more than one array holds ({Array.MaxLength:N0}); fewer features (a larger --pool-stride, " +
+                                     "less --padding, fewer or smaller --blocks) or fewer images (--limit-train) fit");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Hebb.Cli;
 using Xunit;
 
 namespace Hebb.Tests.Integration;
@@ -107,6 +108,19 @@ public class CliTests
         options["window"] = "four";
         File.WriteAllText(Path.Combine(broken, "options.json"), options.ToJsonString());
         Fixtures.Refused(root, "holds \"window\": \"four\", which is not an integer", "eval", broken);
+    }
+
+    /// <summary>Training features that would not fit in one array are refused with the sizes and what to shrink:
+    /// three padded blocks of 800 filters on CIFAR-10 (52,800 features) crashed with an overflow after loading.</summary>
+    [Fact]
+    public void FeaturesBeyondOneArrayAreRefused()
+    {
+        FeatureArray.CheckFits(50_000, 0, 32_800);
+        FeatureArray.CheckFits(1, 0, Array.MaxLength);
+        var ex = Assert.Throws<UsageException>(() => FeatureArray.CheckFits(50_000, 0, 52_800));
+        Assert.Contains("50,000 training images x 52,800 features = 2,640,000,000 values, more than one array holds", ex.Message);
+        ex = Assert.Throws<UsageException>(() => FeatureArray.CheckFits(50_000, 2, 16_400));
+        Assert.Contains("x 3 (--augment 2) x 16,400 features", ex.Message);
     }
 
     /// <summary>A learning rate too large for the data makes the weights NaN or infinite; both trainers stop after that
