@@ -84,24 +84,21 @@ static class ProbeEval
         else if (conv)
         {
             // The run's block, then any --blocks RUN:n,... side by side (each its own filters, window and power).
-            var specs = new List<(string Run, double N)> { (target, n) };
+            var specs = new List<(string Run, double N, JsonObject Options)> { (target, n, trained!) };
             foreach (var spec in (blocks ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
                 var parts = spec.Split(':');
                 if (parts.Length != 2 || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double bn) || bn < 1)
                     throw new UsageException($"--blocks {blocks}: each block is RUN:n with n >= 1 (e.g. runs/w3:40,runs/w6:20)");
-                if (EvalCommand.RuleOf(parts[0]) != "nnl-conv" || !File.Exists(Path.Combine(parts[0], "weights.npy")))
+                var blockOptions = RunFolder.Options(parts[0]);
+                if (blockOptions is null || RunFolder.Optional(blockOptions, parts[0], "rule", "krotov") != "nnl-conv" || !File.Exists(Path.Combine(parts[0], "weights.npy")))
                     throw new UsageException($"--blocks: {parts[0]} is not a finished nnl-conv run");
-                specs.Add((parts[0], bn));
-            }
-            var blockOptions = specs.Select(b => RunFolder.Options(b.Run)!).ToList();
-            var windows = specs.Select((b, i) => RunFolder.Required<int>(blockOptions[i], b.Run, "window")).ToList();
-            for (int i = 1; i < specs.Count; i++)
-            {
-                string blockDataset = RunFolder.Required<string>(blockOptions[i], specs[i].Run, "dataset");
+                string blockDataset = RunFolder.Required<string>(blockOptions, parts[0], "dataset");
                 if (blockDataset != dataset)
-                    throw new UsageException($"--blocks: {specs[i].Run} learned its filters on {blockDataset}; every block must see the images of {dataset}, as {target} does");
+                    throw new UsageException($"--blocks: {parts[0]} learned its filters on {blockDataset}; every block must see the images of {dataset}, as {target} does");
+                specs.Add((parts[0], bn, blockOptions));
             }
+            var windows = specs.Select(b => RunFolder.Required<int>(b.Options, b.Run, "window")).ToList();
             // Zero padding of W - 1 lets every pixel reach every position of a window; more adds windows of zeros only.
             int widest = windows.Max();
             if (padding > widest - 1)
@@ -109,14 +106,14 @@ static class ProbeEval
             var encoders = new List<IEncoder>();
             for (int i = 0; i < specs.Count; i++)
             {
-                var (blockRun, blockN) = specs[i];
+                var (blockRun, blockN, blockOptions) = specs[i];
                 var w = Npy.Read(Path.Combine(blockRun, "weights.npy"));
                 if (random) RandomizeUniform(w, new Random(seed + i));
                 var cOptions = new ConvOptions
                 {
                     Height = trainData.Height, Width = trainData.Width, Channels = trainData.Channels, Window = windows[i],
                     Filters = w.Rows, PatchNormalization = normalize, Power = blockN, PoolWindow = poolWindow, PoolStride = poolStride,
-                    Padding = padding, CenterPatches = RunFolder.Optional(blockOptions[i], blockRun, "center_patches", false),
+                    Padding = padding, CenterPatches = RunFolder.Optional(blockOptions, blockRun, "center_patches", false),
                 };
                 try { cOptions.Validate(); }
                 catch (ArgumentOutOfRangeException ex) { throw Args.OptionError(ex, ConvOptionNames); }
