@@ -47,13 +47,22 @@ public sealed class Matrix
     public Matrix Gather(ReadOnlySpan<int> indices)
     {
         var m = new Matrix(indices.Length, Cols);
+        GatherInto(indices, m);
+        return m;
+    }
+
+    /// <summary>As <see cref="Gather"/>, into <paramref name="dst"/> (indices.Length x Cols), so that a caller can
+    /// reuse one buffer.</summary>
+    public void GatherInto(ReadOnlySpan<int> indices, Matrix dst)
+    {
+        if (dst.Rows != indices.Length || dst.Cols != Cols)
+            throw new ArgumentException($"dst is {dst.Rows}x{dst.Cols}; {indices.Length} rows of this matrix need {indices.Length}x{Cols}", nameof(dst));
         for (int i = 0; i < indices.Length; i++)
         {
             int r = indices[i];
             if ((uint)r >= (uint)Rows) throw new ArgumentOutOfRangeException(nameof(indices), r, $"row index must be in 0..{Rows - 1}");
-            Data.AsSpan(r * Cols, Cols).CopyTo(m.Data.AsSpan(i * Cols, Cols));
+            Data.AsSpan(r * Cols, Cols).CopyTo(dst.Data.AsSpan(i * Cols, Cols));
         }
-        return m;
     }
 
     public override string ToString() => $"Matrix {Rows}x{Cols}";

@@ -111,12 +111,7 @@ sealed class RowBuffers(int cols)
     public Matrix Gather(Matrix source, ReadOnlySpan<int> indices)
     {
         var m = Buffer(source, indices.Length);
-        for (int i = 0; i < indices.Length; i++)
-        {
-            int r = indices[i];
-            if ((uint)r >= (uint)source.Rows) throw new ArgumentOutOfRangeException(nameof(indices), r, $"row index must be in 0..{source.Rows - 1}");
-            source.Row(r).CopyTo(m.Row(i));
-        }
+        source.GatherInto(indices, m);
         return m;
     }
 
