@@ -58,11 +58,12 @@ public class CliTests
         Assert.False(File.Exists(Path.Combine(root, "r", "weights.npy")));
     }
 
-    /// <summary>An output folder that cannot be made (here: below a file) is refused by name before any work, by every
-    /// command that writes one, and a refused eval leaves no report folder behind; a rank of the pushed-away unit
-    /// beyond the number of filters is refused too.</summary>
+    /// <summary>Refused by name before any work: an output folder that cannot be made (here: below a file), by every
+    /// command that writes one, with no folder left behind by a refused eval; a rank of the pushed-away unit beyond the
+    /// number of filters; blocks learned on another dataset; padding beyond W - 1; bench's window; a run folder whose
+    /// options.json is broken.</summary>
     [Fact]
-    public void UnwritableOutputFoldersAndRanksBeyondTheUnitsAreRefused()
+    public void BadFoldersRunsAndLayerOptionsAreRefusedByName()
     {
         string root = Fixtures.TempDir();
         Fixtures.WriteMnistLike(root, "mnist", 20, 10);
