@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using Hebb.Accelerated.Backends.Device;
 
@@ -168,9 +167,13 @@ public sealed unsafe class CudaDevice : IDevice
         Ok(cuDevicePrimaryCtxRetain(&ctx, dev), "cuDevicePrimaryCtxRetain");
         _context = ctx;
         Ok(cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
-        var ptx = Ptx(KernelSource.All(), $"compute_{major}{minor}");
+        string source = KernelSource.All(), arch = $"compute_{major}{minor}", cache = PtxCache.DefaultFolder();
         nint module;
-        fixed (byte* p = ptx) Ok(cuModuleLoadData(&module, p), "cuModuleLoadData");
+        int loaded;
+        fixed (byte* p = PtxCache.Get(cache, source, arch, () => Compile(source, arch))) loaded = cuModuleLoadData(&module, p);
+        // A cached file the driver refuses (damaged on disk, or written by another driver's NVRTC) is compiled again.
+        if (loaded != 0)
+            fixed (byte* p = PtxCache.Get(cache, source, arch, () => Compile(source, arch), fresh: true)) Ok(cuModuleLoadData(&module, p), "cuModuleLoadData");
         _module = module;
         nint blas;
         Ok(cublasCreate(&blas), "cublasCreate");
@@ -180,15 +183,9 @@ public sealed unsafe class CudaDevice : IDevice
         if (tf32) Name += ", TF32 GEMMs";
     }
 
-    /// <summary>PTX for the kernel source, compiled by NVRTC once per architecture and source hash and cached
-    /// under $XDG_CACHE_HOME/hebb/cuda (or ~/.cache/hebb/cuda).</summary>
-    static byte[] Ptx(string source, string arch)
+    /// <summary>PTX for the kernel source, compiled by NVRTC for <paramref name="arch"/> (PtxCache keeps it).</summary>
+    static byte[] Compile(string source, string arch)
     {
-        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source + arch)))[..16];
-        string dir = Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "hebb", "cuda");
-        string file = Path.Combine(dir, $"{hash}-{arch}.ptx");
-        if (File.Exists(file)) return File.ReadAllBytes(file);
         nint prog;
         var src = Encoding.UTF8.GetBytes(source + "\0");
         var progName = Encoding.ASCII.GetBytes("hebb.cu\0");
@@ -217,7 +214,6 @@ public sealed unsafe class CudaDevice : IDevice
             Ok(nvrtcGetPTXSize(prog, &size), "nvrtcGetPTXSize");
             var ptx = new byte[(int)size];
             fixed (byte* p = ptx) Ok(nvrtcGetPTX(prog, p), "nvrtcGetPTX");
-            try { Directory.CreateDirectory(dir); File.WriteAllBytes(file, ptx); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             return ptx;
         }
         finally { nvrtcDestroyProgram(&prog); }
