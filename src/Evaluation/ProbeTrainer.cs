@@ -25,8 +25,10 @@ public sealed record ProbeTraining
     }
 }
 
-/// <summary>One evaluation point of a probe's training.</summary>
-public sealed record ProbePoint(int Step, double Epoch, double TrainLoss, double? ValidationAccuracy, double TestAccuracy);
+/// <summary>One evaluation point of a probe's training: the mean loss of the minibatches since the last point, and
+/// the accuracy on the training sample (<see cref="ProbeTrainer.TrainingSample"/>), the validation set (if any) and
+/// the test set, measured with the probe as it stands.</summary>
+public sealed record ProbePoint(int Step, double Epoch, double TrainLoss, double TrainAccuracy, double? ValidationAccuracy, double TestAccuracy);
 
 /// <summary>
 /// A probe's outcome. With a validation set the pocket rule applies: the reported test accuracy is the one at
@@ -39,6 +41,21 @@ public sealed record ProbeResult(IReadOnlyList<ProbePoint> Curve, ProbePoint Cho
 
 public static class ProbeTrainer
 {
+    /// <summary>Most training rows whose accuracy an evaluation point reports (as many as CSNN's validation half).</summary>
+    public const int TrainingSampleSize = 5000;
+
+    /// <summary>The training rows an evaluation point's training accuracy is measured on: all of them up to
+    /// <see cref="TrainingSampleSize"/>, else that many evenly spaced (row i * n / size), so that measuring it costs
+    /// no more than a validation half and draws nothing from the seeded generator.</summary>
+    public static int[] TrainingSample(int n)
+    {
+        int m = Math.Min(n, TrainingSampleSize);
+        var rows = new int[m];
+        for (int i = 0; i < m; i++) rows[i] = (int)((long)i * n / m);
+        return rows;
+    }
+
+
     /// <summary>Trains a fresh probe on <paramref name="split"/>; all randomness (initial weights, batch order,
     /// dropout masks) comes from <see cref="ProbeTraining.Seed"/>.</summary>
     public static ProbeResult Train(IEngine engine, ProbeOptions options, Split split, ProbeTraining t, Action<ProbePoint>? onPoint = null)
@@ -57,6 +74,7 @@ public static class ProbeTrainer
         int lossCount = 0, step = 0;
         var labels = new int[t.Batch];
         var buffers = new RowBuffers(train.X.Cols);
+        var trainingSample = TrainingSample(n);
         for (int e = 0; e < t.Epochs; e++)
         {
             rng.Shuffle(order);
@@ -71,8 +89,8 @@ public static class ProbeTrainer
                 step++;
                 if (step % every == 0 || step == total)
                 {
-                    var point = new ProbePoint(step, (double)step / stepsPerEpoch, lossSum / lossCount,
-                        split.Validation is null ? null : Accuracy(probe, split.Validation, buffers), Accuracy(probe, split.Test, buffers));
+                    var point = new ProbePoint(step, (double)step / stepsPerEpoch, lossSum / lossCount, Accuracy(probe, train, trainingSample, buffers),
+                        split.Validation is null ? null : Accuracy(probe, split.Validation, null, buffers), Accuracy(probe, split.Test, null, buffers));
                     lossSum = 0; lossCount = 0;
                     curve.Add(point);
                     if (split.Validation is not null && (best is null || point.ValidationAccuracy > best.ValidationAccuracy)) best = point;
@@ -83,19 +101,20 @@ public static class ProbeTrainer
         return new ProbeResult(curve, best ?? curve[^1], sw.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Share of rows whose largest logit (ties: the lowest class) is the label.</summary>
-    static double Accuracy(IClassifier probe, LabeledSet set, RowBuffers buffers)
+    /// <summary>Share of the rows <paramref name="rows"/> of <paramref name="set"/> (null: every row) whose largest
+    /// logit (ties: the lowest class) is the label.</summary>
+    static double Accuracy(IClassifier probe, LabeledSet set, int[]? rows, RowBuffers buffers)
     {
-        int right = 0;
+        int right = 0, count = rows?.Length ?? set.Count;
         const int chunk = 2000;
-        for (int start = 0; start < set.Count; start += chunk)
+        for (int start = 0; start < count; start += chunk)
         {
-            int c = Math.Min(chunk, set.Count - start);
-            var logits = probe.Logits(buffers.Rows(set.X, start, c));
+            int c = Math.Min(chunk, count - start);
+            var logits = probe.Logits(rows is null ? buffers.Rows(set.X, start, c) : buffers.Gather(set.X, rows.AsSpan(start, c)));
             for (int r = 0; r < c; r++)
-                if (Metrics.ArgMax(logits.Row(r)) == set.Y[start + r]) right++;
+                if (Metrics.ArgMax(logits.Row(r)) == set.Y[rows is null ? start + r : rows[start + r]]) right++;
         }
-        return (double)right / set.Count;
+        return (double)right / count;
     }
 }
 

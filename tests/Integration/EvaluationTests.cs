@@ -133,6 +133,35 @@ public class ProbeTrainerTests
     }
 
     [Fact]
+    public void TrainingAccuracyIsMeasuredOnTheTrainingSetNotTheOthers()
+    {
+        // Separable training rows; validation and test rows whose labels are the opposite of what their
+        // features say. A probe that learns the training set is right on it and wrong on the others.
+        LabeledSet Make(int n, bool flip)
+        {
+            var x = new Matrix(n, 3);
+            var y = new int[n];
+            for (int i = 0; i < n; i++) { int c = i % 2; x[i, c] = 1f; x[i, 2] = 0.5f; y[i] = flip ? 1 - c : c; }
+            return new(x, y);
+        }
+        var split = new Split("toy", Make(7001, false), Make(40, true), Make(40, true));
+        var result = ProbeTrainer.Train(new CpuEngine(new ManagedGemm()), ProbeOptions.Linear(3, 2), split,
+            new ProbeTraining { Epochs = 1, Batch = 500, LearningRate = 0.1, EvalEvery = 14 });
+        var last = result.Curve[^1];
+        Assert.Equal(1.0, last.TrainAccuracy);
+        Assert.Equal(0.0, last.ValidationAccuracy);
+        Assert.Equal(0.0, last.TestAccuracy);
+
+        // At most 5,000 training rows, evenly spaced over the whole set and each once; all of a smaller set.
+        var sample = ProbeTrainer.TrainingSample(7001);
+        Assert.Equal(ProbeTrainer.TrainingSampleSize, sample.Length);
+        Assert.Equal(0, sample[0]);
+        Assert.True(sample[^1] >= 7001 - 2, $"last sampled row {sample[^1]}");
+        Assert.Equal(sample.Length, sample.Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, 300), ProbeTrainer.TrainingSample(300));
+    }
+
+    [Fact]
     public void TheCosineScheduleFallsFromTheRateTowardsZero()
     {
         var constant = new ProbeTraining { LearningRate = 0.01 };
