@@ -228,17 +228,18 @@ static class ProbeEval
                         });
                     });
                 accs.Add(result.TestAccuracy);
+                int trainRows = ProbeTrainer.TrainingSample(split.Train.Count).Length;
                 double se = Metrics.BinomialStandardError(result.TestAccuracy, split.Test.Count);
                 runs.Add((JsonNode)new JsonObject
                 {
                     ["split"] = split.Description, ["chosen_step"] = result.Chosen.Step, ["train_accuracy"] = result.Chosen.TrainAccuracy,
-                    ["train_accuracy_rows"] = ProbeTrainer.TrainingSample(split.Train.Count).Length, ["validation_accuracy"] = result.Chosen.ValidationAccuracy,
+                    ["train_accuracy_rows"] = trainRows, ["validation_accuracy"] = result.Chosen.ValidationAccuracy,
                     ["test_accuracy"] = result.TestAccuracy, ["test_images"] = split.Test.Count, ["test_accuracy_se"] = se, ["seconds"] = result.Seconds,
                 });
                 series.Add(($"fold {f + 1}", [.. result.Curve.Select(p => p.ValidationAccuracy ?? p.TestAccuracy)]));
                 md.Append($"- {split.Description}: test accuracy **{result.TestAccuracy:P2}** (± {se:P2}, the binomial standard error over {split.Test.Count:N0} test images)" +
                           (result.Chosen.ValidationAccuracy is { } va ? $" at step {result.Chosen.Step} (best validation accuracy {va:P2}, pocket rule)" : " at the last step") +
-                          $"; there, training accuracy {result.Chosen.TrainAccuracy:P2} on {ProbeTrainer.TrainingSample(split.Train.Count).Length:N0} training examples\n");
+                          $"; there, training accuracy {result.Chosen.TrainAccuracy:P2} on {trainRows:N0} training examples\n");
             }
             double mean = accs.Average(), std = accs.Count > 1 ? Math.Sqrt(accs.Sum(x => (x - mean) * (x - mean)) / (accs.Count - 1)) : 0;
             report["runs"] = runs; report["test_accuracy"] = mean; report["test_accuracy_std"] = std; report["test_error"] = 1 - mean;

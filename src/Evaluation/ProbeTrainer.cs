@@ -55,7 +55,6 @@ public static class ProbeTrainer
         return rows;
     }
 
-
     /// <summary>Trains a fresh probe on <paramref name="split"/>; all randomness (initial weights, batch order,
     /// dropout masks) comes from <see cref="ProbeTraining.Seed"/>.</summary>
     public static ProbeResult Train(IEngine engine, ProbeOptions options, Split split, ProbeTraining t, Action<ProbePoint>? onPoint = null)
