@@ -25,7 +25,9 @@ the one at the best validation accuracy (the pocket rule). Initialization as PyT
 (uniform within +-1/sqrt(fan-in)); Adam with PyTorch's defaults (betas 0.9, 0.999, eps 1e-8).
 """
 import argparse, json, os, sys, tarfile, time
-import numpy as np
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import blas_kernels  # noqa: E402  (before NumPy: OpenBLAS's kernels chosen as hebb chooses them)
+import numpy as np  # noqa: E402
 from numpy.lib.stride_tricks import as_strided
 
 
@@ -358,7 +360,7 @@ def main():
     marks = {round(steps / 2), steps}
     print(f"end-to-end CONV ({a.engine}{'' if a.engine == 'numpy' else ' on ' + a.device}): W = {a.window}, "
           f"K = {a.filters}, padding {a.padding}, pool {a.pool_window}/{a.pool_stride} ({net.features} features), "
-          f"Adam lr {a.lr}, batch {a.batch}, {len(x)} training images", flush=True)
+          f"Adam lr {a.lr}, batch {a.batch}, {len(x)} training images; {blas_kernels.apply()}", flush=True)
     best, t0 = (-1.0, 0.0, 0.0, 0.0), time.time()
     for epoch in range(a.epochs):
         order = rng.permutation(len(x))

@@ -7,9 +7,11 @@ as a peer to time `hebb bench krotov` against: same data (MNIST train, pixel / 2
 Prints seconds per epoch and samples/s. The update is the authors' code's (variant AuthorsCode): g = 1 for
 the top unit, -Delta for the k-th, ds = g v - (sum g I) W, W += eps ds / max|ds|.
 """
-import argparse, gzip, os, struct, time
-import numpy as np
-import torch
+import argparse, gzip, os, struct, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import blas_kernels  # noqa: E402  (before NumPy and torch: OpenBLAS's kernels chosen as hebb chooses them)
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 
 def mnist(root):
@@ -62,7 +64,7 @@ def main():
         if dev.type == "cuda":
             torch.cuda.synchronize()
         dt = time.perf_counter() - t0
-        print(f"epoch {e + 1}: {dt:.3f} s, {n / dt:,.0f} samples/s ({a.device}, torch {torch.__version__}, batch {a.batch}, {a.units} units)")
+        print(f"epoch {e + 1}: {dt:.3f} s, {n / dt:,.0f} samples/s ({a.device}, torch {torch.__version__}, batch {a.batch}, {a.units} units; {blas_kernels.apply()})")
 
 
 if __name__ == "__main__":

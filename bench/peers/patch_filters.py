@@ -20,9 +20,9 @@ The filters are written as a run folder that `hebb eval` takes like one of `hebb
 CIFAR-10 from $HEBB_DATA (or ./data), read as bench/peers/conv_end_to_end.py reads it.
 """
 import argparse, os, sys, time
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import blas_kernels  # noqa: E402  (before NumPy: OpenBLAS's kernels chosen as hebb chooses them)
+import numpy as np  # noqa: E402
 from conv_end_to_end import cifar10, write_run  # noqa: E402  (the same loader and run folder as that peer's)
 
 
@@ -94,7 +94,7 @@ def main():
                          "patches": a.patches if a.method == "kmeans" else a.filters,
                          "iterations": a.iterations if a.method == "kmeans" else 0, "mean_best_cosine": history,
                          "source": f"bench/peers/patch_filters.py --method {a.method}: not learned by the local rule"})
-    print(f"{a.method}: {a.filters} filters of {a.window} x {a.window} x {x.shape[1]} in {a.out} ({time.time() - start:.1f} s)")
+    print(f"{a.method}: {a.filters} filters of {a.window} x {a.window} x {x.shape[1]} in {a.out} ({time.time() - start:.1f} s; {blas_kernels.apply()})")
 
 
 if __name__ == "__main__":

@@ -99,6 +99,39 @@ public class PeerTests
     }
 }
 
+/// <summary>bench/peers/blas_kernels.py, which the peers import before NumPy: OpenBLAS's kernels chosen by hebb's rule.</summary>
+public class BlasKernelsPeerTests
+{
+    /// <summary>The peers' rule is hebb's (OpenBlasKernels.Replacement) on every combination of OpenBLAS's choice, the
+    /// user's setting and the CPU's best kernels; the kernels the peers find best for this CPU (from /proc/cpuinfo)
+    /// are those .NET finds (from its own instruction checks); and a peer's NumPy then runs kernels with AVX where
+    /// the CPU has AVX2, unless the user set OPENBLAS_CORETYPE.</summary>
+    [PythonFact("numpy")]
+    public void ThePeersChooseOpenBlasKernelsAsHebbDoes()
+    {
+        string?[] chose = ["Prescott", "nehalem", "Haswell", "SkylakeX", "Zen", "SomeFutureCore", null], users = [null, "", "Haswell"], best = ["SkylakeX", "Haswell", null];
+        var cases = (from c in chose from u in users from b in best select (c, u, b)).ToArray();
+        static string Py(string? s) => s is null ? "None" : $"'{s}'";
+        string code = "import sys; sys.path.insert(0, sys.argv[1]); import blas_kernels as k, numpy\n" +
+                      "print(k.best(k._cpu_flags()))\n" +
+                      string.Concat(cases.Select(x => $"print(k.replacement({Py(x.c)}, {Py(x.u)}, {Py(x.b)}))\n")) +
+                      "print(k.apply())\n";
+        var (exit, stdout, stderr) = Fixtures.Run(PythonFactAttribute.With("numpy")!, null,
+            ["-c", code, Path.Combine(Fixtures.RepoRoot(), "bench", "peers")]);
+        Assert.True(exit == 0, stdout + stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(cases.Length + 2, lines.Length);
+        Assert.Equal(Hebb.Accelerated.Backends.Cpu.OpenBlasKernels.Best() ?? "None", lines[0]);
+        for (int i = 0; i < cases.Length; i++)
+            Assert.True((Hebb.Accelerated.Backends.Cpu.OpenBlasKernels.Replacement(cases[i].c, cases[i].u, cases[i].b) ?? "None") == lines[i + 1],
+                $"case {cases[i]}: the peers say {lines[i + 1]}");
+        string note = lines[^1];
+        Assert.StartsWith("OpenBLAS: ", note);
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE")) && lines[0] != "None" && note.StartsWith("OpenBLAS: its own choice, "))
+            Assert.Null(Hebb.Accelerated.Backends.Cpu.OpenBlasKernels.Replacement(note["OpenBLAS: its own choice, ".Length..], null, lines[0]));
+    }
+}
+
 /// <summary>bench/peers/patch_filters.py: filters not learned by the local rule (spherical K-means, random patches), the
 /// baselines for judging the rule's filters in the same NNL-CONV layer.</summary>
 public class PatchFilterPeerTests

@@ -40,6 +40,10 @@ public sealed unsafe class OpenBlasGemm : IGemm
 
     public string Name { get; }
 
+    /// <summary>The kernels OpenBLAS runs (<c>openblas_get_corename</c>: "SkylakeX", "Haswell", ...), or null when the
+    /// library does not say.</summary>
+    public string? Kernels { get; }
+
     /// <summary>The same library with OpenBLAS's own threading for every size (no one-thread rule for small
     /// products): the benchmarks time both and take the faster as the GEMM-only bound.</summary>
     public OpenBlasGemm WithOwnThreading() => new(this);
@@ -47,14 +51,16 @@ public sealed unsafe class OpenBlasGemm : IGemm
     OpenBlasGemm(OpenBlasGemm other)
     {
         _sgemm = other._sgemm; _setThreads = other._setThreads; _threads = other._threads;
+        Kernels = other.Kernels;
         _smallOnOneThread = false;
         Name = other.Name + ", OpenBLAS's own threading";
     }
 
-    OpenBlasGemm(IntPtr fn, string library, IntPtr handle)
+    OpenBlasGemm(IntPtr fn, string name, string? kernels, IntPtr handle)
     {
         _sgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)fn;
-        Name = $"OpenBLAS ({library})";
+        Name = name;
+        Kernels = kernels;
         _threads = 1;
         if (NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out var set)
             && NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out var get))
@@ -67,18 +73,54 @@ public sealed unsafe class OpenBlasGemm : IGemm
         }
     }
 
-    /// <summary>Loads OpenBLAS, or says why it could not.</summary>
+    /// <summary>The library, loaded once per process (OpenBLAS picks its kernels when it loads).</summary>
+    static readonly Lazy<(OpenBlasGemm? Gemm, string Why)> Loaded = new(Load);
+
+    /// <summary>Loads OpenBLAS (once per process; later calls return the same library), or says why it could not.
+    /// Where OpenBLAS picked kernels without AVX on a CPU with AVX2 (a model it does not know), it is loaded again
+    /// with better ones (<see cref="OpenBlasKernels"/>); <see cref="Name"/> says which kernels run.</summary>
     public static OpenBlasGemm? TryLoad(out string why)
+    {
+        (var gemm, why) = Loaded.Value;
+        return gemm;
+    }
+
+    static (OpenBlasGemm?, string) Load()
     {
         foreach (var lib in Candidates)
         {
-            if (NativeLibrary.TryLoad(lib, out var handle) && NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var fn))
+            if (!NativeLibrary.TryLoad(lib, out var handle)) continue;
+            if (!NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var fn)) { NativeLibrary.Free(handle); continue; }
+            string? chose = OpenBlasKernels.CoreName(handle), kernels = chose;
+            string? better = OperatingSystem.IsWindows() ? null
+                : OpenBlasKernels.Replacement(chose, Environment.GetEnvironmentVariable(OpenBlasKernels.Variable), OpenBlasKernels.Best());
+            if (better is not null) kernels = Reload(lib, better, ref handle, ref fn) ?? chose;
+            string name = kernels is null ? $"OpenBLAS ({lib})"
+                : kernels == chose ? $"OpenBLAS ({lib}, {kernels} kernels)"
+                : $"OpenBLAS ({lib}, {kernels} kernels in place of its own choice for this CPU, {chose})";
+            return (new OpenBlasGemm(fn, name, kernels, handle), "");
+        }
+        return (null, $"no library with cblas_sgemm among {string.Join(", ", Candidates)} (Debian: apt-get install libopenblas0-pthread)");
+    }
+
+    /// <summary>Unloads <paramref name="lib"/> and loads it again with OPENBLAS_CORETYPE = <paramref name="kernels"/> in
+    /// the native environment (removed again after); returns the kernels it then runs. If it does not load again, the
+    /// plain load is taken back and the result is null.</summary>
+    static string? Reload(string lib, string kernels, ref IntPtr handle, ref IntPtr fn)
+    {
+        NativeLibrary.Free(handle);
+        OpenBlasKernels.SetNative(OpenBlasKernels.Variable, kernels);
+        try
+        {
+            if (NativeLibrary.TryLoad(lib, out var again) && NativeLibrary.TryGetExport(again, "cblas_sgemm", out var f))
             {
-                why = "";
-                return new OpenBlasGemm(fn, lib, handle);
+                handle = again; fn = f;
+                return OpenBlasKernels.CoreName(again);
             }
         }
-        why = $"no library with cblas_sgemm among {string.Join(", ", Candidates)} (Debian: apt-get install libopenblas0-pthread)";
+        finally { OpenBlasKernels.SetNative(OpenBlasKernels.Variable, null); }
+        handle = NativeLibrary.Load(lib);
+        fn = NativeLibrary.GetExport(handle, "cblas_sgemm");
         return null;
     }
 
