@@ -6,7 +6,7 @@ OPENBLAS_CORETYPE names them. A model it does not know gets kernels without AVX:
 Xeon of family 6, model 207 (with AVX-512) for a Prescott, and its GEMMs run about 4x slower than with the SkylakeX
 kernels that CPU runs. When OpenBLAS would pick kernels without AVX on a CPU with AVX2 and FMA, and the variable is
 not set, this sets it (in the environment NumPy's OpenBLAS will read) to the best kernels the CPU's instructions run.
-A choice with AVX is OpenBLAS's own and is kept. `chosen()` says what was done, for a peer's log.
+A choice with AVX is OpenBLAS's own and is kept. `apply()` returns what was done, for a peer's log.
 """
 import ctypes
 import os

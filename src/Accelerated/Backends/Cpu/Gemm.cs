@@ -104,21 +104,26 @@ public sealed unsafe class OpenBlasGemm : IGemm
     }
 
     /// <summary>Unloads <paramref name="lib"/> and loads it again with OPENBLAS_CORETYPE = <paramref name="kernels"/> in
-    /// the native environment (removed again after); returns the kernels it then runs. If it does not load again, the
-    /// plain load is taken back and the result is null.</summary>
+    /// the native environment (removed again after); returns the kernels it then runs. Null, with the first load kept
+    /// (or taken again), where the variable cannot be set or the library does not load again.</summary>
     static string? Reload(string lib, string kernels, ref IntPtr handle, ref IntPtr fn)
     {
-        NativeLibrary.Free(handle);
-        OpenBlasKernels.SetNative(OpenBlasKernels.Variable, kernels);
+        try { OpenBlasKernels.SetNative(OpenBlasKernels.Variable, kernels); }
+        catch (Exception ex) when (ex is InvalidOperationException or DllNotFoundException or EntryPointNotFoundException) { return null; }
         try
         {
+            NativeLibrary.Free(handle);
             if (NativeLibrary.TryLoad(lib, out var again) && NativeLibrary.TryGetExport(again, "cblas_sgemm", out var f))
             {
                 handle = again; fn = f;
                 return OpenBlasKernels.CoreName(again);
             }
         }
-        finally { OpenBlasKernels.SetNative(OpenBlasKernels.Variable, null); }
+        finally
+        {
+            try { OpenBlasKernels.SetNative(OpenBlasKernels.Variable, null); }
+            catch (InvalidOperationException) { }   // left set: OpenBLAS has read it, and .NET's own copy of the environment never had it
+        }
         handle = NativeLibrary.Load(lib);
         fn = NativeLibrary.GetExport(handle, "cblas_sgemm");
         return null;
