@@ -46,18 +46,8 @@ public class OpenBlasKernelsTests
         if (blas.Kernels is null) return;   // a BLAS that does not say (not OpenBLAS)
         Assert.Contains(blas.Kernels + " kernels", blas.Name);
         // Only an OpenBLAS built with DYNAMIC_ARCH (Debian's) carries other kernels to switch to.
-        if (string.IsNullOrEmpty(before) && OpenBlasKernels.Best() is not null && Config()?.Contains("DYNAMIC_ARCH") == true)
+        if (string.IsNullOrEmpty(before) && OpenBlasKernels.Best() is not null && blas.Config?.Contains("DYNAMIC_ARCH") == true)
             Assert.Null(OpenBlasKernels.Replacement(blas.Kernels, null, OpenBlasKernels.Best()));
-    }
-
-    /// <summary>openblas_get_config() of the library the cpu backend loads (its build options), or null.</summary>
-    static unsafe string? Config()
-    {
-        foreach (var lib in new[] { "libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0", "libblas.so.3" })
-            if (NativeLibrary.TryLoad(lib, out var h))
-                return NativeLibrary.TryGetExport(h, "openblas_get_config", out var f)
-                    ? Marshal.PtrToStringUTF8((nint)((delegate* unmanaged[Cdecl]<byte*>)f)()) : null;
-        return null;
     }
 
     [Fact]

@@ -44,6 +44,9 @@ public sealed unsafe class OpenBlasGemm : IGemm
     /// library does not say.</summary>
     public string? Kernels { get; }
 
+    /// <summary>OpenBLAS's build options (<c>openblas_get_config</c>), or null when the library does not say.</summary>
+    public string? Config { get; }
+
     /// <summary>The same library with OpenBLAS's own threading for every size (no one-thread rule for small
     /// products): the benchmarks time both and take the faster as the GEMM-only bound.</summary>
     public OpenBlasGemm WithOwnThreading() => new(this);
@@ -51,16 +54,17 @@ public sealed unsafe class OpenBlasGemm : IGemm
     OpenBlasGemm(OpenBlasGemm other)
     {
         _sgemm = other._sgemm; _setThreads = other._setThreads; _threads = other._threads;
-        Kernels = other.Kernels;
+        Kernels = other.Kernels; Config = other.Config;
         _smallOnOneThread = false;
         Name = other.Name + ", OpenBLAS's own threading";
     }
 
-    OpenBlasGemm(IntPtr fn, string name, string? kernels, IntPtr handle)
+    OpenBlasGemm(IntPtr fn, string name, IntPtr handle)
     {
         _sgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)fn;
         Name = name;
-        Kernels = kernels;
+        Kernels = OpenBlasKernels.CoreName(handle);
+        Config = OpenBlasKernels.BuildConfig(handle);
         _threads = 1;
         if (NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out var set)
             && NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out var get))
@@ -91,32 +95,33 @@ public sealed unsafe class OpenBlasGemm : IGemm
         {
             if (!NativeLibrary.TryLoad(lib, out var handle)) continue;
             if (!NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var fn)) { NativeLibrary.Free(handle); continue; }
-            string? chose = OpenBlasKernels.CoreName(handle), kernels = chose;
+            string? chose = OpenBlasKernels.CoreName(handle);
             string? better = OperatingSystem.IsWindows() ? null
                 : OpenBlasKernels.Replacement(chose, Environment.GetEnvironmentVariable(OpenBlasKernels.Variable), OpenBlasKernels.Best());
-            if (better is not null) kernels = Reload(lib, better, ref handle, ref fn) ?? chose;
+            if (better is not null) Reload(lib, better, ref handle, ref fn);
+            string? kernels = OpenBlasKernels.CoreName(handle);
             string name = kernels is null ? $"OpenBLAS ({lib})"
                 : kernels == chose ? $"OpenBLAS ({lib}, {kernels} kernels)"
                 : $"OpenBLAS ({lib}, {kernels} kernels in place of its own choice for this CPU, {chose})";
-            return (new OpenBlasGemm(fn, name, kernels, handle), "");
+            return (new OpenBlasGemm(fn, name, handle), "");
         }
         return (null, $"no library with cblas_sgemm among {string.Join(", ", Candidates)} (Debian: apt-get install libopenblas0-pthread)");
     }
 
     /// <summary>Unloads <paramref name="lib"/> and loads it again with OPENBLAS_CORETYPE = <paramref name="kernels"/> in
-    /// the native environment (removed again after); returns the kernels it then runs. Null, with the first load kept
-    /// (or taken again), where the variable cannot be set or the library does not load again.</summary>
-    static string? Reload(string lib, string kernels, ref IntPtr handle, ref IntPtr fn)
+    /// the native environment (removed again after). Where the variable cannot be set the first load is kept; where
+    /// the library does not load again it is loaded plainly.</summary>
+    static void Reload(string lib, string kernels, ref IntPtr handle, ref IntPtr fn)
     {
         try { OpenBlasKernels.SetNative(OpenBlasKernels.Variable, kernels); }
-        catch (Exception ex) when (ex is InvalidOperationException or DllNotFoundException or EntryPointNotFoundException) { return null; }
+        catch (Exception ex) when (ex is InvalidOperationException or DllNotFoundException or EntryPointNotFoundException) { return; }
         try
         {
             NativeLibrary.Free(handle);
             if (NativeLibrary.TryLoad(lib, out var again) && NativeLibrary.TryGetExport(again, "cblas_sgemm", out var f))
             {
                 handle = again; fn = f;
-                return OpenBlasKernels.CoreName(again);
+                return;
             }
         }
         finally
@@ -126,7 +131,6 @@ public sealed unsafe class OpenBlasGemm : IGemm
         }
         handle = NativeLibrary.Load(lib);
         fn = NativeLibrary.GetExport(handle, "cblas_sgemm");
-        return null;
     }
 
     public void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,

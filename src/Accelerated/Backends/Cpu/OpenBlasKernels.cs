@@ -42,8 +42,14 @@ public static class OpenBlasKernels
         string.IsNullOrEmpty(userSetting) && chose is not null && WithoutAvx.Contains(chose) && best is not null ? best : null;
 
     /// <summary>The name of the kernels a loaded OpenBLAS runs, or null when it does not say (not OpenBLAS, or too old).</summary>
-    public static unsafe string? CoreName(nint handle) =>
-        NativeLibrary.TryGetExport(handle, "openblas_get_corename", out var fn)
+    public static string? CoreName(nint handle) => Text(handle, "openblas_get_corename");
+
+    /// <summary>A loaded OpenBLAS's build options (<c>openblas_get_config</c>: "... DYNAMIC_ARCH ..."), or null.</summary>
+    public static string? BuildConfig(nint handle) => Text(handle, "openblas_get_config");
+
+    /// <summary>The string a no-argument function of the library returns, or null when it has no such export.</summary>
+    static unsafe string? Text(nint handle, string export) =>
+        NativeLibrary.TryGetExport(handle, export, out var fn)
             ? Marshal.PtrToStringUTF8((nint)((delegate* unmanaged[Cdecl]<byte*>)fn)())
             : null;
 
