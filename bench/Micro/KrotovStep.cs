@@ -84,28 +84,37 @@ public class ConvFilterStep
         _layer = new CpuEngine(_gemm).CreateKrotov(new KrotovOptions { Units = Units, Inputs = Inputs, RankK = 2, Delta = 0.2, Variant = KrotovVariant.Paper }, w);
         _w = (float[])w.Data.Clone();
         _out = new float[Batch * Units];
-        CurrentsGemmOnly();   // RankOnly ranks these currents
+        CurrentsGemmOnly();   // RankRows ranks these currents
+        CurrentsGemmByColumns();   // and RankColumns these
     }
 
     [Benchmark(Baseline = true)]
     public void CurrentsGemmOnly() => _gemm.Sgemm(false, true, Batch, Units, Inputs, 1f, _batches[_next++ % Batches].Data, Inputs, _w, Inputs, 0f, _out, Units);
 
+    /// <summary>The same product with a column per sample (Wp V^T, rows of Ld samples), as the layer computes it where
+    /// it ranks by columns.</summary>
+    [Benchmark]
+    public void CurrentsGemmByColumns() => _gemm.Sgemm(false, true, Units, Batch, Inputs, 1f, _w, Inputs, _batches[_next++ % Batches].Data, Inputs, 0f, _outT, Ld);
+
     [Benchmark]
     public void Step() => _layer.Step(_batches[_next++ % Batches], 1e-3);
 
-    readonly (float, int)[] _top = new (float, int)[2];
+    const int Ld = (Batch + TopK.ColumnGroup - 1) / TopK.ColumnGroup * TopK.ColumnGroup;
+    readonly float[] _outT = new float[Units * Ld];
+    readonly (float, int)[] _top = new (float, int)[2 * Batch];
 
+    /// <summary>The ranking of a row per sample (TopK.Find), where the layer has no 512-bit vectors.</summary>
     [Benchmark]
-    public void GemmThenRank()
+    public void RankRows()
     {
-        CurrentsGemmOnly();
-        RankOnly();
+        for (int s = 0; s < Batch; s++) TopK.Find(_out.AsSpan(s * Units, Units), _top.AsSpan(2 * s, 2));
     }
 
+    /// <summary>The ranking of a column per sample (TopK.Columns), the layer's where it has 512-bit vectors.</summary>
     [Benchmark]
-    public void RankOnly()
+    public void RankColumns()
     {
-        for (int s = 0; s < Batch; s++) TopK.Find(_out.AsSpan(s * Units, Units), _top);
+        if (TopK.ColumnsAccelerated) TopK.Columns(_outT, Units, Batch, Ld, _top, 2);
     }
 }
 

@@ -133,8 +133,8 @@ static class BenchCommand
 
     /// <summary>The currents GEMM of every minibatch (V x Wp^T, Wp = sign(W)|W|^(p-1) for p = 3) on the engine's own
     /// GEMM: host arrays for cpu; device buffers already in place for a GPU backend (uploads are not counted). One
-    /// way per GEMM configuration worth trying (OpenBLAS: with our one-thread rule for small products and with its
-    /// own threading); the bound is the fastest.</summary>
+    /// way per GEMM configuration worth trying (cpu: both orientations of the product, each with OpenBLAS's one-thread
+    /// rule for small products and with its own threading); the bound is the fastest.</summary>
     static Action[] GemmOnly(IEngine engine, Matrix[] batches, int units, int dim, Matrix w0)
     {
         var wp = new float[units * dim];
@@ -143,11 +143,15 @@ static class BenchCommand
         switch (engine)
         {
             case CpuEngine cpu:
-                var cur = new float[maxB * units];
-                return [.. BoundGemms(cpu).Select(g => (Action)(() =>
+                // Both orientations: a row of currents per sample (V Wp^T), and a column per sample (Wp V^T, rows of
+                // ld samples), as the layer computes them where it ranks by columns (TopK.Columns).
+                int ld = (maxB + TopK.ColumnGroup - 1) / TopK.ColumnGroup * TopK.ColumnGroup;
+                var cur = new float[Math.Max(maxB, ld) * units];
+                return [.. BoundGemms(cpu).SelectMany(g => new Action[]
                 {
-                    foreach (var v in batches) g.Sgemm(false, true, v.Rows, units, dim, 1f, v.Data, dim, wp, dim, 0f, cur, units);
-                }))];
+                    () => { foreach (var v in batches) g.Sgemm(false, true, v.Rows, units, dim, 1f, v.Data, dim, wp, dim, 0f, cur, units); },
+                    () => { foreach (var v in batches) g.Sgemm(false, true, units, v.Rows, dim, 1f, wp, dim, v.Data, dim, 0f, cur, ld); },
+                })];
             case Hebb.Accelerated.Backends.Device.DeviceEngine dev:
                 var d = dev.Device;
                 var vBuf = d.Alloc(maxB * dim);

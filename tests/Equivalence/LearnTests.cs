@@ -21,6 +21,7 @@ public class LearnTests
     {
         { KrotovVariant.Paper, 2, 1 }, { KrotovVariant.Paper, 2, 2 }, { KrotovVariant.Paper, 2, 3 }, { KrotovVariant.Paper, 2, 5 },
         { KrotovVariant.Paper, 3, 2 }, { KrotovVariant.AuthorsCode, 2, 2 }, { KrotovVariant.AuthorsCode, 3, 3 }, { KrotovVariant.AuthorsCode, 2, 1 },
+        { KrotovVariant.Paper, 2, 30 },   // lanes of 1 unit (ranked by rows) beside lanes of 2 (ranked by columns)
     };
 
     [Theory, MemberData(nameof(Settings))]

@@ -46,6 +46,62 @@ public class TopKTests
         }
     }
 
+    /// <summary>
+    /// TopK.Columns (a column per sample, 64 columns at a time) against the same definition, column by column: units
+    /// from 2 (only the first two, no loop) up, samples that fill a group, part of one or several, and the padding
+    /// columns beyond them filled with values that would win (they must not leak into a sample's ranking). Values
+    /// include infinities, which the first two units seed.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 1), InlineData(2, 64), InlineData(3, 65), InlineData(17, 100), InlineData(400, 100), InlineData(401, 128), InlineData(50, 200)]
+    public void ColumnsMatchSortingByValueThenIndex(int units, int samples)
+    {
+        if (!TopK.ColumnsAccelerated) return;   // no 512-bit vectors: the layer ranks rows (tested above)
+        int ld = (samples + TopK.ColumnGroup - 1) / TopK.ColumnGroup * TopK.ColumnGroup;
+        var rng = new Random(units * 131 + samples);
+        float[][] palettes = [[0f, -0f, 1f, -1f, 0.5f], [3f, 3f, 3f], [float.NegativeInfinity, float.PositiveInfinity, 0f], null!];
+        for (int trial = 0; trial < 40; trial++)
+        {
+            var palette = palettes[trial % palettes.Length];
+            var c = new float[units * ld];
+            for (int u = 0; u < units; u++)
+                for (int s = 0; s < ld; s++)
+                    c[u * ld + s] = s >= samples ? 1e30f : palette is null ? (float)(rng.NextDouble() * 2 - 1) : palette[rng.Next(palette.Length)];
+            foreach (int stride in new[] { 1, 2, 3 })
+            {
+                var top = new (float Value, int Index)[samples * stride];
+                TopK.Columns(c, units, samples, ld, top, stride);
+                int k = Math.Min(stride, 2);
+                for (int s = 0; s < samples; s++)
+                {
+                    var expected = Enumerable.Range(0, units).Select(u => (Value: c[u * ld + s], Index: u))
+                        .OrderByDescending(t => t.Value).ThenBy(t => t.Index).Take(k).ToArray();
+                    var got = top.AsSpan(s * stride, k).ToArray();
+                    Assert.Equal(expected.Select(t => t.Index), got.Select(t => t.Index));
+                    Assert.Equal(expected.Select(t => t.Value), got.Select(t => t.Value));
+                    Assert.Equal(expected.Select(t => float.IsNegative(t.Value)), got.Select(t => float.IsNegative(t.Value)));   // -0 is the entry's own
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ColumnsRefusesWhatItCannotRank()
+    {
+        if (!TopK.ColumnsAccelerated)
+        {
+            Assert.Throws<PlatformNotSupportedException>(() => TopK.Columns(new float[128], 2, 1, 64, new (float, int)[2], 2));
+            return;
+        }
+        var top = new (float, int)[256];
+        Assert.Contains("units", Assert.Throws<ArgumentOutOfRangeException>(() => TopK.Columns(new float[64], 1, 1, 64, top, 2)).Message);
+        Assert.Contains("ld", Assert.Throws<ArgumentOutOfRangeException>(() => TopK.Columns(new float[200], 2, 1, 100, top, 2)).Message);
+        Assert.Contains("samples", Assert.Throws<ArgumentOutOfRangeException>(() => TopK.Columns(new float[128], 2, 65, 64, top, 2)).Message);
+        Assert.Contains("stride", Assert.Throws<ArgumentOutOfRangeException>(() => TopK.Columns(new float[128], 2, 1, 64, top, 0)).Message);
+        Assert.Contains("units x ld", Assert.Throws<ArgumentException>(() => TopK.Columns(new float[127], 2, 1, 64, top, 2)).Message);
+        Assert.Contains("samples x stride", Assert.Throws<ArgumentException>(() => TopK.Columns(new float[128], 2, 64, 64, new (float, int)[127], 2)).Message);
+    }
+
     [Fact]
     public void LanesRefusesWhatItCannotRank()
     {

@@ -11,7 +11,8 @@ namespace Hebb.Accelerated.Backends.Cpu;
 /// Reference: Hebb.Reference.Krotov.fastStep / fastUpdateSum / current.
 ///
 /// A step costs one GEMM: the currents I (B x K) = V (B x N) * Wp^T, with Wp = sign(W)|W|^(p-1)
-/// kept up to date row by row. The learning activation g has two non-zeros per sample (the winner
+/// kept up to date row by row. Where k &lt;= 2 (NNL-CONV's m = 2) and the CPU has 512-bit vectors, the GEMM writes
+/// I^T (K x B, a column per sample) instead, which <see cref="TopK.Columns"/> ranks 64 samples at a time in one pass. The learning activation g has two non-zeros per sample (the winner
 /// and the k-th ranked unit), so the update sum_b g (R^p v_b - I_b W) touches at most 2B rows and is
 /// accumulated sparsely: no second dense GEMM, no pass over untouched rows. The authors'-code variant sums the
 /// update into accumulator rows first (its scale needs the sum's largest element); eq. 1 as written adds straight
@@ -34,14 +35,16 @@ public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
     readonly float _rp;
 
     /// <summary>
-    /// One thread's share of a step: units [Lo, Hi); their currents (B x (Hi - Lo)); each sample's k best among them;
-    /// and the step's terms on its units (sample order; each sample's winner before its k-th ranked unit), found by
-    /// merging every lane's lists.
+    /// One thread's share of a step: units [Lo, Hi); their currents; each sample's k best among them; and the step's
+    /// terms on its units (sample order; each sample's winner before its k-th ranked unit), found by merging every
+    /// lane's lists. The currents are B x (Hi - Lo) (a row per sample), or, where <see cref="TopK.Columns"/> ranks them
+    /// (k &lt;= 2, 512-bit vectors, at least 2 units), (Hi - Lo) x Ld with a column per sample (<see cref="Ld"/> &gt; 0).
     /// </summary>
     sealed class Lane(int lo, int hi)
     {
         public readonly int Lo = lo, Hi = hi;
         public float[] Currents = [];
+        public int Ld;                 // > 0: the currents are unit-major, Ld columns (samples) per unit
         public (float Value, int Index)[] Top = [];
         public int[] Filled = [];
         public Term[] Terms = [];
@@ -50,7 +53,10 @@ public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
         public void Ensure(int rows, int rankK)
         {
             if (Filled.Length >= rows) return;
-            Currents = new float[rows * (Hi - Lo)];
+            int width = Hi - Lo;
+            bool columns = rankK <= 2 && width >= 2 && TopK.ColumnsAccelerated;
+            Ld = columns ? (rows + TopK.ColumnGroup - 1) / TopK.ColumnGroup * TopK.ColumnGroup : 0;
+            Currents = new float[(columns ? Ld : rows) * width];
             Top = new (float, int)[rows * rankK];
             Filled = new int[rows];
             Terms = new Term[2 * rows];
@@ -116,15 +122,32 @@ public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
     }
 
     /// <summary>The lane's currents for the first <paramref name="rows"/> samples of <paramref name="v"/>:
-    /// V Wp[lo..hi)^T.</summary>
+    /// V Wp[lo..hi)^T, or its transpose Wp[lo..hi) V^T where the lane ranks by columns.</summary>
     void ComputeCurrents(Lane lane, float[] v, int rows)
     {
         int width = lane.Hi - lane.Lo;
-        _gemm.Sgemm(false, true, rows, width, _n, 1f, v, _n, _wp.AsSpan(lane.Lo * _n), _n, 0f, lane.Currents, width);
+        var wp = _wp.AsSpan(lane.Lo * _n);
+        if (lane.Ld > 0) _gemm.Sgemm(false, true, width, rows, _n, 1f, wp, _n, v, _n, 0f, lane.Currents, lane.Ld);
+        else _gemm.Sgemm(false, true, rows, width, _n, 1f, v, _n, wp, _n, 0f, lane.Currents, width);
     }
 
-    /// <summary>Sample s's k largest currents among the lane's units (<see cref="TopK.Find"/>: ties go to the lower
-    /// unit index), as unit indices.</summary>
+    /// <summary>Every sample's k largest currents among the lane's units (ties go to the lower unit index: the order
+    /// of <see cref="TopK.Find"/>), as unit indices.</summary>
+    void Rank(Lane lane, int rows)
+    {
+        if (lane.Ld > 0)
+        {
+            int rankK = Options.RankK, width = lane.Hi - lane.Lo;
+            TopK.Columns(lane.Currents, width, rows, lane.Ld, lane.Top, rankK);
+            lane.Filled.AsSpan(0, rows).Fill(rankK);
+            if (lane.Lo != 0)
+                foreach (ref var t in lane.Top.AsSpan(0, rows * rankK)) t.Index += lane.Lo;
+        }
+        else if (rows * (long)(lane.Hi - lane.Lo) >= 1 << 16 && lane == _whole) Parallel.For(0, rows, s => RankOne(lane, s));
+        else for (int s = 0; s < rows; s++) RankOne(lane, s);
+    }
+
+    /// <summary>Sample s's k largest currents among the lane's units (<see cref="TopK.Find"/>), from a row per sample.</summary>
     void RankOne(Lane lane, int s)
     {
         int rankK = Options.RankK, width = lane.Hi - lane.Lo;
@@ -169,9 +192,9 @@ public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
     public Matrix Currents(Matrix batch)
     {
         CheckBatch(batch);
-        _whole.Ensure(batch.Rows, Options.RankK);
-        ComputeCurrents(_whole, batch.Data, batch.Rows);
-        return new Matrix(batch.Rows, _k, _whole.Currents.AsSpan(0, batch.Rows * _k).ToArray());
+        var currents = new Matrix(batch.Rows, _k);
+        _gemm.Sgemm(false, true, batch.Rows, _k, _n, 1f, batch.Data, _n, _wp, _n, 0f, currents.Data, _k);
+        return currents;
     }
 
     public void Step(Matrix batch, double learningRate)
@@ -181,8 +204,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
         int bsz = batch.Rows;
         _whole.Ensure(bsz, Options.RankK);
         ComputeCurrents(_whole, batch.Data, bsz);
-        if (bsz * (long)_k >= 1 << 16) Parallel.For(0, bsz, s => RankOne(_whole, s));
-        else for (int s = 0; s < bsz; s++) RankOne(_whole, s);
+        Rank(_whole, bsz);
         Decide([_whole], _whole, bsz);
         if (Options.Variant == KrotovVariant.Paper) UpdatePaper(_whole, batch.Data, (float)(learningRate / bsz));
         else
@@ -246,7 +268,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
                     int rows = rowsOf[cur];
                     var v = buffers[cur];
                     ComputeCurrents(lane, v, rows);
-                    for (int s = 0; s < rows; s++) RankOne(lane, s);
+                    Rank(lane, rows);
                     if (t == 0) rowsOf[cur ^ 1] = Checked(source.Next());
                     barrier.Wait();
                     Decide(lanes, lane, rows);

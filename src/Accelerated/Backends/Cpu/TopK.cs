@@ -157,6 +157,93 @@ public static class TopK
         return a[k - 1].ToScalar();
     }
 
+    /// <summary>Whether <see cref="Columns"/> runs on this machine: it needs 512-bit vectors.</summary>
+    public static bool ColumnsAccelerated => Vector512.IsHardwareAccelerated;
+
+    /// <summary>The samples one <see cref="Columns"/> group ranks at once, and what a matrix's row length (ld) must
+    /// be a multiple of.</summary>
+    public const int ColumnGroup = 4 * 16;
+
+    /// <summary>
+    /// The two largest values of every column of <paramref name="c"/> (units x ld, row-major: column s holds sample
+    /// s's currents, one per unit) and their unit indices, in the order of <see cref="Find"/> (value descending, then
+    /// index ascending), written to top[s * stride] and, when stride &gt;= 2, top[s * stride + 1], for the first
+    /// <paramref name="samples"/> columns. One pass down the rows, 64 columns at a time, each lane keeping its column's
+    /// best two by compare and select (values and indices move together, so a value is the entry its index names).
+    /// Columns from samples up to ld may hold anything finite; they are ranked and dropped. Requires
+    /// <see cref="ColumnsAccelerated"/>, units &gt;= 2, ld a positive multiple of <see cref="ColumnGroup"/> and no NaN.
+    /// </summary>
+    public static void Columns(ReadOnlySpan<float> c, int units, int samples, int ld, Span<(float Value, int Index)> top, int stride)
+    {
+        if (!ColumnsAccelerated) throw new PlatformNotSupportedException("TopK.Columns needs 512-bit vectors (Vector512.IsHardwareAccelerated)");
+        if (units < 2) throw new ArgumentOutOfRangeException(nameof(units), units, "TopK.Columns needs at least 2 units");
+        if (ld < ColumnGroup || ld % ColumnGroup != 0) throw new ArgumentOutOfRangeException(nameof(ld), ld, $"ld must be a positive multiple of {ColumnGroup}");
+        if (samples < 0 || samples > ld) throw new ArgumentOutOfRangeException(nameof(samples), samples, $"samples must be in [0, ld = {ld}]");
+        if (stride < 1) throw new ArgumentOutOfRangeException(nameof(stride), stride, "stride must be >= 1");
+        if (c.Length < units * ld) throw new ArgumentException($"c has {c.Length} values; units x ld = {units * ld} needed", nameof(c));
+        if (top.Length < samples * stride) throw new ArgumentException($"top has {top.Length} entries; samples x stride = {samples * stride} needed", nameof(top));
+        ref float first = ref MemoryMarshal.GetReference(c);
+        Span<float> v = stackalloc float[2 * ColumnGroup];
+        Span<int> ix = stackalloc int[2 * ColumnGroup];
+        for (int g = 0; g < samples; g += ColumnGroup)
+        {
+            Group(ref first, (nuint)g, units, (nuint)ld, v, ix);
+            for (int s = g; s < Math.Min(samples, g + ColumnGroup); s++)
+            {
+                top[s * stride] = (v[s - g], ix[s - g]);
+                if (stride >= 2) top[s * stride + 1] = (v[ColumnGroup + s - g], ix[ColumnGroup + s - g]);
+            }
+        }
+    }
+
+    /// <summary>Columns [col, col + 64): the best (v[0..64), ix[0..64)) and the second (v[64..), ix[64..)). Four sets
+    /// of 16 columns, in locals (a struct per set measured slower), for four independent dependency chains.</summary>
+    static void Group(ref float c, nuint col, int units, nuint ld, Span<float> v, Span<int> ix)
+    {
+        Seed(Vector512.LoadUnsafe(ref c, col), Vector512.LoadUnsafe(ref c, col + ld), out var a0, out var a1, out var ia0, out var ia1);
+        Seed(Vector512.LoadUnsafe(ref c, col + 16), Vector512.LoadUnsafe(ref c, col + ld + 16), out var b0, out var b1, out var ib0, out var ib1);
+        Seed(Vector512.LoadUnsafe(ref c, col + 32), Vector512.LoadUnsafe(ref c, col + ld + 32), out var c0, out var c1, out var ic0, out var ic1);
+        Seed(Vector512.LoadUnsafe(ref c, col + 48), Vector512.LoadUnsafe(ref c, col + ld + 48), out var d0, out var d1, out var id0, out var id1);
+        var mu = Vector512.Create(2);
+        nuint off = col + 2 * ld;
+        for (int u = 2; u < units; u++, off += ld, mu += Vector512<int>.One)
+        {
+            Insert(Vector512.LoadUnsafe(ref c, off), mu, ref a0, ref a1, ref ia0, ref ia1);
+            Insert(Vector512.LoadUnsafe(ref c, off + 16), mu, ref b0, ref b1, ref ib0, ref ib1);
+            Insert(Vector512.LoadUnsafe(ref c, off + 32), mu, ref c0, ref c1, ref ic0, ref ic1);
+            Insert(Vector512.LoadUnsafe(ref c, off + 48), mu, ref d0, ref d1, ref id0, ref id1);
+        }
+        a0.CopyTo(v); b0.CopyTo(v.Slice(16)); c0.CopyTo(v.Slice(32)); d0.CopyTo(v.Slice(48));
+        a1.CopyTo(v.Slice(64)); b1.CopyTo(v.Slice(80)); c1.CopyTo(v.Slice(96)); d1.CopyTo(v.Slice(112));
+        ia0.CopyTo(ix); ib0.CopyTo(ix.Slice(16)); ic0.CopyTo(ix.Slice(32)); id0.CopyTo(ix.Slice(48));
+        ia1.CopyTo(ix.Slice(64)); ib1.CopyTo(ix.Slice(80)); ic1.CopyTo(ix.Slice(96)); id1.CopyTo(ix.Slice(112));
+    }
+
+    /// <summary>16 columns' best two among units 0 (x0) and 1 (x1): values a0 &gt;= a1 (a0 the earlier unit among
+    /// equals) and their units.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Seed(Vector512<float> x0, Vector512<float> x1, out Vector512<float> a0, out Vector512<float> a1, out Vector512<int> i0, out Vector512<int> i1)
+    {
+        var swap = Vector512.GreaterThan(x1, x0);
+        a0 = Vector512.ConditionalSelect(swap, x1, x0);
+        a1 = Vector512.ConditionalSelect(swap, x0, x1);
+        i0 = swap.AsInt32() & Vector512<int>.One;
+        i1 = Vector512<int>.One - i0;
+    }
+
+    /// <summary>Unit mu's values x, a later unit than all seen: it ranks before an entry only when strictly larger.
+    /// Values and units move by the same masks, so a value is always the entry its unit names.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Insert(Vector512<float> x, Vector512<int> mu, ref Vector512<float> a0, ref Vector512<float> a1, ref Vector512<int> i0, ref Vector512<int> i1)
+    {
+        var first = Vector512.GreaterThan(x, a0);
+        var second = Vector512.GreaterThan(x, a1);
+        a1 = Vector512.ConditionalSelect(first, a0, Vector512.ConditionalSelect(second, x, a1));
+        i1 = Vector512.ConditionalSelect(first.AsInt32(), i0, Vector512.ConditionalSelect(second.AsInt32(), mu, i1));
+        a0 = Vector512.ConditionalSelect(first, x, a0);
+        i0 = Vector512.ConditionalSelect(first.AsInt32(), mu, i0);
+    }
+
     static void InsertN(Span<Vector256<float>> a, Vector256<float> x)
     {
         for (int l = 0; l < a.Length; l++)
