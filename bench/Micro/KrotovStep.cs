@@ -57,7 +57,7 @@ public static class Program
 public class ConvFilterStep
 {
     const int Units = 400, Inputs = 48, Batch = 100, Batches = 64;
-    IKrotovLayer _layer = null!;
+    IKrotovLayer _layer = null!, _byRows = null!;
     IGemm _gemm = null!;
     Matrix[] _batches = null!;
     float[] _w = null!, _out = null!;
@@ -81,7 +81,9 @@ public class ConvFilterStep
                 System.Numerics.Tensors.TensorPrimitives.Divide(row, System.Numerics.Tensors.TensorPrimitives.Norm(row), row);
             }
         }
-        _layer = new CpuEngine(_gemm).CreateKrotov(new KrotovOptions { Units = Units, Inputs = Inputs, RankK = 2, Delta = 0.2, Variant = KrotovVariant.Paper }, w);
+        var rule = new KrotovOptions { Units = Units, Inputs = Inputs, RankK = 2, Delta = 0.2, Variant = KrotovVariant.Paper };
+        _layer = new CpuEngine(_gemm).CreateKrotov(rule, w);
+        _byRows = new CpuKrotovLayer(_gemm, rule, w) { RankByColumns = false };
         _w = (float[])w.Data.Clone();
         _out = new float[Batch * Units];
         CurrentsGemmOnly();   // RankRows ranks these currents
@@ -98,6 +100,10 @@ public class ConvFilterStep
 
     [Benchmark]
     public void Step() => _layer.Step(_batches[_next++ % Batches], 1e-3);
+
+    /// <summary>The step with a row of currents per sample (RankByColumns off), as where there are no 512-bit vectors.</summary>
+    [Benchmark]
+    public void StepByRows() => _byRows.Step(_batches[_next++ % Batches], 1e-3);
 
     const int Ld = (Batch + TopK.ColumnGroup - 1) / TopK.ColumnGroup * TopK.ColumnGroup;
     readonly float[] _outT = new float[Units * Ld];

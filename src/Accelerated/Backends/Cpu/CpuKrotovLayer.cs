@@ -50,11 +50,13 @@ public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
         public Term[] Terms = [];
         public int TermCount;
 
-        public void Ensure(int rows, int rankK)
+        /// <summary>Buffers for up to <paramref name="rows"/> samples; the currents by columns if
+        /// <paramref name="byColumns"/> and the lane has 2 units or more (TopK.Columns needs 2).</summary>
+        public void Ensure(int rows, int rankK, bool byColumns)
         {
-            if (Filled.Length >= rows) return;
             int width = Hi - Lo;
-            bool columns = rankK <= 2 && width >= 2 && TopK.ColumnsAccelerated;
+            bool columns = byColumns && width >= 2;
+            if (Filled.Length >= rows && columns == Ld > 0) return;
             Ld = columns ? (rows + TopK.ColumnGroup - 1) / TopK.ColumnGroup * TopK.ColumnGroup : 0;
             Currents = new float[(columns ? Ld : rows) * width];
             Top = new (float, int)[rows * rankK];
@@ -67,6 +69,20 @@ public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
     readonly record struct Term(int Unit, int Sample, float G, float Current);
 
     public KrotovOptions Options { get; }
+
+    /// <summary>Whether the steps compute the currents with a column per sample and rank them by
+    /// <see cref="TopK.Columns"/>; otherwise a row per sample, ranked by <see cref="TopK.Find"/>. Both rank alike. By
+    /// default where Columns can: k &lt;= 2 and 512-bit vectors (<see cref="TopK.ColumnsAccelerated"/>). A test or a
+    /// benchmark may turn it off, or on where it can.</summary>
+    public bool RankByColumns
+    {
+        get => _byColumns;
+        set => _byColumns = !value || CanRankByColumns ? value
+            : throw new ArgumentException($"RankByColumns needs k <= 2 (RankK is {Options.RankK}) and 512-bit vectors (here: {TopK.ColumnsAccelerated})", nameof(RankByColumns));
+    }
+    bool _byColumns;
+
+    bool CanRankByColumns => Options.RankK <= 2 && TopK.ColumnsAccelerated;
 
     /// <summary>Threads that <see cref="Learn"/> splits its steps and the making of minibatches over. By default the
     /// machine's cores, at most 16, on a machine of 4 or more; 1 on fewer, where a caller does better to feed
@@ -96,6 +112,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
         _touched = new bool[_k];
         _touchedList = new int[_k];
         _whole = new Lane(0, _k);
+        _byColumns = CanRankByColumns;
         for (int mu = 0; mu < _k; mu++) PowRow(mu);
     }
 
@@ -202,7 +219,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
         CheckBatch(batch);
         Check.LearningRate(learningRate);
         int bsz = batch.Rows;
-        _whole.Ensure(bsz, Options.RankK);
+        _whole.Ensure(bsz, Options.RankK, _byColumns);
         ComputeCurrents(_whole, batch.Data, bsz);
         Rank(_whole, bsz);
         Decide([_whole], _whole, bsz);
@@ -238,7 +255,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
         for (int t = 0; t < workers; t++)
         {
             lanes[t] = new Lane(_k * t / workers, _k * (t + 1) / workers);
-            lanes[t].Ensure(maxRows, Options.RankK);
+            lanes[t].Ensure(maxRows, Options.RankK, _byColumns);
         }
         float[][] buffers = [new float[maxRows * _n], new float[maxRows * _n]];
         var rowsOf = new int[2];
