@@ -12,8 +12,8 @@ namespace Hebb.Accelerated.Backends.Cpu;
 ///
 /// A step costs one GEMM: the currents I (B x K) = V (B x N) * Wp^T, with Wp = sign(W)|W|^(p-1)
 /// kept up to date row by row. Where k &lt;= 2 (NNL-CONV's m = 2) and the CPU has 512-bit vectors, the GEMM writes
-/// I^T (K x B, a column per sample) instead, which <see cref="TopK.Columns"/> ranks 64 samples at a time in one pass. The learning activation g has two non-zeros per sample (the winner
-/// and the k-th ranked unit), so the update sum_b g (R^p v_b - I_b W) touches at most 2B rows and is
+/// I^T (K x B, a column per sample) instead, which <see cref="TopK.Columns"/> ranks 64 samples at a time in one pass
+/// (<see cref="RankByColumns"/>). The learning activation g has two non-zeros per sample (the winner and the k-th ranked unit), so the update sum_b g (R^p v_b - I_b W) touches at most 2B rows and is
 /// accumulated sparsely: no second dense GEMM, no pass over untouched rows. The authors'-code variant sums the
 /// update into accumulator rows first (its scale needs the sum's largest element); eq. 1 as written adds straight
 /// into W. With p = 2, Wp is W itself (no copy). Buffers are reused:
