@@ -105,7 +105,7 @@ public class ConvFilterStep
     [Benchmark]
     public void StepByRows() => _byRows.Step(_batches[_next++ % Batches], 1e-3);
 
-    const int Ld = (Batch + TopK.ColumnGroup - 1) / TopK.ColumnGroup * TopK.ColumnGroup;
+    static readonly int Ld = TopK.ColumnsLd(Batch);
     readonly float[] _outT = new float[Units * Ld];
     readonly (float, int)[] _top = new (float, int)[2 * Batch];
 

@@ -145,8 +145,8 @@ static class BenchCommand
             case CpuEngine cpu:
                 // Both orientations: a row of currents per sample (V Wp^T), and a column per sample (Wp V^T, rows of
                 // ld samples), as the layer computes them where it ranks by columns (TopK.Columns).
-                int ld = (maxB + TopK.ColumnGroup - 1) / TopK.ColumnGroup * TopK.ColumnGroup;
-                var cur = new float[Math.Max(maxB, ld) * units];
+                int ld = TopK.ColumnsLd(maxB);
+                var cur = new float[ld * units];   // ld >= maxB: room for either orientation
                 return [.. BoundGemms(cpu).SelectMany(g => new Action[]
                 {
                     () => { foreach (var v in batches) g.Sgemm(false, true, v.Rows, units, dim, 1f, v.Data, dim, wp, dim, 0f, cur, units); },

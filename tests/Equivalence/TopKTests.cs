@@ -56,7 +56,7 @@ public class TopKTests
     [InlineData(2, 1), InlineData(2, 64), InlineData(3, 65), InlineData(17, 100), InlineData(400, 100), InlineData(401, 128), InlineData(50, 200)]
     public void ColumnsMatchSortingByValueThenIndex(int units, int samples)
     {
-        int ld = (samples + TopK.ColumnGroup - 1) / TopK.ColumnGroup * TopK.ColumnGroup;
+        int ld = TopK.ColumnsLd(samples);
         var rng = new Random(units * 131 + samples);
         float[][] palettes = [[0f, -0f, 1f, -1f, 0.5f], [3f, 3f, 3f], [float.NegativeInfinity, float.PositiveInfinity, 0f], null!];
         for (int trial = 0; trial < 40; trial++)

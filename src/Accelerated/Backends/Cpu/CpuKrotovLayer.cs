@@ -57,7 +57,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
             int width = Hi - Lo;
             bool columns = byColumns && width >= 2;
             if (Filled.Length >= rows && columns == Ld > 0) return;
-            Ld = columns ? (rows + TopK.ColumnGroup - 1) / TopK.ColumnGroup * TopK.ColumnGroup : 0;
+            Ld = columns ? TopK.ColumnsLd(rows) : 0;
             Currents = new float[(columns ? Ld : rows) * width];
             Top = new (float, int)[rows * rankK];
             Filled = new int[rows];

@@ -164,6 +164,10 @@ public static class TopK
     /// be a multiple of.</summary>
     public const int ColumnGroup = 4 * 16;
 
+    /// <summary>The row length (ld) of a unit-major matrix of currents for <paramref name="samples"/> samples: samples
+    /// rounded up to a multiple of <see cref="ColumnGroup"/>.</summary>
+    public static int ColumnsLd(int samples) => (samples + ColumnGroup - 1) / ColumnGroup * ColumnGroup;
+
     /// <summary>
     /// The two largest values of every column of <paramref name="c"/> (units x ld, row-major: column s holds sample
     /// s's currents, one per unit) and their unit indices, in the order of <see cref="Find"/> (value descending, then
