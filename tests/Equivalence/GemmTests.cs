@@ -43,6 +43,93 @@ public class GemmTests
             }
     }
 
+    /// <summary>op(A)[i, l] and op(B)[l, j] of the operands Check and Chain draw.</summary>
+    static (float[] A, float[] B) Operands(int m, int n, int k, int seed)
+    {
+        var rng = new Random(seed);
+        return (Enumerable.Range(0, m * k).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray(),
+                Enumerable.Range(0, k * n).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray());
+    }
+
+    /// <summary>ManagedGemm's contract: every C[i, j] is the chain of (fused, where the processor fuses) multiply-adds
+    /// over l in order from zero,
+    /// then alpha times it, then plus beta C, bit for bit, whatever the shape (edge tiles, several blocks of k,
+    /// products large enough to run in parallel) and the transposes.</summary>
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(7, 13, 5)]
+    [InlineData(400, 100, 48)]
+    [InlineData(100, 400, 48)]
+    [InlineData(61, 37, 600)]
+    [InlineData(200, 130, 784)]
+    public void ManagedIsTheFmaChainOfEveryElement(int m, int n, int k)
+    {
+        var (a, b) = Operands(m, n, k, m + n + k);
+        var gemm = new ManagedGemm();
+        foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
+            foreach (var (alpha, beta) in new[] { (1f, 0f), (0.75f, 0f), (1.5f, 0.5f) })
+            {
+                // op(A) = a as m x k; stored transposed when ta; likewise op(B) = b as k x n.
+                float[] sa = ta ? Transpose(a, m, k) : a, sb = tb ? Transpose(b, k, n) : b;
+                float[] c = Enumerable.Range(0, m * n).Select(i => (float)(i % 7) - 3f).ToArray(), c0 = (float[])c.Clone();
+                gemm.Sgemm(ta, tb, m, n, k, alpha, sa, ta ? m : k, sb, tb ? k : n, beta, c, n);
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        float chain = 0f;
+                        for (int l = 0; l < k; l++)
+                            chain = ManagedGemm.Fused ? MathF.FusedMultiplyAdd(a[i * k + l], b[l * n + j], chain)
+                                                      : a[i * k + l] * b[l * n + j] + chain;
+                        float expect = beta == 0f ? (alpha == 1f ? chain : alpha * chain) : alpha * chain + beta * c0[i * n + j];
+                        if (BitConverter.SingleToInt32Bits(c[i * n + j]) != BitConverter.SingleToInt32Bits(expect))
+                            Assert.Fail($"{m}x{n}x{k} ta={ta} tb={tb} alpha={alpha} beta={beta}: C[{i},{j}] = {c[i * n + j]:R}, the chain gives {expect:R}");
+                    }
+            }
+    }
+
+    /// <summary>The product and its transpose, B^T A^T, are equal bit for bit (what lets CpuKrotovLayer compute the
+    /// currents in either orientation with the same rounding).</summary>
+    [Fact]
+    public void ManagedTransposeIsBitEqual()
+    {
+        const int m = 100, n = 400, k = 48;
+        var (a, b) = Operands(m, n, k, 3);
+        float[] c = new float[m * n], ct = new float[n * m];
+        var gemm = new ManagedGemm();
+        gemm.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
+        gemm.Sgemm(true, true, n, m, k, 1f, b, n, a, k, 0f, ct, m);
+        Assert.Equal(c, Transpose(ct, n, m));
+    }
+
+    /// <summary>BLAS's rules at the edges: beta = 0 overwrites C without reading it (NaN there does not survive);
+    /// k = 0 or alpha = 0 leaves beta C; an empty C is not touched.</summary>
+    [Fact]
+    public void ManagedFollowsBlasAtTheEdges()
+    {
+        var gemm = new ManagedGemm();
+        float[] a = [1, 2, 3, 4], b = [1, 0, 0, 1];
+        float[] c = [float.NaN, float.NaN, float.NaN, float.PositiveInfinity];
+        gemm.Sgemm(false, false, 2, 2, 2, 1f, a, 2, b, 2, 0f, c, 2);
+        Assert.Equal(new float[] { 1, 2, 3, 4 }, c);
+        float[] d = [1, float.NaN, 3, 4];
+        gemm.Sgemm(false, false, 2, 2, 0, 1f, [], 1, [], 2, 0f, d, 2);
+        Assert.Equal(new float[] { 0, 0, 0, 0 }, d);
+        float[] e = [1, 2, 3, 4];
+        gemm.Sgemm(false, false, 2, 2, 2, 0f, a, 2, b, 2, 2f, e, 2);
+        Assert.Equal(new float[] { 2, 4, 6, 8 }, e);
+        float[] f = [5];
+        gemm.Sgemm(false, false, 0, 1, 2, 1f, [], 2, b, 1, 0f, f, 1);
+        Assert.Equal(5f, f[0]);
+    }
+
+    static float[] Transpose(float[] x, int rows, int cols)
+    {
+        var t = new float[x.Length];
+        for (int r = 0; r < rows; r++)
+            for (int q = 0; q < cols; q++) t[q * rows + r] = x[r * cols + q];
+        return t;
+    }
+
     [Fact]
     public void ShortOperandIsRefusedWithItsName()
     {

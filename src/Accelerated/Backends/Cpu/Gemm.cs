@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Numerics.Tensors;
 
 namespace Hebb.Accelerated.Backends.Cpu;
 
@@ -168,62 +167,6 @@ public sealed unsafe class OpenBlasGemm : IGemm
     void Call(bool transA, bool transB, int m, int n, int k, float alpha, float* pa, int lda, float* pb, int ldb, float beta, float* pc, int ldc) =>
         _sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k,
                alpha, pa, Math.Max(lda, 1), pb, Math.Max(ldb, 1), beta, pc, Math.Max(ldc, 1));
-}
-
-/// <summary>
-/// The managed fallback when OpenBLAS is absent: each C[i, j] is a SIMD dot product
-/// (System.Numerics.Tensors) of a row of op(A) and a column of op(B), rows in parallel.
-/// Operands that are not already in the dot-friendly layout are transposed into buffers kept per thread.
-/// </summary>
-public sealed class ManagedGemm : IGemm
-{
-    public string Name => "managed SIMD (System.Numerics.Tensors)";
-
-    [ThreadStatic] static float[]? _at, _bt;
-
-    public void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
-                      ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
-                      float beta, Span<float> c, int ldc)
-    {
-        if (m == 0 || n == 0) return;
-        GemmChecks.Lengths(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        // Rows of op(A) as an m x k row-major block, and columns of op(B) as an n x k block.
-        float[] ar = Pack(ref _at, a, lda, m, k, transposed: transA);
-        float[] br = Pack(ref _bt, b, ldb, n, k, transposed: !transB);
-        unsafe
-        {
-            fixed (float* pc = c)
-            {
-                nint cp = (nint)pc;
-                Parallel.For(0, m, i =>
-                {
-                    var ai = new ReadOnlySpan<float>(ar, i * k, k);
-                    var row = new Span<float>((float*)cp + (long)i * ldc, n);
-                    for (int j = 0; j < n; j++)
-                    {
-                        float dot = TensorPrimitives.Dot(ai, new ReadOnlySpan<float>(br, j * k, k));
-                        row[j] = beta == 0f ? alpha * dot : alpha * dot + beta * row[j];
-                    }
-                });
-            }
-        }
-    }
-
-    /// <summary>Packs `rows` vectors of length `len` row-major; `transposed` says the source holds them as columns.</summary>
-    static float[] Pack(ref float[]? buffer, ReadOnlySpan<float> src, int ld, int rows, int len, bool transposed)
-    {
-        if (buffer is null || buffer.Length < rows * len) buffer = new float[rows * len];
-        var dst = buffer;
-        if (!transposed)
-            for (int r = 0; r < rows; r++) src.Slice(r * ld, len).CopyTo(dst.AsSpan(r * len, len));
-        else
-            for (int l = 0; l < len; l++)
-            {
-                var srow = src.Slice(l * ld, rows);
-                for (int r = 0; r < rows; r++) dst[r * len + l] = srow[r];
-            }
-        return dst;
-    }
 }
 
 static class GemmChecks

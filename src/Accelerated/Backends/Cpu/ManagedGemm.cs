@@ -1,0 +1,424 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using X86 = System.Runtime.Intrinsics.X86;
+
+namespace Hebb.Accelerated.Backends.Cpu;
+
+/// <summary>
+/// The managed GEMM, for machines without OpenBLAS (and the <c>cpu-managed</c> backend): register-blocked SIMD in
+/// the way of an optimized BLAS. op(B) is packed, a block of rows of k at a time, into panels of up to
+/// <see cref="Blocked{TV}.Group"/> vectors' columns; each 6-row by 1-to-4-vector tile of C is summed in registers
+/// (<c>Tile1</c> .. <c>Tile4</c>), reading A's six rows where they lie. Widest vectors the JIT accelerates:
+/// Vector512 (tiles 6 x 64), else Vector256 (6 x 16, for 16 registers), else Vector128 (6 x 8), else scalars (6 x 2).
+/// Every C[i, j] is the same chain, a(i, l) * b(l, j) added in order of l from an exact zero, whatever the shape,
+/// the transposes or the threads: the product and its transpose (B^T A^T) come out bit for bit alike, which the
+/// layer's two orientations of the currents rely on (docs/DESIGN-NOTES.md). Each step is a fused multiply-add where
+/// the processor has one (<see cref="Fused"/>), else a multiply then an add (software FMA runs ~100x slower).
+/// alpha scales the sum after it; beta * C is added last.
+/// Products over about <see cref="ParallelMacs"/> multiply-adds split their row tiles over the cores.
+/// </summary>
+public sealed class ManagedGemm : IGemm
+{
+    /// <summary>From this many multiply-adds (m n k) on, a product's row tiles run in parallel.</summary>
+    public const long ParallelMacs = 4_000_000;
+
+    /// <summary>Whether each step of the chain is one fused multiply-add (x86 FMA3, Arm64), rather than a rounded
+    /// multiply then an add.</summary>
+    public static bool Fused => FusedHardware.Present;
+
+    public string Name => "managed SIMD (" + Describe() + (Fused ? ", fused multiply-add" : ", multiply then add") + ")";
+
+    static string Describe() =>
+        Vector512.IsHardwareAccelerated ? Blocked<V512>.Description
+        : Vector256.IsHardwareAccelerated ? Blocked<V256>.Description
+        : Vector128.IsHardwareAccelerated ? Blocked<V128>.Description
+        : Blocked<S1>.Description;
+
+    public unsafe void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+                             ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+                             float beta, Span<float> c, int ldc)
+    {
+        if (m == 0 || n == 0) return;
+        GemmChecks.Lengths(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
+        {
+            var p = new Product(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            if (k == 0 || alpha == 0f) p.ScaleC();
+            else if (Vector512.IsHardwareAccelerated) Blocked<V512>.Run(p);
+            else if (Vector256.IsHardwareAccelerated) Blocked<V256>.Run(p);
+            else if (Vector128.IsHardwareAccelerated) Blocked<V128>.Run(p);
+            else Blocked<S1>.Run(p);
+        }
+    }
+}
+
+/// <summary>One call's operands, as pointers (pinned by the caller for the call's duration).</summary>
+readonly unsafe struct Product(bool transA, bool transB, int m, int n, int k, float alpha,
+                               float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+{
+    public readonly bool TransA = transA, TransB = transB;
+    public readonly int M = m, N = n, K = k, Lda = lda, Ldb = ldb, Ldc = ldc;
+    public readonly float Alpha = alpha, Beta = beta;
+    public readonly float* A = a, B = b, C = c;
+
+    /// <summary>op(A)[i, l].</summary>
+    public float AAt(int i, int l) => TransA ? A[(long)l * Lda + i] : A[(long)i * Lda + l];
+
+    /// <summary>C = beta C (beta = 0 clears C, NaNs included): the whole product when k = 0 or alpha = 0.</summary>
+    public void ScaleC()
+    {
+        for (int i = 0; i < M; i++)
+        {
+            var row = new Span<float>(C + (long)i * Ldc, N);
+            if (Beta == 0f) row.Clear();
+            else if (Beta != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(row, Beta, row);
+        }
+    }
+}
+
+/// <summary>The vector operations a tile needs, for each width (a struct per width, so that the JIT compiles the
+/// tiles once per width with the operations inlined).</summary>
+unsafe interface ISimd<TV> where TV : struct, ISimd<TV>
+{
+    static abstract int Width { get; }
+    /// <summary>How many vectors wide a tile may be (its 6 x Group accumulators, Group loads and a broadcast must
+    /// fit the registers).</summary>
+    static abstract int Group { get; }
+    static abstract string Name { get; }
+    static abstract TV Load(float* p);
+    static abstract TV Splat(float x);
+    static abstract TV Fma(TV a, TV b, TV c);
+    void Store(float* p);
+}
+
+/// <summary>Whether the processor fuses a multiply-add in one rounding (a constant to the JIT).</summary>
+static class FusedHardware
+{
+    public static bool Present => X86.Fma.IsSupported || AdvSimd.Arm64.IsSupported;
+}
+
+readonly unsafe struct V512(Vector512<float> v) : ISimd<V512>
+{
+    readonly Vector512<float> _v = v;
+    public static int Width => Vector512<float>.Count;
+    public static int Group => 4;
+    public static string Name => "Vector512";
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 Load(float* p) => new(Vector512.Load(p));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 Splat(float x) => new(Vector512.Create(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 Fma(V512 a, V512 b, V512 c) => new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* p) => _v.Store(p);
+}
+
+readonly unsafe struct V256(Vector256<float> v) : ISimd<V256>
+{
+    readonly Vector256<float> _v = v;
+    public static int Width => Vector256<float>.Count;
+    public static int Group => 2;
+    public static string Name => "Vector256";
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256 Load(float* p) => new(Vector256.Load(p));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256 Splat(float x) => new(Vector256.Create(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256 Fma(V256 a, V256 b, V256 c) =>
+        new(FusedHardware.Present ? Vector256.FusedMultiplyAdd(a._v, b._v, c._v) : a._v * b._v + c._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* p) => _v.Store(p);
+}
+
+readonly unsafe struct V128(Vector128<float> v) : ISimd<V128>
+{
+    readonly Vector128<float> _v = v;
+    public static int Width => Vector128<float>.Count;
+    public static int Group => 2;
+    public static string Name => "Vector128";
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Load(float* p) => new(Vector128.Load(p));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Splat(float x) => new(Vector128.Create(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Fma(V128 a, V128 b, V128 c) =>
+        new(FusedHardware.Present ? Vector128.FusedMultiplyAdd(a._v, b._v, c._v) : a._v * b._v + c._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* p) => _v.Store(p);
+}
+
+/// <summary>One float as a vector of one, where the JIT accelerates no vectors.</summary>
+readonly unsafe struct S1(float v) : ISimd<S1>
+{
+    readonly float _v = v;
+    public static int Width => 1;
+    public static int Group => 2;
+    public static string Name => "scalar";
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static S1 Load(float* p) => new(*p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static S1 Splat(float x) => new(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static S1 Fma(S1 a, S1 b, S1 c) =>
+        new(FusedHardware.Present ? MathF.FusedMultiplyAdd(a._v, b._v, c._v) : a._v * b._v + c._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* p) => *p = _v;
+}
+
+/// <summary>The blocked product at one vector width.</summary>
+static unsafe class Blocked<TV> where TV : struct, ISimd<TV>
+{
+    /// <summary>Rows of a tile.</summary>
+    const int Rows = 6;
+    /// <summary>The most of k summed per packing of op(B): a panel of KC rows stays in the core's cache while every
+    /// row tile passes over it.</summary>
+    const int KC = 256;
+
+    static int Wide => TV.Group * TV.Width;
+
+    public static string Description => $"{TV.Name}, {Rows} x {Wide} register tiles";
+
+    [ThreadStatic] static float[]? _panel, _sums;
+    [ThreadStatic] static float[]? _rows, _edge;
+
+    public static void Run(Product p)
+    {
+        int w = TV.Width, npad = (p.N + w - 1) / w * w;
+        int blocks = (p.K + KC - 1) / KC, kc = (p.K + blocks - 1) / blocks;
+        // With beta = 0 the sums go straight into C; otherwise into a buffer, C = alpha sums + beta C at the end.
+        bool direct = p.Beta == 0f;
+        float[] panel = Grow(ref _panel, (long)kc * npad);
+        float[]? sums = direct ? null : Grow(ref _sums, (long)p.M * p.N);
+        int tiles = (p.M + Rows - 1) / Rows;
+        bool parallel = (long)p.M * p.N * p.K >= ManagedGemm.ParallelMacs && tiles > 1 && Environment.ProcessorCount > 1;
+        fixed (float* pp = panel) fixed (float* ps = sums)
+        {
+            float* dst = direct ? p.C : ps;
+            int ldd = direct ? p.Ldc : p.N;
+            for (int k0 = 0; k0 < p.K; k0 += kc)
+            {
+                int kl = Math.Min(kc, p.K - k0);
+                Pack(p, k0, kl, npad, pp);
+                var job = new Job(p, k0, kl, npad, pp, dst, ldd);
+                if (!parallel) job.Tiles(0, tiles);
+                else
+                {
+                    int parts = Math.Min(tiles, Environment.ProcessorCount);
+                    Parallel.For(0, parts, t => job.Tiles((int)((long)tiles * t / parts), (int)((long)tiles * (t + 1) / parts)));
+                }
+            }
+            if (!direct)
+                for (int i = 0; i < p.M; i++)
+                {
+                    float* ci = p.C + (long)i * p.Ldc, si = ps + (long)i * p.N;
+                    for (int j = 0; j < p.N; j++) ci[j] = p.Alpha * si[j] + p.Beta * ci[j];
+                }
+            else if (p.Alpha != 1f)
+                for (int i = 0; i < p.M; i++)
+                {
+                    var row = new Span<float>(p.C + (long)i * p.Ldc, p.N);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(row, p.Alpha, row);
+                }
+        }
+    }
+
+    /// <summary>Rows k0 .. k0 + kl of op(B) into panels of Wide columns (the last one narrower, to whole vectors;
+    /// columns past n are zeros): panel g0 at pp + g0 * kl, row l of it at + l * width.</summary>
+    static void Pack(Product p, int k0, int kl, int npad, float* pp)
+    {
+        for (int g0 = 0; g0 < npad; g0 += Wide)
+        {
+            int gw = Math.Min(Wide, npad - g0), cols = Math.Min(gw, p.N - g0);
+            float* dst = pp + (long)g0 * kl;
+            if (!p.TransB)
+                for (int l = 0; l < kl; l++)
+                {
+                    new ReadOnlySpan<float>(p.B + (long)(k0 + l) * p.Ldb + g0, cols).CopyTo(new Span<float>(dst + l * gw, cols));
+                    new Span<float>(dst + l * gw + cols, gw - cols).Clear();
+                }
+            else
+            {
+                for (int j = 0; j < cols; j++)
+                {
+                    float* src = p.B + (long)(g0 + j) * p.Ldb + k0;
+                    for (int l = 0; l < kl; l++) dst[l * gw + j] = src[l];
+                }
+                if (cols < gw)
+                    for (int l = 0; l < kl; l++) new Span<float>(dst + l * gw + cols, gw - cols).Clear();
+            }
+        }
+    }
+
+    /// <summary>One packing's share of the product: row tiles over every panel.</summary>
+    readonly struct Job(Product p, int k0, int kl, int npad, float* panel, float* dst, int ldd)
+    {
+        readonly Product P = p;
+        readonly int K0 = k0, Kl = kl, Npad = npad, Ldd = ldd;
+        readonly float* Panel = panel, Dst = dst;
+
+        public void Tiles(int from, int to)
+        {
+            if (from >= to) return;
+            bool load = K0 > 0;
+            float[] rowsBuf = Grow(ref _rows, (long)Rows * Kl);
+            float[] edgeBuf = Grow(ref _edge, Rows * Wide);
+            fixed (float* ar = rowsBuf) fixed (float* edge = edgeBuf)
+                for (int t = from; t < to; t++)
+                {
+                    int i0 = t * Rows, rows = Math.Min(Rows, P.M - i0);
+                    float* a; int lda;
+                    if (!P.TransA && rows == Rows) { a = P.A + (long)i0 * P.Lda + K0; lda = P.Lda; }
+                    else
+                    {
+                        // op(A)'s rows i0 .. i0 + 5 copied out (rows past m are zeros): a transposed A, or the last tile.
+                        for (int r = 0; r < Rows; r++)
+                            for (int l = 0; l < Kl; l++) ar[r * Kl + l] = r < rows ? P.AAt(i0 + r, K0 + l) : 0f;
+                        a = ar; lda = Kl;
+                    }
+                    for (int g0 = 0; g0 < Npad; g0 += Wide)
+                    {
+                        int gw = Math.Min(Wide, Npad - g0), cols = Math.Min(gw, P.N - g0);
+                        float* bp = Panel + (long)g0 * Kl, c = Dst + (long)i0 * Ldd + g0;
+                        if (rows == Rows && cols == gw) { Tile(gw, a, lda, bp, c, Ldd, load); continue; }
+                        // An edge tile: through a buffer, so that nothing past row m or column n is touched.
+                        if (load)
+                            for (int r = 0; r < rows; r++)
+                                new ReadOnlySpan<float>(c + (long)r * Ldd, cols).CopyTo(new Span<float>(edge + r * Wide, cols));
+                        Tile(gw, a, lda, bp, edge, Wide, load);
+                        for (int r = 0; r < rows; r++)
+                            new ReadOnlySpan<float>(edge + r * Wide, cols).CopyTo(new Span<float>(c + (long)r * Ldd, cols));
+                    }
+                }
+        }
+
+        void Tile(int gw, float* a, int lda, float* bp, float* c, int ldc, bool load)
+        {
+            switch (gw / TV.Width)
+            {
+                case 1: Tile1(Kl, a, lda, bp, c, ldc, load); break;
+                case 2: Tile2(Kl, a, lda, bp, c, ldc, load); break;
+                case 3: Tile3(Kl, a, lda, bp, c, ldc, load); break;
+                default: Tile4(Kl, a, lda, bp, c, ldc, load); break;
+            }
+        }
+    }
+
+    static float[] Grow(ref float[]? buffer, long length)
+    {
+        if (length > Array.MaxLength) throw new ArgumentException($"the managed GEMM needs a buffer of {length} floats, more than one array holds");
+        if (buffer is null || buffer.Length < length) buffer = new float[Math.Max(length, 1)];
+        return buffer;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static TV At(float* p, bool load) => load ? TV.Load(p) : default;
+
+    /// <summary>A 6 x w tile: C = (load ? C : 0) + sum over l &lt; k of a_r[l] * bp[l], one multiply-add step (TV.Fma) per term,
+    /// in order of l (rows r of A at a + r * lda; bp: k rows of 1 vector).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Tile1(int k, float* a, int lda, float* bp, float* c, int ldc, bool load)
+    {
+        int w = TV.Width;
+        TV c00 = At(c, load);
+        TV c10 = At(c + ldc, load);
+        TV c20 = At(c + 2 * ldc, load);
+        TV c30 = At(c + 3 * ldc, load);
+        TV c40 = At(c + 4 * ldc, load);
+        TV c50 = At(c + 5 * ldc, load);
+        float* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int l = 0; l < k; l++, bp += w)
+        {
+            TV b0 = TV.Load(bp);
+            TV x = TV.Splat(a[l]); c00 = TV.Fma(x, b0, c00);
+            x = TV.Splat(a1[l]); c10 = TV.Fma(x, b0, c10);
+            x = TV.Splat(a2[l]); c20 = TV.Fma(x, b0, c20);
+            x = TV.Splat(a3[l]); c30 = TV.Fma(x, b0, c30);
+            x = TV.Splat(a4[l]); c40 = TV.Fma(x, b0, c40);
+            x = TV.Splat(a5[l]); c50 = TV.Fma(x, b0, c50);
+        }
+        c00.Store(c);
+        c10.Store(c + ldc);
+        c20.Store(c + 2 * ldc);
+        c30.Store(c + 3 * ldc);
+        c40.Store(c + 4 * ldc);
+        c50.Store(c + 5 * ldc);
+    }
+
+    /// <summary>A 6 x 2w tile: C = (load ? C : 0) + sum over l &lt; k of a_r[l] * bp[l], one multiply-add step (TV.Fma) per term,
+    /// in order of l (rows r of A at a + r * lda; bp: k rows of 2 vectors).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Tile2(int k, float* a, int lda, float* bp, float* c, int ldc, bool load)
+    {
+        int w = TV.Width;
+        TV c00 = At(c, load), c01 = At(c + w, load);
+        TV c10 = At(c + ldc, load), c11 = At(c + ldc + w, load);
+        TV c20 = At(c + 2 * ldc, load), c21 = At(c + 2 * ldc + w, load);
+        TV c30 = At(c + 3 * ldc, load), c31 = At(c + 3 * ldc + w, load);
+        TV c40 = At(c + 4 * ldc, load), c41 = At(c + 4 * ldc + w, load);
+        TV c50 = At(c + 5 * ldc, load), c51 = At(c + 5 * ldc + w, load);
+        float* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int l = 0; l < k; l++, bp += 2 * w)
+        {
+            TV b0 = TV.Load(bp); TV b1 = TV.Load(bp + w);
+            TV x = TV.Splat(a[l]); c00 = TV.Fma(x, b0, c00); c01 = TV.Fma(x, b1, c01);
+            x = TV.Splat(a1[l]); c10 = TV.Fma(x, b0, c10); c11 = TV.Fma(x, b1, c11);
+            x = TV.Splat(a2[l]); c20 = TV.Fma(x, b0, c20); c21 = TV.Fma(x, b1, c21);
+            x = TV.Splat(a3[l]); c30 = TV.Fma(x, b0, c30); c31 = TV.Fma(x, b1, c31);
+            x = TV.Splat(a4[l]); c40 = TV.Fma(x, b0, c40); c41 = TV.Fma(x, b1, c41);
+            x = TV.Splat(a5[l]); c50 = TV.Fma(x, b0, c50); c51 = TV.Fma(x, b1, c51);
+        }
+        c00.Store(c); c01.Store(c + w);
+        c10.Store(c + ldc); c11.Store(c + ldc + w);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
+        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
+        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w);
+        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
+    }
+
+    /// <summary>A 6 x 3w tile: C = (load ? C : 0) + sum over l &lt; k of a_r[l] * bp[l], one multiply-add step (TV.Fma) per term,
+    /// in order of l (rows r of A at a + r * lda; bp: k rows of 3 vectors).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Tile3(int k, float* a, int lda, float* bp, float* c, int ldc, bool load)
+    {
+        int w = TV.Width;
+        TV c00 = At(c, load), c01 = At(c + w, load), c02 = At(c + 2 * w, load);
+        TV c10 = At(c + ldc, load), c11 = At(c + ldc + w, load), c12 = At(c + ldc + 2 * w, load);
+        TV c20 = At(c + 2 * ldc, load), c21 = At(c + 2 * ldc + w, load), c22 = At(c + 2 * ldc + 2 * w, load);
+        TV c30 = At(c + 3 * ldc, load), c31 = At(c + 3 * ldc + w, load), c32 = At(c + 3 * ldc + 2 * w, load);
+        TV c40 = At(c + 4 * ldc, load), c41 = At(c + 4 * ldc + w, load), c42 = At(c + 4 * ldc + 2 * w, load);
+        TV c50 = At(c + 5 * ldc, load), c51 = At(c + 5 * ldc + w, load), c52 = At(c + 5 * ldc + 2 * w, load);
+        float* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int l = 0; l < k; l++, bp += 3 * w)
+        {
+            TV b0 = TV.Load(bp); TV b1 = TV.Load(bp + w); TV b2 = TV.Load(bp + 2 * w);
+            TV x = TV.Splat(a[l]); c00 = TV.Fma(x, b0, c00); c01 = TV.Fma(x, b1, c01); c02 = TV.Fma(x, b2, c02);
+            x = TV.Splat(a1[l]); c10 = TV.Fma(x, b0, c10); c11 = TV.Fma(x, b1, c11); c12 = TV.Fma(x, b2, c12);
+            x = TV.Splat(a2[l]); c20 = TV.Fma(x, b0, c20); c21 = TV.Fma(x, b1, c21); c22 = TV.Fma(x, b2, c22);
+            x = TV.Splat(a3[l]); c30 = TV.Fma(x, b0, c30); c31 = TV.Fma(x, b1, c31); c32 = TV.Fma(x, b2, c32);
+            x = TV.Splat(a4[l]); c40 = TV.Fma(x, b0, c40); c41 = TV.Fma(x, b1, c41); c42 = TV.Fma(x, b2, c42);
+            x = TV.Splat(a5[l]); c50 = TV.Fma(x, b0, c50); c51 = TV.Fma(x, b1, c51); c52 = TV.Fma(x, b2, c52);
+        }
+        c00.Store(c); c01.Store(c + w); c02.Store(c + 2 * w);
+        c10.Store(c + ldc); c11.Store(c + ldc + w); c12.Store(c + ldc + 2 * w);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w); c22.Store(c + 2 * ldc + 2 * w);
+        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w); c32.Store(c + 3 * ldc + 2 * w);
+        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w); c42.Store(c + 4 * ldc + 2 * w);
+        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w); c52.Store(c + 5 * ldc + 2 * w);
+    }
+
+    /// <summary>A 6 x 4w tile: C = (load ? C : 0) + sum over l &lt; k of a_r[l] * bp[l], one multiply-add step (TV.Fma) per term,
+    /// in order of l (rows r of A at a + r * lda; bp: k rows of 4 vectors).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Tile4(int k, float* a, int lda, float* bp, float* c, int ldc, bool load)
+    {
+        int w = TV.Width;
+        TV c00 = At(c, load), c01 = At(c + w, load), c02 = At(c + 2 * w, load), c03 = At(c + 3 * w, load);
+        TV c10 = At(c + ldc, load), c11 = At(c + ldc + w, load), c12 = At(c + ldc + 2 * w, load), c13 = At(c + ldc + 3 * w, load);
+        TV c20 = At(c + 2 * ldc, load), c21 = At(c + 2 * ldc + w, load), c22 = At(c + 2 * ldc + 2 * w, load), c23 = At(c + 2 * ldc + 3 * w, load);
+        TV c30 = At(c + 3 * ldc, load), c31 = At(c + 3 * ldc + w, load), c32 = At(c + 3 * ldc + 2 * w, load), c33 = At(c + 3 * ldc + 3 * w, load);
+        TV c40 = At(c + 4 * ldc, load), c41 = At(c + 4 * ldc + w, load), c42 = At(c + 4 * ldc + 2 * w, load), c43 = At(c + 4 * ldc + 3 * w, load);
+        TV c50 = At(c + 5 * ldc, load), c51 = At(c + 5 * ldc + w, load), c52 = At(c + 5 * ldc + 2 * w, load), c53 = At(c + 5 * ldc + 3 * w, load);
+        float* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int l = 0; l < k; l++, bp += 4 * w)
+        {
+            TV b0 = TV.Load(bp); TV b1 = TV.Load(bp + w); TV b2 = TV.Load(bp + 2 * w); TV b3 = TV.Load(bp + 3 * w);
+            TV x = TV.Splat(a[l]); c00 = TV.Fma(x, b0, c00); c01 = TV.Fma(x, b1, c01); c02 = TV.Fma(x, b2, c02); c03 = TV.Fma(x, b3, c03);
+            x = TV.Splat(a1[l]); c10 = TV.Fma(x, b0, c10); c11 = TV.Fma(x, b1, c11); c12 = TV.Fma(x, b2, c12); c13 = TV.Fma(x, b3, c13);
+            x = TV.Splat(a2[l]); c20 = TV.Fma(x, b0, c20); c21 = TV.Fma(x, b1, c21); c22 = TV.Fma(x, b2, c22); c23 = TV.Fma(x, b3, c23);
+            x = TV.Splat(a3[l]); c30 = TV.Fma(x, b0, c30); c31 = TV.Fma(x, b1, c31); c32 = TV.Fma(x, b2, c32); c33 = TV.Fma(x, b3, c33);
+            x = TV.Splat(a4[l]); c40 = TV.Fma(x, b0, c40); c41 = TV.Fma(x, b1, c41); c42 = TV.Fma(x, b2, c42); c43 = TV.Fma(x, b3, c43);
+            x = TV.Splat(a5[l]); c50 = TV.Fma(x, b0, c50); c51 = TV.Fma(x, b1, c51); c52 = TV.Fma(x, b2, c52); c53 = TV.Fma(x, b3, c53);
+        }
+        c00.Store(c); c01.Store(c + w); c02.Store(c + 2 * w); c03.Store(c + 3 * w);
+        c10.Store(c + ldc); c11.Store(c + ldc + w); c12.Store(c + ldc + 2 * w); c13.Store(c + ldc + 3 * w);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w); c22.Store(c + 2 * ldc + 2 * w); c23.Store(c + 2 * ldc + 3 * w);
+        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w); c32.Store(c + 3 * ldc + 2 * w); c33.Store(c + 3 * ldc + 3 * w);
+        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w); c42.Store(c + 4 * ldc + 2 * w); c43.Store(c + 4 * ldc + 3 * w);
+        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w); c52.Store(c + 5 * ldc + 2 * w); c53.Store(c + 5 * ldc + 3 * w);
+    }
+}
