@@ -61,6 +61,26 @@ public class OpenBlasKernelsTests
         Assert.Null(NativeValue(name));
     }
 
+    /// <summary>Only OpenBLAS is taken for the cpu backend's GEMM: a library without cblas_sgemm, or a BLAS that is not
+    /// OpenBLAS (Debian's reference libblas3 answers to libblas.so.3 where OpenBLAS is not installed, and multiplies
+    /// at about 4 GFLOP/s), is refused with its name and the reason.</summary>
+    [Theory]
+    [InlineData("libblas.so.3", true, false, "libblas.so.3 is not OpenBLAS")]
+    [InlineData("libfoo.so", false, false, "libfoo.so has no cblas_sgemm")]
+    [InlineData("libfoo.so", false, true, "libfoo.so has no cblas_sgemm")]
+    [InlineData("libopenblas.so.0", true, true, null)]
+    [InlineData("libblas.so.3", true, true, null)]   // Debian's alternative pointing at OpenBLAS
+    public void OnlyOpenBlasIsTaken(string lib, bool hasSgemm, bool isOpenBlas, string? refusal)
+    {
+        string? why = OpenBlasGemm.Unusable(lib, hasSgemm, isOpenBlas);
+        if (refusal is null) Assert.Null(why);
+        else Assert.StartsWith(refusal, why);
+    }
+
+    /// <summary>The library loaded is OpenBLAS: it reports its build (what Unusable checks for).</summary>
+    [OpenBlasFact]
+    public void TheLoadedLibraryIsOpenBlas() => Assert.NotNull(OpenBlasGemm.TryLoad(out _)!.Config);
+
     static string? NativeValue(string name) => Marshal.PtrToStringUTF8(getenv(name));
 
     [DllImport("libc")]

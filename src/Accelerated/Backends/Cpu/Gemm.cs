@@ -16,7 +16,8 @@ public interface IGemm
 }
 
 /// <summary>
-/// GEMM by OpenBLAS's <c>cblas_sgemm</c> (Debian: libopenblas0-pthread), found at run time.
+/// GEMM by OpenBLAS's <c>cblas_sgemm</c> (Debian: libopenblas0-pthread), found at run time; another BLAS is not
+/// taken for it (<see cref="Unusable"/>).
 /// Small products run on one thread: OpenBLAS splits them over all its threads, which was measured slower when
 /// op(B) is small (n x k &lt; <see cref="SmallNK"/>; on 2 cores: 100x400x48 96 against 72 GFLOP/s, 1000x400x48 94
 /// against 73, while 100x2000x784 is 96 against 152). OpenBLAS's thread count is process-wide: products on one thread
@@ -88,12 +89,28 @@ public sealed unsafe class OpenBlasGemm : IGemm
         return gemm;
     }
 
+    /// <summary>Why a library that loaded is not used, or null when it is: it must export <c>cblas_sgemm</c> and be
+    /// OpenBLAS (<c>openblas_get_config</c>). libblas.so.3 is OpenBLAS where Debian's alternatives point it there, but
+    /// may be the reference BLAS (libblas3), whose sgemm runs at about 4 GFLOP/s: slower than the managed GEMM, which
+    /// the cpu backend then uses instead.</summary>
+    public static string? Unusable(string lib, bool hasSgemm, bool isOpenBlas) =>
+        !hasSgemm ? $"{lib} has no cblas_sgemm"
+        : !isOpenBlas ? $"{lib} is not OpenBLAS (no openblas_get_config; a reference BLAS such as Debian's libblas3 multiplies at a few GFLOP/s, slower than the managed GEMM)"
+        : null;
+
     static (OpenBlasGemm?, string) Load()
     {
+        var refused = new List<string>();
         foreach (var lib in Candidates)
         {
             if (!NativeLibrary.TryLoad(lib, out var handle)) continue;
-            if (!NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var fn)) { NativeLibrary.Free(handle); continue; }
+            bool hasSgemm = NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var fn);
+            if (Unusable(lib, hasSgemm, NativeLibrary.TryGetExport(handle, "openblas_get_config", out _)) is { } why)
+            {
+                refused.Add(why);
+                NativeLibrary.Free(handle);
+                continue;
+            }
             string? chose = OpenBlasKernels.CoreName(handle);
             string? better = OperatingSystem.IsWindows() ? null
                 : OpenBlasKernels.Replacement(chose, Environment.GetEnvironmentVariable(OpenBlasKernels.Variable), OpenBlasKernels.Best());
@@ -104,7 +121,8 @@ public sealed unsafe class OpenBlasGemm : IGemm
                 : $"OpenBLAS ({lib}, {kernels} kernels in place of its own choice for this CPU, {chose})";
             return (new OpenBlasGemm(fn, name, handle), "");
         }
-        return (null, $"no library with cblas_sgemm among {string.Join(", ", Candidates)} (Debian: apt-get install libopenblas0-pthread)");
+        string found = refused.Count == 0 ? "none of them loads" : string.Join("; ", refused);
+        return (null, $"no OpenBLAS among {string.Join(", ", Candidates)}: {found} (Debian: apt-get install libopenblas0-pthread)");
     }
 
     /// <summary>Unloads <paramref name="lib"/> and loads it again with OPENBLAS_CORETYPE = <paramref name="kernels"/> in
