@@ -51,12 +51,13 @@ public static class Program
 
 /// <summary>
 /// One step of eq. 1 (Grinberg, Hopfield &amp; Krotov 2019; --variant paper) in the shape of hebb bench nnl-conv:
-/// 400 filters of 4x4x3, minibatches of 100 unit-length patches, beside its currents GEMM.
+/// 400 filters of 4x4x3, minibatches of 100 unit-length patches, beside its currents GEMM, for both GEMM providers.
 /// Run: dotnet run -c Release --project bench/Micro -- --filter '*ConvFilterStep*'
 /// </summary>
 public class ConvFilterStep
 {
     const int Units = 400, Inputs = 48, Batch = 100, Batches = 64;
+    [Params("openblas", "managed")] public string Gemm { get; set; } = "openblas";
     IKrotovLayer _layer = null!, _byRows = null!;
     IGemm _gemm = null!;
     Matrix[] _batches = null!;
@@ -66,7 +67,7 @@ public class ConvFilterStep
     [GlobalSetup]
     public void Setup()
     {
-        _gemm = OpenBlasGemm.TryLoad(out var why) ?? throw new InvalidOperationException(why);
+        _gemm = Gemm == "openblas" ? OpenBlasGemm.TryLoad(out var why) ?? throw new InvalidOperationException(why) : new ManagedGemm();
         var rng = new Random(1);
         var w = new Matrix(Units, Inputs);
         for (int i = 0; i < w.Data.Length; i++) w.Data[i] = (float)(rng.NextDouble() * 2 - 1);

@@ -52,9 +52,8 @@ public class GemmTests
     }
 
     /// <summary>ManagedGemm's contract: every C[i, j] is the chain of (fused, where the processor fuses) multiply-adds
-    /// over l in order from zero,
-    /// then alpha times it, then plus beta C, bit for bit, whatever the shape (edge tiles, several blocks of k,
-    /// products large enough to run in parallel) and the transposes.</summary>
+    /// over l in order from zero, then alpha times it, then plus beta C, bit for bit, whatever the shape (edge tiles, several blocks of k or
+    /// of columns, products large enough to run in parallel by row tiles or by panels) and the transposes.</summary>
     [Theory]
     [InlineData(1, 1, 1)]
     [InlineData(7, 13, 5)]
@@ -62,6 +61,8 @@ public class GemmTests
     [InlineData(100, 400, 48)]
     [InlineData(61, 37, 600)]
     [InlineData(200, 130, 784)]
+    [InlineData(50, 300, 300)]     // panels split over the cores (at 512 bits), one block of columns each
+    [InlineData(30, 1100, 512)]    // ... several blocks of columns each, two blocks of k, edge rows and columns
     public void ManagedIsTheFmaChainOfEveryElement(int m, int n, int k)
     {
         var (a, b) = Operands(m, n, k, m + n + k);

@@ -163,35 +163,33 @@ static unsafe class Blocked<TV> where TV : struct, ISimd<TV>
 
     public static string Description => $"{TV.Name}, {Rows} x {Wide} register tiles";
 
+    /// <summary>The most floats of op(B) packed at a time (256 KB): a block of columns small enough to stay in a
+    /// core's L2 while every row tile passes over it.</summary>
+    const int BlockFloats = 64 * 1024;
+
     [ThreadStatic] static float[]? _panel, _sums;
     [ThreadStatic] static float[]? _rows, _edge;
 
+    /// <summary>C = alpha op(A) op(B) + beta C. Loops, outermost first: blocks of columns (panels of op(B) that stay
+    /// in L2), blocks of k (each packed once), row tiles, panels. Products of <see cref="ManagedGemm.ParallelMacs"/>
+    /// or more split over the cores: their panels, each thread packing and running its own, where there are at least
+    /// two panels a core; else their row tiles over each packed block.</summary>
     public static void Run(Product p)
     {
         int w = TV.Width, npad = (p.N + w - 1) / w * w;
-        int blocks = (p.K + KC - 1) / KC, kc = (p.K + blocks - 1) / blocks;
+        int kBlocks = (p.K + KC - 1) / KC, kc = (p.K + kBlocks - 1) / kBlocks;
+        int panels = (npad + Wide - 1) / Wide, perBlock = Math.Max(1, BlockFloats / (kc * Wide));
         // With beta = 0 the sums go straight into C; otherwise into a buffer, C = alpha sums + beta C at the end.
         bool direct = p.Beta == 0f;
-        float[] panel = Grow(ref _panel, (long)kc * npad);
         float[]? sums = direct ? null : Grow(ref _sums, (long)p.M * p.N);
-        int tiles = (p.M + Rows - 1) / Rows;
-        bool parallel = (long)p.M * p.N * p.K >= ManagedGemm.ParallelMacs && tiles > 1 && Environment.ProcessorCount > 1;
-        fixed (float* pp = panel) fixed (float* ps = sums)
+        int tiles = (p.M + Rows - 1) / Rows, cores = Environment.ProcessorCount;
+        bool parallel = (long)p.M * p.N * p.K >= ManagedGemm.ParallelMacs && cores > 1;
+        fixed (float* ps = sums)
         {
-            float* dst = direct ? p.C : ps;
-            int ldd = direct ? p.Ldc : p.N;
-            for (int k0 = 0; k0 < p.K; k0 += kc)
-            {
-                int kl = Math.Min(kc, p.K - k0);
-                Pack(p, k0, kl, npad, pp);
-                var job = new Job(p, k0, kl, npad, pp, dst, ldd);
-                if (!parallel) job.Tiles(0, tiles);
-                else
-                {
-                    int parts = Math.Min(tiles, Environment.ProcessorCount);
-                    Parallel.For(0, parts, t => job.Tiles((int)((long)tiles * t / parts), (int)((long)tiles * (t + 1) / parts)));
-                }
-            }
+            var job = new Job(p, kc, npad, direct ? p.C : ps, direct ? p.Ldc : p.N);
+            if (parallel && panels >= 2 * cores)
+                Parallel.For(0, cores, t => job.Panels(panels * t / cores, panels * (t + 1) / cores, perBlock, 0, tiles, false));
+            else job.Panels(0, panels, perBlock, 0, tiles, parallel && tiles > 1);
             if (!direct)
                 for (int i = 0; i < p.M; i++)
                 {
@@ -207,14 +205,15 @@ static unsafe class Blocked<TV> where TV : struct, ISimd<TV>
         }
     }
 
-    /// <summary>Rows k0 .. k0 + kl of op(B) into panels of Wide columns (the last one narrower, to whole vectors;
-    /// columns past n are zeros): panel g0 at pp + g0 * kl, row l of it at + l * width.</summary>
-    static void Pack(Product p, int k0, int kl, int npad, float* pp)
+    /// <summary>Rows k0 .. k0 + kl of op(B), columns c0 .. c1 (c0 a multiple of Wide, c1 of the width), into panels of
+    /// Wide columns (the last one narrower, to whole vectors; columns past n are zeros): the panel at column g0 at
+    /// pp + (g0 - c0) * kl, row l of it at + l * width.</summary>
+    static void Pack(Product p, int k0, int kl, int c0, int c1, float* pp)
     {
-        for (int g0 = 0; g0 < npad; g0 += Wide)
+        for (int g0 = c0; g0 < c1; g0 += Wide)
         {
-            int gw = Math.Min(Wide, npad - g0), cols = Math.Min(gw, p.N - g0);
-            float* dst = pp + (long)g0 * kl;
+            int gw = Math.Min(Wide, c1 - g0), cols = Math.Max(0, Math.Min(gw, p.N - g0));
+            float* dst = pp + (long)(g0 - c0) * kl;
             if (!p.TransB)
                 for (int l = 0; l < kl; l++)
                 {
@@ -234,57 +233,92 @@ static unsafe class Blocked<TV> where TV : struct, ISimd<TV>
         }
     }
 
-    /// <summary>One packing's share of the product: row tiles over every panel.</summary>
-    readonly struct Job(Product p, int k0, int kl, int npad, float* panel, float* dst, int ldd)
+    /// <summary>A product's shape and destination (the sums go to dst, rows ldd apart), shared by its threads.</summary>
+    readonly struct Job(Product p, int kc, int npad, float* dst, int ldd)
     {
         readonly Product P = p;
-        readonly int K0 = k0, Kl = kl, Npad = npad, Ldd = ldd;
-        readonly float* Panel = panel, Dst = dst;
+        readonly int Kc = kc, Npad = npad, Ldd = ldd;
+        readonly float* Dst = dst;
 
-        public void Tiles(int from, int to)
+        /// <summary>Panels from .. to of C's row tiles t0 .. t1, in blocks of perBlock panels: each block packed a block
+        /// of k at a time (in order of k, so every element's chain runs from l = 0 up), on this thread's buffer; the
+        /// row tiles of each split over the cores when rowsInParallel.</summary>
+        public void Panels(int from, int to, int perBlock, int t0, int t1, bool rowsInParallel)
         {
             if (from >= to) return;
-            bool load = K0 > 0;
-            float[] rowsBuf = Grow(ref _rows, (long)Rows * Kl);
-            float[] edgeBuf = Grow(ref _edge, Rows * Wide);
-            fixed (float* ar = rowsBuf) fixed (float* edge = edgeBuf)
-                for (int t = from; t < to; t++)
+            int kc = Kc;
+            float[] panel = Grow(ref _panel, (long)kc * Math.Min(to - from, perBlock) * Wide);
+            fixed (float* pp = panel)
+                for (int b0 = from; b0 < to; b0 += perBlock)
                 {
-                    int i0 = t * Rows, rows = Math.Min(Rows, P.M - i0);
-                    float* a; int lda;
-                    if (!P.TransA && rows == Rows) { a = P.A + (long)i0 * P.Lda + K0; lda = P.Lda; }
-                    else
+                    int c0 = b0 * Wide, c1 = Math.Min(Npad, Math.Min(to, b0 + perBlock) * Wide);
+                    for (int k0 = 0; k0 < P.K; k0 += kc)
                     {
-                        // op(A)'s rows i0 .. i0 + 5 copied out (rows past m are zeros): a transposed A, or the last tile.
-                        for (int r = 0; r < Rows; r++)
-                            for (int l = 0; l < Kl; l++) ar[r * Kl + l] = r < rows ? P.AAt(i0 + r, K0 + l) : 0f;
-                        a = ar; lda = Kl;
-                    }
-                    for (int g0 = 0; g0 < Npad; g0 += Wide)
-                    {
-                        int gw = Math.Min(Wide, Npad - g0), cols = Math.Min(gw, P.N - g0);
-                        float* bp = Panel + (long)g0 * Kl, c = Dst + (long)i0 * Ldd + g0;
-                        if (rows == Rows && cols == gw) { Tile(gw, a, lda, bp, c, Ldd, load); continue; }
-                        // An edge tile: through a buffer, so that nothing past row m or column n is touched.
-                        if (load)
-                            for (int r = 0; r < rows; r++)
-                                new ReadOnlySpan<float>(c + (long)r * Ldd, cols).CopyTo(new Span<float>(edge + r * Wide, cols));
-                        Tile(gw, a, lda, bp, edge, Wide, load);
-                        for (int r = 0; r < rows; r++)
-                            new ReadOnlySpan<float>(edge + r * Wide, cols).CopyTo(new Span<float>(c + (long)r * Ldd, cols));
+                        int kl = Math.Min(kc, P.K - k0);
+                        Pack(P, k0, kl, c0, c1, pp);
+                        var block = new Block(this, k0, kl, c0, c1, pp);
+                        if (!rowsInParallel) block.Tiles(t0, t1);
+                        else
+                        {
+                            int parts = Math.Min(t1 - t0, Environment.ProcessorCount), n = t1 - t0;
+                            Parallel.For(0, parts, t => block.Tiles(t0 + (int)((long)n * t / parts), t0 + (int)((long)n * (t + 1) / parts)));
+                        }
                     }
                 }
         }
 
-        void Tile(int gw, float* a, int lda, float* bp, float* c, int ldc, bool load)
+        /// <summary>One packed block: columns c0 .. c1 and rows k0 .. k0 + kl of op(B), at panel.</summary>
+        readonly struct Block(Job job, int k0, int kl, int c0, int c1, float* panel)
         {
-            switch (gw / TV.Width)
+            readonly Product P = job.P;
+            readonly int K0 = k0, Kl = kl, C0 = c0, C1 = c1, Ldd = job.Ldd;
+            readonly float* Panel = panel, Dst = job.Dst;
+
+            public void Tiles(int from, int to)
             {
-                case 1: Tile1(Kl, a, lda, bp, c, ldc, load); break;
-                case 2: Tile2(Kl, a, lda, bp, c, ldc, load); break;
-                case 3: Tile3(Kl, a, lda, bp, c, ldc, load); break;
-                default: Tile4(Kl, a, lda, bp, c, ldc, load); break;
+                if (from >= to) return;
+                bool load = K0 > 0;
+                float[] rowsBuf = Grow(ref _rows, (long)Rows * Kl);
+                float[] edgeBuf = Grow(ref _edge, Rows * Wide);
+                fixed (float* ar = rowsBuf) fixed (float* edge = edgeBuf)
+                    for (int t = from; t < to; t++)
+                    {
+                        int i0 = t * Rows, rows = Math.Min(Rows, P.M - i0);
+                        float* a; int lda;
+                        if (!P.TransA && rows == Rows) { a = P.A + (long)i0 * P.Lda + K0; lda = P.Lda; }
+                        else
+                        {
+                            // op(A)'s rows i0 .. i0 + 5 copied out (rows past m are zeros): a transposed A, or the last tile.
+                            for (int r = 0; r < Rows; r++)
+                                for (int l = 0; l < Kl; l++) ar[r * Kl + l] = r < rows ? P.AAt(i0 + r, K0 + l) : 0f;
+                            a = ar; lda = Kl;
+                        }
+                        for (int g0 = C0; g0 < C1; g0 += Wide)
+                        {
+                            int gw = Math.Min(Wide, C1 - g0), cols = Math.Min(gw, P.N - g0);
+                            float* bp = Panel + (long)(g0 - C0) * Kl, c = Dst + (long)i0 * Ldd + g0;
+                            if (rows == Rows && cols == gw) { Tile(gw, Kl, a, lda, bp, c, Ldd, load); continue; }
+                            // An edge tile: through a buffer, so that nothing past row m or column n is touched.
+                            if (load)
+                                for (int r = 0; r < rows; r++)
+                                    new ReadOnlySpan<float>(c + (long)r * Ldd, cols).CopyTo(new Span<float>(edge + r * Wide, cols));
+                            Tile(gw, Kl, a, lda, bp, edge, Wide, load);
+                            for (int r = 0; r < rows; r++)
+                                new ReadOnlySpan<float>(edge + r * Wide, cols).CopyTo(new Span<float>(c + (long)r * Ldd, cols));
+                        }
+                    }
             }
+        }
+    }
+
+    static void Tile(int gw, int kl, float* a, int lda, float* bp, float* c, int ldc, bool load)
+    {
+        switch (gw / TV.Width)
+        {
+            case 1: Tile1(kl, a, lda, bp, c, ldc, load); break;
+            case 2: Tile2(kl, a, lda, bp, c, ldc, load); break;
+            case 3: Tile3(kl, a, lda, bp, c, ldc, load); break;
+            default: Tile4(kl, a, lda, bp, c, ldc, load); break;
         }
     }
 
