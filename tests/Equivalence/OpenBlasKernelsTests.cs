@@ -35,7 +35,8 @@ public class OpenBlasKernelsTests
     }
 
     /// <summary>The library this process uses: on a CPU with AVX2 and FMA it never runs kernels without AVX unless
-    /// the user asked for them, it says which kernels run, and it leaves OPENBLAS_CORETYPE as it found it.</summary>
+    /// the user asked for them, it says which kernels run and whether the user chose them, and it leaves
+    /// OPENBLAS_CORETYPE as it found it.</summary>
     [OpenBlasFact]
     public void TheLoadedLibraryRunsKernelsThisCpuCanUse()
     {
@@ -45,6 +46,8 @@ public class OpenBlasKernelsTests
         Assert.Equal(before, NativeValue(OpenBlasKernels.Variable));
         if (blas.Kernels is null) return;   // a BLAS that does not say (not OpenBLAS)
         Assert.Contains(blas.Kernels + " kernels", blas.Name);
+        // Kernels the user's OPENBLAS_CORETYPE chose are named as such (a workplace may set it for every process).
+        Assert.Equal(!string.IsNullOrEmpty(before), blas.Name.Contains(OpenBlasKernels.Variable + "="));
         // Only an OpenBLAS built with DYNAMIC_ARCH (Debian's) carries other kernels to switch to.
         if (string.IsNullOrEmpty(before) && OpenBlasKernels.Best() is not null && blas.Config?.Contains("DYNAMIC_ARCH") == true)
             Assert.Null(OpenBlasKernels.Replacement(blas.Kernels, null, OpenBlasKernels.Best()));

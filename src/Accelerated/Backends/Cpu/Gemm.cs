@@ -111,12 +111,12 @@ public sealed unsafe class OpenBlasGemm : IGemm
                 NativeLibrary.Free(handle);
                 continue;
             }
-            string? chose = OpenBlasKernels.CoreName(handle);
-            string? better = OperatingSystem.IsWindows() ? null
-                : OpenBlasKernels.Replacement(chose, Environment.GetEnvironmentVariable(OpenBlasKernels.Variable), OpenBlasKernels.Best());
+            string? chose = OpenBlasKernels.CoreName(handle), asked = Environment.GetEnvironmentVariable(OpenBlasKernels.Variable);
+            string? better = OperatingSystem.IsWindows() ? null : OpenBlasKernels.Replacement(chose, asked, OpenBlasKernels.Best());
             if (better is not null) Reload(lib, better, ref handle, ref fn);
             string? kernels = OpenBlasKernels.CoreName(handle);
             string name = kernels is null ? $"OpenBLAS ({lib})"
+                : !string.IsNullOrEmpty(asked) ? $"OpenBLAS ({lib}, {kernels} kernels, as {OpenBlasKernels.Variable}={asked} asks)"
                 : kernels == chose ? $"OpenBLAS ({lib}, {kernels} kernels)"
                 : $"OpenBLAS ({lib}, {kernels} kernels in place of its own choice for this CPU, {chose})";
             return (new OpenBlasGemm(fn, name, handle), "");
