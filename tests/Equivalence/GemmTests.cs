@@ -43,7 +43,7 @@ public class GemmTests
             }
     }
 
-    /// <summary>op(A)[i, l] and op(B)[l, j] of the operands Check and Chain draw.</summary>
+    /// <summary>Random op(A) (m x k) and op(B) (k x n), row-major, for the managed GEMM's chain and transpose tests.</summary>
     static (float[] A, float[] B) Operands(int m, int n, int k, int seed)
     {
         var rng = new Random(seed);
@@ -52,8 +52,9 @@ public class GemmTests
     }
 
     /// <summary>ManagedGemm's contract: every C[i, j] is the chain of (fused, where the processor fuses) multiply-adds
-    /// over l in order from zero, then alpha times it, then plus beta C, bit for bit, whatever the shape (edge tiles, several blocks of k or
-    /// of columns, products large enough to run in parallel by row tiles or by panels) and the transposes.</summary>
+    /// over l in order from zero, then alpha times it, then plus beta C, bit for bit, whatever the shape (edge tiles,
+    /// several blocks of k or of columns, products large enough to run in parallel by row tiles or by panels) and
+    /// the transposes.</summary>
     [Theory]
     [InlineData(1, 1, 1)]
     [InlineData(7, 13, 5)]

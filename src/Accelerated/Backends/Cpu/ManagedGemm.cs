@@ -7,8 +7,8 @@ namespace Hebb.Accelerated.Backends.Cpu;
 
 /// <summary>
 /// The managed GEMM, for machines without OpenBLAS (and the <c>cpu-managed</c> backend): register-blocked SIMD in
-/// the way of an optimized BLAS. op(B) is packed, a block of rows of k at a time, into panels of up to
-/// <see cref="Blocked{TV}.Group"/> vectors' columns; each 6-row by 1-to-4-vector tile of C is summed in registers
+/// the way of an optimized BLAS. op(B) is packed, a block of k and of columns at a time, into panels of up to
+/// 4 vectors' columns; each 6-row by 1-to-4-vector tile of C is summed in registers
 /// (<c>Tile1</c> .. <c>Tile4</c>), reading A's six rows where they lie. Widest vectors the JIT accelerates:
 /// Vector512 (tiles 6 x 64), else Vector256 (6 x 16, for 16 registers), else Vector128 (6 x 8), else scalars (6 x 2).
 /// Every C[i, j] is the same chain, a(i, l) * b(l, j) added in order of l from an exact zero, whatever the shape,
@@ -16,11 +16,11 @@ namespace Hebb.Accelerated.Backends.Cpu;
 /// layer's two orientations of the currents rely on (docs/DESIGN-NOTES.md). Each step is a fused multiply-add where
 /// the processor has one (<see cref="Fused"/>), else a multiply then an add (software FMA runs ~100x slower).
 /// alpha scales the sum after it; beta * C is added last.
-/// Products over about <see cref="ParallelMacs"/> multiply-adds split their row tiles over the cores.
+/// Products of <see cref="ParallelMacs"/> multiply-adds or more split over the cores, by panels or by row tiles.
 /// </summary>
 public sealed class ManagedGemm : IGemm
 {
-    /// <summary>From this many multiply-adds (m n k) on, a product's row tiles run in parallel.</summary>
+    /// <summary>From this many multiply-adds (m n k) on, a product runs on all cores.</summary>
     public const long ParallelMacs = 4_000_000;
 
     /// <summary>Whether each step of the chain is one fused multiply-add (x86 FMA3, Arm64), rather than a rounded
@@ -106,6 +106,7 @@ readonly unsafe struct V512(Vector512<float> v) : ISimd<V512>
     public static string Name => "Vector512";
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 Load(float* p) => new(Vector512.Load(p));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 Splat(float x) => new(Vector512.Create(x));
+    // AVX-512 implies FMA3: Vector512 is always fused.
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 Fma(V512 a, V512 b, V512 c) => new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* p) => _v.Store(p);
 }
@@ -188,8 +189,8 @@ static unsafe class Blocked<TV> where TV : struct, ISimd<TV>
         {
             var job = new Job(p, kc, npad, direct ? p.C : ps, direct ? p.Ldc : p.N);
             if (parallel && panels >= 2 * cores)
-                Parallel.For(0, cores, t => job.Panels(panels * t / cores, panels * (t + 1) / cores, perBlock, 0, tiles, false));
-            else job.Panels(0, panels, perBlock, 0, tiles, parallel && tiles > 1);
+                Parallel.For(0, cores, t => job.Panels(panels * t / cores, panels * (t + 1) / cores, perBlock, false));
+            else job.Panels(0, panels, perBlock, parallel && tiles > 1);
             if (!direct)
                 for (int i = 0; i < p.M; i++)
                 {
@@ -212,7 +213,7 @@ static unsafe class Blocked<TV> where TV : struct, ISimd<TV>
     {
         for (int g0 = c0; g0 < c1; g0 += Wide)
         {
-            int gw = Math.Min(Wide, c1 - g0), cols = Math.Max(0, Math.Min(gw, p.N - g0));
+            int gw = Math.Min(Wide, c1 - g0), cols = Math.Min(gw, p.N - g0);   // >= 1: npad < n + width
             float* dst = pp + (long)(g0 - c0) * kl;
             if (!p.TransB)
                 for (int l = 0; l < kl; l++)
@@ -240,13 +241,13 @@ static unsafe class Blocked<TV> where TV : struct, ISimd<TV>
         readonly int Kc = kc, Npad = npad, Ldd = ldd;
         readonly float* Dst = dst;
 
-        /// <summary>Panels from .. to of C's row tiles t0 .. t1, in blocks of perBlock panels: each block packed a block
-        /// of k at a time (in order of k, so every element's chain runs from l = 0 up), on this thread's buffer; the
-        /// row tiles of each split over the cores when rowsInParallel.</summary>
-        public void Panels(int from, int to, int perBlock, int t0, int t1, bool rowsInParallel)
+        /// <summary>Panels from .. to of every row tile, in blocks of perBlock panels: each block packed a block of k at
+        /// a time (in order of k, so every element's chain runs from l = 0 up), on this thread's buffer; the row tiles
+        /// of each split over the cores when rowsInParallel.</summary>
+        public void Panels(int from, int to, int perBlock, bool rowsInParallel)
         {
             if (from >= to) return;
-            int kc = Kc;
+            int kc = Kc, tiles = (P.M + Rows - 1) / Rows;
             float[] panel = Grow(ref _panel, (long)kc * Math.Min(to - from, perBlock) * Wide);
             fixed (float* pp = panel)
                 for (int b0 = from; b0 < to; b0 += perBlock)
@@ -257,11 +258,11 @@ static unsafe class Blocked<TV> where TV : struct, ISimd<TV>
                         int kl = Math.Min(kc, P.K - k0);
                         Pack(P, k0, kl, c0, c1, pp);
                         var block = new Block(this, k0, kl, c0, c1, pp);
-                        if (!rowsInParallel) block.Tiles(t0, t1);
+                        if (!rowsInParallel) block.Tiles(0, tiles);
                         else
                         {
-                            int parts = Math.Min(t1 - t0, Environment.ProcessorCount), n = t1 - t0;
-                            Parallel.For(0, parts, t => block.Tiles(t0 + (int)((long)n * t / parts), t0 + (int)((long)n * (t + 1) / parts)));
+                            int parts = Math.Min(tiles, Environment.ProcessorCount);
+                            Parallel.For(0, parts, t => block.Tiles((int)((long)tiles * t / parts), (int)((long)tiles * (t + 1) / parts)));
                         }
                     }
                 }
@@ -332,8 +333,8 @@ static unsafe class Blocked<TV> where TV : struct, ISimd<TV>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static TV At(float* p, bool load) => load ? TV.Load(p) : default;
 
-    /// <summary>A 6 x w tile: C = (load ? C : 0) + sum over l &lt; k of a_r[l] * bp[l], one multiply-add step (TV.Fma) per term,
-    /// in order of l (rows r of A at a + r * lda; bp: k rows of 1 vector).</summary>
+    /// <summary>A 6 x w tile: C = (load ? C : 0) + sum over l &lt; k of a_r[l] * bp[l], one multiply-add step
+    /// (TV.Fma) per term, in order of l (rows r of A at a + r * lda; bp: k rows of 1 vector).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Tile1(int k, float* a, int lda, float* bp, float* c, int ldc, bool load)
     {
@@ -363,8 +364,8 @@ static unsafe class Blocked<TV> where TV : struct, ISimd<TV>
         c50.Store(c + 5 * ldc);
     }
 
-    /// <summary>A 6 x 2w tile: C = (load ? C : 0) + sum over l &lt; k of a_r[l] * bp[l], one multiply-add step (TV.Fma) per term,
-    /// in order of l (rows r of A at a + r * lda; bp: k rows of 2 vectors).</summary>
+    /// <summary>A 6 x 2w tile: C = (load ? C : 0) + sum over l &lt; k of a_r[l] * bp[l], one multiply-add step
+    /// (TV.Fma) per term, in order of l (rows r of A at a + r * lda; bp: k rows of 2 vectors).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Tile2(int k, float* a, int lda, float* bp, float* c, int ldc, bool load)
     {
@@ -394,8 +395,8 @@ static unsafe class Blocked<TV> where TV : struct, ISimd<TV>
         c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
     }
 
-    /// <summary>A 6 x 3w tile: C = (load ? C : 0) + sum over l &lt; k of a_r[l] * bp[l], one multiply-add step (TV.Fma) per term,
-    /// in order of l (rows r of A at a + r * lda; bp: k rows of 3 vectors).</summary>
+    /// <summary>A 6 x 3w tile: C = (load ? C : 0) + sum over l &lt; k of a_r[l] * bp[l], one multiply-add step
+    /// (TV.Fma) per term, in order of l (rows r of A at a + r * lda; bp: k rows of 3 vectors).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Tile3(int k, float* a, int lda, float* bp, float* c, int ldc, bool load)
     {
@@ -425,8 +426,8 @@ static unsafe class Blocked<TV> where TV : struct, ISimd<TV>
         c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w); c52.Store(c + 5 * ldc + 2 * w);
     }
 
-    /// <summary>A 6 x 4w tile: C = (load ? C : 0) + sum over l &lt; k of a_r[l] * bp[l], one multiply-add step (TV.Fma) per term,
-    /// in order of l (rows r of A at a + r * lda; bp: k rows of 4 vectors).</summary>
+    /// <summary>A 6 x 4w tile: C = (load ? C : 0) + sum over l &lt; k of a_r[l] * bp[l], one multiply-add step
+    /// (TV.Fma) per term, in order of l (rows r of A at a + r * lda; bp: k rows of 4 vectors).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Tile4(int k, float* a, int lda, float* bp, float* c, int ldc, bool load)
     {
