@@ -22,6 +22,8 @@ static class BenchCommand
           thread (PatchFeed). --threads T as in hebb train nnl-conv (cpu only): T threads split the steps and the
           making of patches; 1 takes the steps on one thread and the patches on a second. An untimed warm-up
           epoch over the first 1,000 images (JIT, threads, kernels) comes first, so that --limit runs time compiled code.
+          Where the cpu layer takes the steps one by one, their time is split by phase as well: the currents GEMM,
+          the ranking, the update's terms and the update of W's touched rows (CpuKrotovLayer.Times).
 
         hebb bench mlp [--features F (12288)] [--samples S (50000)] [--batch B (512)] [--repeat R (2)] [--backend X]
           Times one epoch of the MLP probe (512-256-10, batch norm, ELU, dropout; Adam) on S random vectors of F
@@ -310,6 +312,8 @@ static class BenchCommand
         }
         using var layer = engine.CreateKrotov(rule, w0);
         ConvTrainCommand.SetThreads(layer, threads);
+        // Where the cpu layer takes its steps one by one, time them by phase too (five clock reads a step).
+        var phases = layer is CpuKrotovLayer cpuLayer ? (cpuLayer.Times = new CpuKrotovLayer.StepTimes()) : null;
         var sw = Stopwatch.StartNew();
         var feed = ConvTrainCommand.Epoch(layer, conv, data.Images, order, chunk, batch, ConvTrainCommand.DefaultLrPaper, rng, center: false, unitPatches: true);
         layer.ReadWeights();
@@ -330,6 +334,13 @@ static class BenchCommand
         {
             table.AddRow("  of which waiting for patches (making them not hidden behind the steps)", $"{f.Waited:F2}", "", "");
             table.AddRow("  of which the rule's steps", $"{epoch - f.Waited:F2}", "", $"{(epoch - f.Waited) / bound:F2}");
+            if (phases is { Steps: > 0 } ph)
+            {
+                table.AddRow("    currents GEMM", $"{ph.Currents:F2}", "", $"{ph.Currents / bound:F2}");
+                table.AddRow("    ranking (each patch's 2 best filters)", $"{ph.Rank:F2}", "", $"{ph.Rank / bound:F2}");
+                table.AddRow("    the update's terms (winner, m-th)", $"{ph.Decide:F2}", "", $"{ph.Decide / bound:F2}");
+                table.AddRow("    the update of the touched rows", $"{ph.Update:F2}", "", $"{ph.Update / bound:F2}");
+            }
             table.AddRow("making the patches (extract, normalize, shuffle) on a second thread", $"{f.Making:F2}", $"{patches / f.Making:N0}", "");
         }
         table.AddRow($"currents GEMM only ({steps:N0} x {batch}x{conv.PatchSize} by {conv.PatchSize}x{filters}{BothOrientations(engine)}, {2.0 * patches * conv.PatchSize * filters / bound / 1e9:F0} GFLOP/s)", $"{bound:F2}", $"{patches / bound:N0}", "1.00");
