@@ -23,7 +23,7 @@ static class BenchCommand
           making of patches; 1 takes the steps on one thread and the patches on a second. An untimed warm-up
           epoch over the first 1,000 images (JIT, threads, kernels) comes first, so that --limit runs time compiled code.
           Where the cpu layer takes the steps one by one, their time is split by phase as well: the currents GEMM,
-          the ranking, the update's terms and the update of W's touched rows (CpuKrotovLayer.Times).
+          the ranking, the update's terms, the update of W's touched rows, and the rest (CpuKrotovLayer.Times).
 
         hebb bench mlp [--features F (12288)] [--samples S (50000)] [--batch B (512)] [--repeat R (2)] [--backend X]
           Times one epoch of the MLP probe (512-256-10, batch norm, ELU, dropout; Adam) on S random vectors of F
@@ -337,9 +337,11 @@ static class BenchCommand
             if (phases is { Steps: > 0 } ph)
             {
                 table.AddRow("    currents GEMM", $"{ph.Currents:F2}", "", $"{ph.Currents / bound:F2}");
-                table.AddRow("    ranking (each patch's 2 best filters)", $"{ph.Rank:F2}", "", $"{ph.Rank / bound:F2}");
-                table.AddRow("    the update's terms (winner, m-th)", $"{ph.Decide:F2}", "", $"{ph.Decide / bound:F2}");
+                table.AddRow($"    ranking (each patch's {rule.RankK} best filters)", $"{ph.Rank:F2}", "", $"{ph.Rank / bound:F2}");
+                table.AddRow($"    the update's terms (winner, rank {rule.RankK})", $"{ph.Decide:F2}", "", $"{ph.Decide / bound:F2}");
                 table.AddRow("    the update of the touched rows", $"{ph.Update:F2}", "", $"{ph.Update / bound:F2}");
+                double rest = epoch - f.Waited - ph.Currents - ph.Rank - ph.Decide - ph.Update;
+                table.AddRow("    the rest (each minibatch's checks, the handoff from the second thread)", $"{rest:F2}", "", $"{rest / bound:F2}");
             }
             table.AddRow("making the patches (extract, normalize, shuffle) on a second thread", $"{f.Making:F2}", $"{patches / f.Making:N0}", "");
         }
