@@ -16,7 +16,9 @@ static class BenchCommand
         hebb bench nnl-conv [--window 4] [--filters 400] [--batch 100] [--limit N] [--threads T] [--backend X] [--data DIR]
           Times one learning epoch of NNL-CONV's filters over every 4x4x3 patch of CIFAR-10's training set (patch
           extraction and normalization, minibatch steps of eq. 1, as hebb train nnl-conv does it by default),
-          beside the GEMM-only bound measured in the same run: the currents GEMM of every minibatch alone.
+          beside the GEMM-only bound measured in the same run: the currents GEMM of every minibatch alone, timed in
+          slices of 4,096 products between slices of as many steps where the steps run one by one (so that the
+          machine's drift touches both alike), after the epoch where the layer's own threads learn.
           By default as hebb train nnl-conv learns: on the cpu backend with 4 or more cores, the steps and the making
           of patches split over the cores (at most 16); otherwise the steps one by one, the patches made on a second
           thread (PatchFeed). --threads T as in hebb train nnl-conv (cpu only): T threads split the steps and the
@@ -95,7 +97,7 @@ static class BenchCommand
             for (int s = 0; s < steps; s++) layer.Step(batches[s], 0.04);
             layer.ReadWeights(); // waits for a device backend to finish
             bestEpoch = Math.Min(bestEpoch, sw.Elapsed.TotalSeconds);
-            bestGemm = Math.Min(bestGemm, Fastest(gemmOnly));
+            bestGemm = Math.Min(bestGemm, Fastest(gemmOnly.Select(g => (Action)(() => g(1)))));
         }
         double refEpoch = double.NaN;
         if (refSteps > 0)
@@ -140,8 +142,10 @@ static class BenchCommand
     /// <summary>The currents GEMM of every minibatch (V x Wp^T, Wp = sign(W)|W|^(p-1) for p = 3) on the engine's own
     /// GEMM: host arrays for cpu; device buffers already in place for a GPU backend (uploads are not counted). One
     /// way per GEMM configuration worth trying (cpu: both orientations of the product, each with OpenBLAS's one-thread
-    /// rule for small products and with its own threading); the bound is the fastest.</summary>
-    static Action[] GemmOnly(IEngine engine, Matrix[] batches, int units, int dim, Matrix w0)
+    /// rule for small products and with its own threading); the bound is the fastest. Each action takes a number of
+    /// passes over <paramref name="batches"/> and returns when they are done (a GPU backend waits once, after the
+    /// last product, as an epoch's steps queue their products without waiting between them).</summary>
+    static Action<long>[] GemmOnly(IEngine engine, Matrix[] batches, int units, int dim, Matrix w0)
     {
         var wp = new float[units * dim];
         for (int i = 0; i < wp.Length; i++) wp[i] = w0.Data[i] * MathF.Abs(w0.Data[i]);
@@ -153,10 +157,10 @@ static class BenchCommand
                 // ld samples), as the layer computes them where it ranks by columns (TopK.Columns).
                 int ld = TopK.ColumnsLd(maxB);
                 var cur = new float[ld * units];   // ld >= maxB: room for either orientation
-                return [.. BoundGemms(cpu).SelectMany(g => new Action[]
+                return [.. BoundGemms(cpu).SelectMany(g => new Action<long>[]
                 {
-                    () => { foreach (var v in batches) g.Sgemm(false, true, v.Rows, units, dim, 1f, v.Data, dim, wp, dim, 0f, cur, units); },
-                    () => { foreach (var v in batches) g.Sgemm(false, true, units, v.Rows, dim, 1f, wp, dim, v.Data, dim, 0f, cur, ld); },
+                    passes => { for (long p = 0; p < passes; p++) foreach (var v in batches) g.Sgemm(false, true, v.Rows, units, dim, 1f, v.Data, dim, wp, dim, 0f, cur, units); },
+                    passes => { for (long p = 0; p < passes; p++) foreach (var v in batches) g.Sgemm(false, true, units, v.Rows, dim, 1f, wp, dim, v.Data, dim, 0f, cur, ld); },
                 })];
             case Hebb.Accelerated.Backends.Device.DeviceEngine dev:
                 var d = dev.Device;
@@ -165,9 +169,10 @@ static class BenchCommand
                 var cBuf = d.Alloc(maxB * units);
                 d.Write(vBuf, batches[0].Data);
                 d.Write(wBuf, wp);
-                return [() =>
+                return [passes =>
                 {
-                    foreach (var v in batches) d.Gemm(false, true, v.Rows, units, dim, 1f, vBuf, dim, wBuf, dim, 0f, cBuf, units);
+                    for (long p = 0; p < passes; p++)
+                        foreach (var v in batches) d.Gemm(false, true, v.Rows, units, dim, 1f, vBuf, dim, wBuf, dim, 0f, cBuf, units);
                     d.Finish();
                 }];
             default:
@@ -314,40 +319,86 @@ static class BenchCommand
         ConvTrainCommand.SetThreads(layer, threads);
         // Where the cpu layer takes its steps one by one, time them by phase too (five clock reads a step).
         var phases = layer is CpuKrotovLayer cpuLayer ? (cpuLayer.Times = new CpuKrotovLayer.StepTimes()) : null;
-        var sw = Stopwatch.StartNew();
-        var feed = ConvTrainCommand.Epoch(layer, conv, data.Images, order, chunk, batch, ConvTrainCommand.DefaultLrPaper, rng, center: false, unitPatches: true);
-        layer.ReadWeights();
-        double epoch = sw.Elapsed.TotalSeconds;
-        // The bound: the currents GEMM of every minibatch (batch x patch size by patch size x K), nothing else.
-        var v = Cases.Uniform(batch, conv.PatchSize, 3);
-        var batches = Enumerable.Repeat(v, 1).ToArray();
-        double bound = Fastest(GemmOnly(engine, batches, filters, conv.PatchSize, w0).Select(gemm => (Action)(() =>
+        // The bound: the currents GEMM of every minibatch (batch x patch size by patch size x K), nothing else. Where
+        // the steps run one by one on this thread, it is timed in slices between them (BoundSlices), so that the
+        // machine's drift (these are shared virtual machines) falls on both alike; where the layer's own threads
+        // learn, after the epoch (paused between steps, they would spin beside the bound's products).
+        var bound = new BoundSlices(GemmOnly(engine, [Cases.Uniform(batch, conv.PatchSize, 3)], filters, conv.PatchSize, w0));
+        bool sliced = layer is not IMinibatchLearner { Threads: > 1 };
+        var clock = new Stopwatch();
+        long pending = 0;
+        Action? between = !sliced ? null : () =>
         {
-            for (long s = 0; s < steps; s++) gemm();
-        })));
+            if (++pending < BoundSlices.Steps) return;
+            layer.ReadWeights();   // a GPU backend's queued steps finish on the epoch's clock
+            clock.Stop();
+            bound.Run(pending);
+            pending = 0;
+            clock.Start();
+        };
+        clock.Start();
+        var feed = ConvTrainCommand.Epoch(layer, conv, data.Images, order, chunk, batch, ConvTrainCommand.DefaultLrPaper, rng, center: false, unitPatches: true, between);
+        layer.ReadWeights();
+        clock.Stop();
+        bound.Run(sliced ? pending : steps);
+        if (bound.Products != steps)
+            throw new InvalidOperationException($"bench nnl-conv: the bound ran {bound.Products:N0} products for an epoch of {steps:N0} steps");
+        double epoch = clock.Elapsed.TotalSeconds, boundSeconds = bound.Seconds;
         var table = new Table().AddColumns("what", "seconds / epoch", "patches/s", "x GEMM-only");
         // No feed timing: the layer learned from the source itself, on its threads (at most one per filter).
         string how = feed is not null ? "accelerated, steps one by one, patches made on a second thread"
             : $"accelerated, steps and patch making split over {Math.Min(((IMinibatchLearner)layer).Threads, filters)} threads";
-        table.AddRow($"learning epoch, {how}", $"{epoch:F2}", $"{patches / epoch:N0}", $"{epoch / bound:F2}");
+        table.AddRow($"learning epoch, {how}", $"{epoch:F2}", $"{patches / epoch:N0}", $"{epoch / boundSeconds:F2}");
         if (feed is { } f)
         {
             table.AddRow("  of which waiting for patches (making them not hidden behind the steps)", $"{f.Waited:F2}", "", "");
-            table.AddRow("  of which the rule's steps", $"{epoch - f.Waited:F2}", "", $"{(epoch - f.Waited) / bound:F2}");
+            table.AddRow("  of which the rule's steps", $"{epoch - f.Waited:F2}", "", $"{(epoch - f.Waited) / boundSeconds:F2}");
             if (phases is { Steps: > 0 } ph)
             {
-                table.AddRow("    currents GEMM", $"{ph.Currents:F2}", "", $"{ph.Currents / bound:F2}");
-                table.AddRow($"    ranking (each patch's {rule.RankK} best filters)", $"{ph.Rank:F2}", "", $"{ph.Rank / bound:F2}");
-                table.AddRow($"    the update's terms (winner, rank {rule.RankK})", $"{ph.Decide:F2}", "", $"{ph.Decide / bound:F2}");
-                table.AddRow("    the update of the touched rows", $"{ph.Update:F2}", "", $"{ph.Update / bound:F2}");
+                table.AddRow("    currents GEMM", $"{ph.Currents:F2}", "", $"{ph.Currents / boundSeconds:F2}");
+                table.AddRow($"    ranking (each patch's {rule.RankK} best filters)", $"{ph.Rank:F2}", "", $"{ph.Rank / boundSeconds:F2}");
+                table.AddRow($"    the update's terms (winner, rank {rule.RankK})", $"{ph.Decide:F2}", "", $"{ph.Decide / boundSeconds:F2}");
+                table.AddRow("    the update of the touched rows", $"{ph.Update:F2}", "", $"{ph.Update / boundSeconds:F2}");
                 double rest = epoch - f.Waited - ph.Currents - ph.Rank - ph.Decide - ph.Update;
-                table.AddRow("    the rest (each minibatch's checks, the handoff from the second thread)", $"{rest:F2}", "", $"{rest / bound:F2}");
+                table.AddRow("    the rest (each minibatch's checks, the handoff from the second thread)", $"{rest:F2}", "", $"{rest / boundSeconds:F2}");
             }
             table.AddRow("making the patches (extract, normalize, shuffle) on a second thread", $"{f.Making:F2}", $"{patches / f.Making:N0}", "");
         }
-        table.AddRow($"currents GEMM only ({steps:N0} x {batch}x{conv.PatchSize} by {conv.PatchSize}x{filters}{BothOrientations(engine)}, {2.0 * patches * conv.PatchSize * filters / bound / 1e9:F0} GFLOP/s)", $"{bound:F2}", $"{patches / bound:N0}", "1.00");
+        table.AddRow($"currents GEMM only ({steps:N0} x {batch}x{conv.PatchSize} by {conv.PatchSize}x{filters}{BothOrientations(engine)}, {2.0 * patches * conv.PatchSize * filters / boundSeconds / 1e9:F0} GFLOP/s)", $"{boundSeconds:F2}", $"{patches / boundSeconds:N0}", "1.00");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"learning epoch / GEMM-only = [bold]{epoch / bound:F2}[/] (target <= 1.5); both timed after an untimed warm-up epoch over {warmImages:N0} images");
+        string when = sliced ? $"in slices of {BoundSlices.Steps:N0} products between slices of the epoch's steps" : "after the epoch";
+        AnsiConsole.MarkupLine($"learning epoch / GEMM-only = [bold]{epoch / boundSeconds:F2}[/] (target <= 1.5); the bound timed {when}; both after an untimed warm-up epoch over {warmImages:N0} images");
         return 0;
+    }
+
+    /// <summary>
+    /// The GEMM-only bound timed in slices: each <see cref="Run"/> times every configuration of <see cref="GemmOnly"/>
+    /// for the given number of products, one after the other, and adds each one's seconds to its own sum; the bound is
+    /// the fastest configuration's sum. Run between slices of an epoch's steps, it measures the same products as one
+    /// pass after the epoch would, under the same drift of the machine as the epoch beside it.
+    /// </summary>
+    sealed class BoundSlices(Action<long>[] configurations)
+    {
+        /// <summary>The epoch's steps between two slices of the bound.</summary>
+        public const int Steps = 4096;
+
+        readonly double[] _seconds = new double[configurations.Length];
+
+        public void Run(long products)
+        {
+            Products += products;
+            for (int c = 0; c < configurations.Length; c++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                configurations[c](products);
+                _seconds[c] += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            }
+        }
+
+        /// <summary>The products each configuration has run, over every slice.</summary>
+        public long Products { get; private set; }
+
+        /// <summary>The fastest configuration's seconds over every slice.</summary>
+        public double Seconds => _seconds.Min();
     }
 }

@@ -209,6 +209,26 @@ public class CliTests
 /// <summary>hebb train nnl-conv and its evaluation, on tiny CIFAR-format files the test writes.</summary>
 public class ConvCliTests
 {
+    /// <summary>hebb bench nnl-conv on tiny CIFAR files: where the steps run one by one, the bound is timed in slices
+    /// between them (6,056 steps of 10 patches: one slice of 4,096 and the rest after the epoch); with --threads 2 the
+    /// layer's threads learn and the bound is timed after the epoch. The bench stops if its bound ran another number
+    /// of products than the epoch took steps. No time is asserted: speed is the benchmark's to report.</summary>
+    [Fact]
+    public void BenchNnlConvTimesTheBoundBesideTheEpoch()
+    {
+        string root = Fixtures.TempDir();
+        Fixtures.WriteTinyCifar(root);
+        var (code, output, err) = Fixtures.Hebb(root, "bench", "nnl-conv", "--data", root, "--filters", "16", "--batch", "10", "--backend", "cpu");
+        Assert.True(code == 0, output + err);
+        string flat = Regex.Replace(output, @"\s+", " ");
+        Assert.Contains("6,056 steps", flat);
+        Assert.Contains("the bound timed in slices of 4,096 products between slices of the epoch's steps", flat);
+        Assert.Contains("learning epoch / GEMM-only =", flat);
+        (code, output, err) = Fixtures.Hebb(root, "bench", "nnl-conv", "--data", root, "--filters", "16", "--batch", "10", "--backend", "cpu", "--threads", "2");
+        Assert.True(code == 0, output + err);
+        Assert.Contains("the bound timed after the epoch", Regex.Replace(output, @"\s+", " "));
+    }
+
     [Fact]
     public void TrainNnlConvThenEvaluateWithTheLinearProbe()
     {
