@@ -200,3 +200,46 @@ public sealed class PythonFactAttribute : FactAttribute
             Skip = $"no python3 that imports {string.Join(" and ", modules)} (/usr/bin/python3 or python3 on PATH): this peer check does not run here";
     }
 }
+
+/// <summary>bench/peers/nnl_conv_probe.py: `hebb eval --probe linear` on an NNL-CONV run written again in NumPy from the
+/// paper (the layer and the softmax classifier with the pocket rule), to check hebb's evaluation apart from its code.</summary>
+public class NnlConvProbePeerTests
+{
+    static string Script => Path.Combine(Fixtures.RepoRoot(), "bench", "peers", "nnl_conv_probe.py");
+
+    /// <summary>On a run that hebb trains on tiny CIFAR files, the peer's features of the test images are the reference
+    /// engine's NNL-CONV layer's (patch normalization, n = 4, one pooling window over the whole map; and the plain CONV
+    /// layer, pool 11 / 9), its classifier learns the classes (their colour) well above chance, and a folder that is
+    /// not a run is refused by name.</summary>
+    [PythonFact("numpy")]
+    public void PeerFeaturesAreTheReferenceLayersAndItsProbeLearns()
+    {
+        string root = Fixtures.TempDir(), run = Path.Combine(root, "run");
+        Fixtures.WriteTinyCifar(root);
+        Assert.Equal(0, Fixtures.Hebb(root, "train", "nnl-conv", "--data", root, "--filters", "8", "--epochs", "1", "--batch", "200", "--out", run).Code);
+        var filters = Hebb.Data.Npy.Read(Path.Combine(run, "weights.npy"));
+        var test = Hebb.Data.Datasets.Load("cifar10", root, train: false);
+        var python = PythonFactAttribute.With("numpy")!;
+        foreach (var (normalize, power, pool, stride) in new[] { ("on", 4.0, 29, 29), ("off", 1.0, 11, 9) })
+        {
+            string saved = Path.Combine(root, $"features-{normalize}.npy");
+            var (code, stdout, stderr) = Fixtures.Run(python, null, [Script, run, "--data", root, "--n", $"{power}", "--normalize", normalize,
+                "--pool-window", $"{pool}", "--pool-stride", $"{stride}", "--epochs", "40", "--batch", "16", "--save-features", saved]);
+            Assert.True(code == 0, stdout + stderr);
+            var o = new ConvOptions { Filters = 8, Window = 4, Power = power, PatchNormalization = normalize == "on", PoolWindow = pool, PoolStride = stride };
+            using var layer = ((IEngine)new Hebb.Reference.ReferenceEngine()).CreateConv(o, filters);
+            var expected = layer.Forward(test.Images);
+            var peer = Hebb.Data.Npy.Read(saved);
+            Assert.Equal((expected.Rows, expected.Cols), (peer.Rows, peer.Cols));
+            for (int i = 0; i < expected.Data.Length; i++)
+                Assert.True(Math.Abs(peer.Data[i] - expected.Data[i]) <= 1e-5 + 1e-4 * Math.Abs(expected.Data[i]),
+                    $"--normalize {normalize}: feature {i} is {peer.Data[i]} in the peer, {expected.Data[i]} in the reference");
+            var error = System.Text.RegularExpressions.Regex.Match(stdout, @"test error ([0-9.]+)% at epoch");
+            Assert.True(error.Success, stdout);
+            if (normalize == "on") Assert.True(double.Parse(error.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) <= 30, stdout);
+        }
+        var (refusedCode, _, refused) = Fixtures.Run(python, null, [Script, root, "--data", root]);
+        Assert.Equal(1, refusedCode);
+        Assert.Contains("not a run folder with options.json and weights.npy", refused);
+    }
+}
