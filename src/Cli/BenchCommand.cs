@@ -366,16 +366,17 @@ static class BenchCommand
         }
         table.AddRow($"currents GEMM only ({steps:N0} x {batch}x{conv.PatchSize} by {conv.PatchSize}x{filters}{BothOrientations(engine)}, {2.0 * patches * conv.PatchSize * filters / boundSeconds / 1e9:F0} GFLOP/s)", $"{boundSeconds:F2}", $"{patches / boundSeconds:N0}", "1.00");
         AnsiConsole.Write(table);
-        string when = sliced ? $"in slices of {BoundSlices.Steps:N0} products between slices of the epoch's steps" : "after the epoch";
+        string when = bound.Slices > 1 ? $"in {bound.Slices:N0} slices of at most {BoundSlices.Steps:N0} products, each right after as many of the epoch's steps" : "after the epoch";
         AnsiConsole.MarkupLine($"learning epoch / GEMM-only = [bold]{epoch / boundSeconds:F2}[/] (target <= 1.5); the bound timed {when}; both after an untimed warm-up epoch over {warmImages:N0} images");
         return 0;
     }
 
     /// <summary>
     /// The GEMM-only bound timed in slices: each <see cref="Run"/> times every configuration of <see cref="GemmOnly"/>
-    /// for the given number of products, one after the other, and adds each one's seconds to its own sum; the bound is
-    /// the fastest configuration's sum. Run between slices of an epoch's steps, it measures the same products as one
-    /// pass after the epoch would, under the same drift of the machine as the epoch beside it.
+    /// (given one minibatch, so that a pass is one product) for the given number of products, one after the other, and
+    /// adds each one's seconds to its own sum; the bound is the fastest configuration's sum. Run between slices of an
+    /// epoch's steps, it measures the same products as one pass after the epoch would, under the same drift of the
+    /// machine as the epoch beside it.
     /// </summary>
     sealed class BoundSlices(Action<long>[] configurations)
     {
@@ -386,7 +387,9 @@ static class BenchCommand
 
         public void Run(long products)
         {
+            if (products == 0) return;
             Products += products;
+            Slices++;
             for (int c = 0; c < configurations.Length; c++)
             {
                 long t0 = Stopwatch.GetTimestamp();
@@ -397,6 +400,9 @@ static class BenchCommand
 
         /// <summary>The products each configuration has run, over every slice.</summary>
         public long Products { get; private set; }
+
+        /// <summary>The slices run.</summary>
+        public int Slices { get; private set; }
 
         /// <summary>The fastest configuration's seconds over every slice.</summary>
         public double Seconds => _seconds.Min();
