@@ -97,7 +97,7 @@ static class BenchCommand
             for (int s = 0; s < steps; s++) layer.Step(batches[s], 0.04);
             layer.ReadWeights(); // waits for a device backend to finish
             bestEpoch = Math.Min(bestEpoch, sw.Elapsed.TotalSeconds);
-            bestGemm = Math.Min(bestGemm, Fastest(gemmOnly.Select(g => (Action)(() => g(1)))));
+            bestGemm = Math.Min(bestGemm, Fastest(gemmOnly.Select(g => (Action)(() => g.Run(1)))));
         }
         double refEpoch = double.NaN;
         if (refSteps > 0)
@@ -144,8 +144,9 @@ static class BenchCommand
     /// way per GEMM configuration worth trying (cpu: both orientations of the product, each with OpenBLAS's one-thread
     /// rule for small products and with its own threading); the bound is the fastest. Each action takes a number of
     /// passes over <paramref name="batches"/> and returns when they are done (a GPU backend waits once, after the
-    /// last product, as an epoch's steps queue their products without waiting between them).</summary>
-    static Action<long>[] GemmOnly(IEngine engine, Matrix[] batches, int units, int dim, Matrix w0)
+    /// last product, as an epoch's steps queue their products without waiting between them); its name says which
+    /// way it multiplies.</summary>
+    static (string Name, Action<long> Run)[] GemmOnly(IEngine engine, Matrix[] batches, int units, int dim, Matrix w0)
     {
         var wp = new float[units * dim];
         for (int i = 0; i < wp.Length; i++) wp[i] = w0.Data[i] * MathF.Abs(w0.Data[i]);
@@ -157,10 +158,14 @@ static class BenchCommand
                 // ld samples), as the layer computes them where it ranks by columns (TopK.Columns).
                 int ld = TopK.ColumnsLd(maxB);
                 var cur = new float[ld * units];   // ld >= maxB: room for either orientation
-                return [.. BoundGemms(cpu).SelectMany(g => new Action<long>[]
+                return [.. BoundGemms(cpu).SelectMany(g =>
                 {
-                    passes => { for (long p = 0; p < passes; p++) foreach (var v in batches) g.Sgemm(false, true, v.Rows, units, dim, 1f, v.Data, dim, wp, dim, 0f, cur, units); },
-                    passes => { for (long p = 0; p < passes; p++) foreach (var v in batches) g.Sgemm(false, true, units, v.Rows, dim, 1f, wp, dim, v.Data, dim, 0f, cur, ld); },
+                    string threads = ReferenceEquals(g, cpu.Gemm) ? "" : ", OpenBLAS's own threads";
+                    return new (string, Action<long>)[]
+                    {
+                        ($"a row per sample{threads}", passes => { for (long p = 0; p < passes; p++) foreach (var v in batches) g.Sgemm(false, true, v.Rows, units, dim, 1f, v.Data, dim, wp, dim, 0f, cur, units); }),
+                        ($"a column per sample{threads}", passes => { for (long p = 0; p < passes; p++) foreach (var v in batches) g.Sgemm(false, true, units, v.Rows, dim, 1f, wp, dim, v.Data, dim, 0f, cur, ld); }),
+                    };
                 })];
             case Hebb.Accelerated.Backends.Device.DeviceEngine dev:
                 var d = dev.Device;
@@ -169,12 +174,12 @@ static class BenchCommand
                 var cBuf = d.Alloc(maxB * units);
                 d.Write(vBuf, batches[0].Data);
                 d.Write(wBuf, wp);
-                return [passes =>
+                return [("the device's GEMM", passes =>
                 {
                     for (long p = 0; p < passes; p++)
                         foreach (var v in batches) d.Gemm(false, true, v.Rows, units, dim, 1f, vBuf, dim, wBuf, dim, 0f, cBuf, units);
                     d.Finish();
-                }];
+                })];
             default:
                 throw new UsageException($"bench: no GEMM-only bound for {engine.Name}");
         }
@@ -364,7 +369,7 @@ static class BenchCommand
             }
             table.AddRow("making the patches (extract, normalize, shuffle) on a second thread", $"{f.Making:F2}", $"{patches / f.Making:N0}", "");
         }
-        table.AddRow($"currents GEMM only ({steps:N0} x {batch}x{conv.PatchSize} by {conv.PatchSize}x{filters}{BothOrientations(engine)}, {2.0 * patches * conv.PatchSize * filters / boundSeconds / 1e9:F0} GFLOP/s)", $"{boundSeconds:F2}", $"{patches / boundSeconds:N0}", "1.00");
+        table.AddRow($"currents GEMM only ({steps:N0} x {batch}x{conv.PatchSize} by {conv.PatchSize}x{filters}, {2.0 * patches * conv.PatchSize * filters / boundSeconds / 1e9:F0} GFLOP/s; the fastest of {bound.Ways} ways: {bound.Fastest})", $"{boundSeconds:F2}", $"{patches / boundSeconds:N0}", "1.00");
         AnsiConsole.Write(table);
         string when = bound.Slices > 1 ? $"in {bound.Slices:N0} slices of at most {BoundSlices.Steps:N0} products, each right after as many of the epoch's steps" : "after the epoch";
         AnsiConsole.MarkupLine($"learning epoch / GEMM-only = [bold]{epoch / boundSeconds:F2}[/] (target <= 1.5); the bound timed {when}; both after an untimed warm-up epoch over {warmImages:N0} images");
@@ -378,7 +383,7 @@ static class BenchCommand
     /// epoch's steps, it measures the same products as one pass after the epoch would, under the same drift of the
     /// machine as the epoch beside it.
     /// </summary>
-    sealed class BoundSlices(Action<long>[] configurations)
+    sealed class BoundSlices((string Name, Action<long> Run)[] configurations)
     {
         /// <summary>The epoch's steps between two slices of the bound.</summary>
         public const int Steps = 4096;
@@ -393,7 +398,7 @@ static class BenchCommand
             for (int c = 0; c < configurations.Length; c++)
             {
                 long t0 = Stopwatch.GetTimestamp();
-                configurations[c](products);
+                configurations[c].Run(products);
                 _seconds[c] += Stopwatch.GetElapsedTime(t0).TotalSeconds;
             }
         }
@@ -406,5 +411,11 @@ static class BenchCommand
 
         /// <summary>The fastest configuration's seconds over every slice.</summary>
         public double Seconds => _seconds.Min();
+
+        /// <summary>The configurations timed.</summary>
+        public int Ways => configurations.Length;
+
+        /// <summary>The fastest configuration's name.</summary>
+        public string Fastest => configurations[Array.IndexOf(_seconds, Seconds)].Name;
     }
 }
