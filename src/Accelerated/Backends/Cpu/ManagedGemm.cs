@@ -55,11 +55,10 @@ public sealed class ManagedGemm : IGemm
                     Run(new Product(false, !transA, n, m, k, 1f, pb, ldb, pa, lda, 0f, pt, m));
                     for (int i = 0; i < m; i++)
                     {
-                        float* ci = pc + (long)i * ldc;
-                        if (beta == 0f)
-                            for (int j = 0; j < n; j++) ci[j] = alpha == 1f ? pt[(long)j * m + i] : alpha * pt[(long)j * m + i];
-                        else
-                            for (int j = 0; j < n; j++) ci[j] = alpha * pt[(long)j * m + i] + beta * ci[j];
+                        float* ci = pc + (long)i * ldc, ti = pt + i;
+                        if (beta != 0f) for (int j = 0; j < n; j++) ci[j] = alpha * ti[(long)j * m] + beta * ci[j];
+                        else if (alpha != 1f) for (int j = 0; j < n; j++) ci[j] = alpha * ti[(long)j * m];
+                        else for (int j = 0; j < n; j++) ci[j] = ti[(long)j * m];
                     }
                 }
             }
@@ -80,8 +79,9 @@ public sealed class ManagedGemm : IGemm
     /// Whether a product computes C^T = B op(A)^T and writes it back transposed: where op(B) = B^T is stored n x k (a
     /// layer's weights, a row per unit) and packing it, a scattered copy of all n k values every call, costs more than
     /// packing op(A) and transposing C (k (n - m) &gt; 2 m n). A Krotov step's currents, 100 samples by 2000 units of
-    /// 784, take 3.9 + 0.3 ms so against 5.5 ms (2 cores). Every element is the same chain either way (a b = b a, and
-    /// a fused multiply-add rounds once whichever factor comes first), so the result is bit for bit the same.
+    /// 784, took 2.1 to 2.3 ms so against 2.9 to 3.3 ms (docs/PERFORMANCE.md). Every element is the same chain either
+    /// way (a b = b a, and a fused multiply-add rounds once whichever factor comes first), so the result is bit for
+    /// bit the same.
     /// </summary>
     public static bool TransposesWideB(bool transB, int m, int n, int k) => transB && (long)k * (n - m) > 2L * m * n;
 }
