@@ -62,9 +62,9 @@ public class GemmTests
     [InlineData(100, 400, 48)]
     [InlineData(61, 37, 600)]
     [InlineData(200, 130, 784)]
-    [InlineData(50, 300, 300)]     // panels split over the cores (at 512 bits), one block of columns each
-    [InlineData(30, 1100, 512)]    // ... several blocks of columns each, two blocks of k, edge rows and columns
-    [InlineData(40, 1000, 300)]    // a wide op(B) stored n x k: computed as C^T = B op(A)^T, then transposed back
+    [InlineData(50, 300, 300)]     // panels split over the cores (at 512 bits), one block of columns each (tb: transposed, below)
+    [InlineData(30, 1100, 512)]    // ... several blocks of columns each, two blocks of k, edge rows and columns (likewise)
+    [InlineData(40, 1000, 300)]    // a wide op(B) stored n x k (tb): computed as C^T = B op(A)^T, then transposed back
     public void ManagedIsTheFmaChainOfEveryElement(int m, int n, int k)
     {
         if ((m, n, k) == (40, 1000, 300)) Assert.True(ManagedGemm.TransposesWideB(true, m, n, k), "this shape no longer takes the transposed product");
