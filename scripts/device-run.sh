@@ -4,6 +4,8 @@
 # cpu (the cpu's nnl-conv with its default threads, the second-thread feed and 4 or 8 threads).
 # Usage: scripts/device-run.sh OUTDIR [STEPS]
 #   STEPS: any of probe verify krotov peer conv cpuconv train krotovrun (default: all but cpuconv)
+#   Where the session's device time is short (15 minutes, machine start included), run "probe verify conv" first:
+#   the checks and the NNL-CONV benches on cuda (time limits 300 + 120 + 240 s); the rest (krotovrun: 300 + 300 s) after.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?OUTDIR}; steps=${2:-"probe verify krotov peer conv train krotovrun"}
