@@ -1,3 +1,4 @@
+using Hebb.Accelerated.Rules.Krotov;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using Hebb.Accelerated;
@@ -127,14 +128,14 @@ public class ConvFilterStep
 
 /// <summary>
 /// Making one minibatch of hebb train nnl-conv's patches (PatchSource.Next and Fill): 100 patches of 4x4x3 at random
-/// positions of a chunk of 256 CIFAR-sized images, in the chunk's shuffled order, cut (ConvOptions.CopyPatch) and
+/// positions of a chunk of 256 CIFAR-sized images, in the chunk's shuffled order, cut (NnlConvOptions.CopyPatch) and
 /// scaled to unit length. A new pass starts (and shuffles) when the chunk is used up.
 /// Run: dotnet run -c Release --project bench/Micro -- --filter '*PatchMaking*'
 /// </summary>
 public class PatchMaking
 {
     const int Images = 256, Batch = 100;
-    readonly ConvOptions _o = new ConvOptions { Height = 32, Width = 32, Channels = 3, Window = 4, PoolWindow = 1, PoolStride = 1 }.Validate();
+    readonly NnlConvOptions _o = new NnlConvOptions { Height = 32, Width = 32, Channels = 3, Window = 4, PoolWindow = 1, PoolStride = 1 }.Validate();
     Matrix _images = null!;
     readonly Random _rng = new(1);
     PatchSource _source = null!;

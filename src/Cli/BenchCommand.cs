@@ -1,3 +1,4 @@
+using Hebb.Accelerated.Rules.Krotov;
 using System.Diagnostics;
 using Hebb.Accelerated;
 using Hebb.Accelerated.Backends.Cpu;
@@ -292,23 +293,23 @@ static class BenchCommand
     {
         string backend = Engines.Backend(a);
         int window = a.Int("window", 4, 1), filters = a.Int("filters", 400, 1), batch = a.Int("batch", 100, 1), limit = a.Int("limit", int.MaxValue, 1);
-        int? threads = ConvTrainCommand.ThreadsOption(a);
+        int? threads = NnlConvTrainCommand.ThreadsOption(a);
         string root = DataRoot.Resolve(a.Str("data"));
         a.Str("device");
         a.RejectUnknown("bench nnl-conv");
-        var conv = new ConvOptions { Height = 32, Width = 32, Channels = 3, Window = window, Filters = filters, Power = 1, PoolWindow = 1, PoolStride = 1 };
+        var conv = new NnlConvOptions { Height = 32, Width = 32, Channels = 3, Window = window, Filters = filters, Power = 1, PoolWindow = 1, PoolStride = 1 };
         try { conv.Validate(); }
         catch (ArgumentOutOfRangeException ex) { throw Args.OptionError(ex, new Dictionary<string, string> { ["Window"] = "--window", ["Filters"] = "--filters" }); }
         var engine = Engines.CreateAccelerated(a, backend);
-        ConvTrainCommand.CheckThreads(threads, engine);
+        NnlConvTrainCommand.CheckThreads(threads, engine);
         var data = Datasets.Load("cifar10", root, train: true);
         int n = Math.Min(limit, data.Count);
-        var rule = new KrotovOptions { Units = filters, Inputs = conv.PatchSize, P = 2, RankK = ConvTrainCommand.DefaultM, Delta = ConvTrainCommand.DefaultDelta, Variant = KrotovVariant.Paper };
+        var rule = new KrotovOptions { Units = filters, Inputs = conv.PatchSize, P = 2, RankK = NnlConvTrainCommand.DefaultM, Delta = NnlConvTrainCommand.DefaultDelta, Variant = KrotovVariant.Paper };
         var rng = new Random(1);
         var w0 = Engines.Normal(filters, conv.PatchSize, rng);
         long patches = (long)n * conv.Positions;
-        int chunk = ConvTrainCommand.DefaultChunk;
-        long steps = ConvTrainCommand.StepsPerEpoch(n, conv.Positions, chunk, batch);
+        int chunk = NnlConvTrainCommand.DefaultChunk;
+        long steps = NnlConvTrainCommand.StepsPerEpoch(n, conv.Positions, chunk, batch);
         AnsiConsole.MarkupLine($"[bold]hebb bench nnl-conv[/]: {Markup.Escape(engine.Name)}; {patches:N0} patches of {window}x{window}x3 ({n:N0} images), {filters} filters, minibatch {batch}, {steps:N0} steps");
         var order = Enumerable.Range(0, n).ToArray();
         // Warm up (JIT, BLAS threads, the device's kernels) on a throwaway layer: an epoch over the first WarmImages
@@ -316,19 +317,19 @@ static class BenchCommand
         int warmImages = Math.Min(n, WarmImages);
         using (var warm = engine.CreateKrotov(rule, w0))
         {
-            ConvTrainCommand.SetThreads(warm, threads);
-            ConvTrainCommand.Epoch(warm, conv, data.Images, order[..warmImages], chunk, batch, ConvTrainCommand.DefaultLrPaper, new Random(2), center: false, unitPatches: true);
+            NnlConvTrainCommand.SetThreads(warm, threads);
+            NnlConvTrainCommand.Epoch(warm, conv, data.Images, order[..warmImages], chunk, batch, NnlConvTrainCommand.DefaultLrPaper, new Random(2), center: false, unitPatches: true);
             warm.ReadWeights();
         }
         using var layer = engine.CreateKrotov(rule, w0);
-        ConvTrainCommand.SetThreads(layer, threads);
+        NnlConvTrainCommand.SetThreads(layer, threads);
         // Where the cpu layer takes its steps one by one, time them by phase too (five clock reads a step).
         var phases = layer is CpuKrotovLayer cpuLayer ? (cpuLayer.Times = new CpuKrotovLayer.StepTimes()) : null;
         // The bound: the currents GEMM of every minibatch (batch x patch size by patch size x K), nothing else. Where
         // the steps run one by one on this thread, it is timed in slices between them (BoundSlices), so that the
         // machine's drift (these are shared virtual machines) falls on both alike; where the layer's own threads
         // learn, after the epoch (paused between steps, they would spin beside the bound's products).
-        var bound = new BoundSlices(GemmOnly(engine, [Cases.Uniform(batch, conv.PatchSize, 3)], filters, conv.PatchSize, w0));
+        var bound = new BoundSlices(GemmOnly(engine, [Seeded.Uniform(batch, conv.PatchSize, 3)], filters, conv.PatchSize, w0));
         bool sliced = layer is not IMinibatchLearner { Threads: > 1 };
         var clock = new Stopwatch();
         long pending = 0;
@@ -342,7 +343,7 @@ static class BenchCommand
             clock.Start();
         };
         clock.Start();
-        var feed = ConvTrainCommand.Epoch(layer, conv, data.Images, order, chunk, batch, ConvTrainCommand.DefaultLrPaper, rng, center: false, unitPatches: true, between);
+        var feed = NnlConvTrainCommand.Epoch(layer, conv, data.Images, order, chunk, batch, NnlConvTrainCommand.DefaultLrPaper, rng, center: false, unitPatches: true, between);
         layer.ReadWeights();
         clock.Stop();
         bound.Run(sliced ? pending : steps);

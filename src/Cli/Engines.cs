@@ -38,7 +38,7 @@ static class Engines
     }
 
     /// <summary>Normal entries from a seeded generator (the paper's initialization; outside the engines).</summary>
-    public static Matrix Normal(int rows, int cols, Random rng, double sigma = 1.0) => Hebb.Verification.Cases.Normal(rows, cols, rng, sigma);
+    public static Matrix Normal(int rows, int cols, Random rng, double sigma = 1.0) => Hebb.Verification.Seeded.Normal(rows, cols, rng, sigma);
 
     public static int[] Permutation(int n, Random rng)
     {

@@ -79,7 +79,7 @@ static class ProbeEval
         // The representation.
         IEncoder encoder;
         IKrotovLayer? layer = null;
-        var convLayers = new List<IConvLayer>();
+        var convLayers = new List<INnlConvLayer>();
         if (raw) encoder = new RawPixels(trainData.Images.Cols);
         else if (conv)
         {
@@ -109,7 +109,7 @@ static class ProbeEval
                 var (blockRun, blockN, blockOptions) = specs[i];
                 var w = Npy.Read(Path.Combine(blockRun, "weights.npy"));
                 if (random) RandomizeUniform(w, new Random(seed + i));
-                var cOptions = new ConvOptions
+                var cOptions = new NnlConvOptions
                 {
                     Height = trainData.Height, Width = trainData.Width, Channels = trainData.Channels, Window = windows[i],
                     Filters = w.Rows, PatchNormalization = normalize, Power = blockN, PoolWindow = poolWindow, PoolStride = poolStride,
@@ -117,9 +117,9 @@ static class ProbeEval
                 };
                 try { cOptions.Validate(); }
                 catch (ArgumentOutOfRangeException ex) { throw Args.OptionError(ex, ConvOptionNames); }
-                var l = engine.CreateConv(cOptions, w);
+                var l = engine.CreateNnlConv(cOptions, w);
                 convLayers.Add(l);
-                encoders.Add(new ConvEncoder(l, (normalize ? "NNL-CONV" : "CONV") + (random ? " with random U(-1, 1) filters" : "")));
+                encoders.Add(new NnlConvEncoder(l, (normalize ? "NNL-CONV" : "CONV") + (random ? " with random U(-1, 1) filters" : "")));
             }
             encoder = encoders.Count == 1 ? encoders[0] : new ConcatEncoder(encoders);
         }
@@ -266,7 +266,7 @@ static class ProbeEval
         for (int i = 0; i < w.Data.Length; i++) w.Data[i] = (float)(rng.NextDouble() * 2 - 1);
     }
 
-    /// <summary>The eval options behind ConvOptions' fields, for its validation errors.</summary>
+    /// <summary>The eval options behind NnlConvOptions' fields, for its validation errors.</summary>
     static readonly Dictionary<string, string> ConvOptionNames = new()
     {
         ["PoolWindow"] = "--pool-window", ["PoolStride"] = "--pool-stride", ["Padding"] = "--padding", ["Power"] = "--n",

@@ -37,7 +37,7 @@ static class TrainCommand
 
     public static int Run(Args a)
     {
-        if (a.Positional.Count >= 2 && a.Positional[1] == "nnl-conv") return ConvTrainCommand.Run(a);
+        if (a.Positional.Count >= 2 && a.Positional[1] == "nnl-conv") return NnlConvTrainCommand.Run(a);
         if (a.Positional.Count < 2 || a.Positional[1] != "krotov")
             throw new UsageException("train: the rule is missing or unknown; available: krotov, nnl-conv (hebb train --help)");
         string dataset = a.Choice("dataset", "mnist", Datasets.Names);

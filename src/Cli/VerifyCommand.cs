@@ -10,12 +10,13 @@ namespace Hebb.Cli;
 /// <summary><c>hebb verify</c>: the equivalence cases of tests/Equivalence, run here against the reference.</summary>
 static class VerifyCommand
 {
-    public const string Help = """
-        hebb verify [--backend auto|cpu|cpu-managed|opencl|cuda] [--device D] [--rule krotov|top|probe|conv]
+    public static string Help => $$"""
+        hebb verify [--backend auto|cpu|cpu-managed|opencl|cuda] [--device D] [--rule {{string.Join("|", Rules.All.Select(r => r.Name))}}]
           Runs every equivalence case (the same ones as tests/Equivalence) for a backend against the
           reference engine on this machine and prints rule, case, largest absolute and relative error,
           pass or fail. Exit code 1 if any case fails. Without --backend: every backend present here
-          (a backend that cannot start is listed as skipped, with the reason).
+          (a backend that cannot start is listed as skipped, with the reason). A case whose rule a backend
+          does not implement is listed as skipped, with the backend's reason (hebb rules lists them).
         """;
 
     public static int Run(Args a)
@@ -37,9 +38,12 @@ static class VerifyCommand
             }
         }
         else engines.Add(Engines.CreateAccelerated(a, backend));
-        var cases = Cases.All.Where(c => rule is null || c.Rule == rule).ToList();
-        if (cases.Count == 0) throw new UsageException($"--rule {rule}: no such rule; available: {string.Join(", ", Cases.All.Select(c => c.Rule).Distinct())}");
-        int failed = 0, total = 0;
+        string? ruleName = null;
+        if (rule is not null)
+            ruleName = Rules.Find(rule)?.Name ?? throw new UsageException($"--rule {rule}: no such rule; available: {string.Join(", ", Rules.All.Select(r => r.Name))}");
+        var cases = Cases.All.Where(c => ruleName is null || c.Rule == ruleName).ToList();
+        if (cases.Count == 0) throw new UsageException($"--rule {rule}: the rule has no equivalence cases");
+        int failed = 0, total = 0, skipped = 0;
         foreach (var engine in engines)
         {
             var table = new Table().Title(Markup.Escape(engine.Name)).AddColumns("rule", "case", "max abs err", "max rel err", "result");
@@ -48,11 +52,14 @@ static class VerifyCommand
             foreach (var c in cases)
             {
 
-                IEnumerable<Comparison> results;
-                try { results = c.Run(new ReferenceEngine(), engine).ToList(); }
-                catch (Exception ex) { results = [new Comparison(c.Rule, c.Name, double.NaN, double.NaN, false, ex.ToString())]; }
-                foreach (var r in results)
+                foreach (var r in Cases.Run(c, new ReferenceEngine(), engine))
                 {
+                    if (r.SkipReason is not null)
+                    {
+                        skipped++;
+                        table.AddRow(r.Rule, Markup.Escape(r.Case), "", "", $"[yellow]skipped[/]: {Markup.Escape(r.SkipReason)}");
+                        continue;
+                    }
                     total++;
                     if (!r.Pass) { failed++; details.Add(r.ToString()); }
                     table.AddRow(r.Rule, Markup.Escape(r.Case), $"{r.MaxAbs:g3}", $"{r.MaxRel:g3}", r.Pass ? "[green]pass[/]" : "[red]FAIL[/]");
@@ -61,7 +68,8 @@ static class VerifyCommand
             AnsiConsole.Write(table);
             foreach (var d in details) AnsiConsole.WriteLine(d);
         }
-        AnsiConsole.MarkupLine(failed == 0 ? $"[green]{total} passed, 0 failed[/]" : $"[red]{total - failed} passed, {failed} failed[/]");
+        string skips = skipped > 0 ? $", {skipped} skipped (an engine does not implement the rule: the reason is in the table)" : "";
+        AnsiConsole.MarkupLine(failed == 0 ? $"[green]{total} passed, 0 failed{skips}[/]" : $"[red]{total - failed} passed, {failed} failed{skips}[/]");
         return failed == 0 ? 0 : 1;
     }
 }

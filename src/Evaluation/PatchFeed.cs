@@ -10,8 +10,8 @@ namespace Hebb.Evaluation;
 /// "the resulting set of patches ... is shuffled at each epoch and is organized into minibatches"), made without
 /// ever holding all patches of the dataset: the images are taken in the given order in chunks, and each chunk's
 /// patches are shuffled and cut into minibatches (the last of a chunk may be smaller). Each patch is cut straight into
-/// its minibatch (ConvOptions.CopyPatch, the layout of IConvLayer.Patches), then centred and/or scaled to unit length
-/// if asked (ConvOptions.PreparePatch, as the cpu layer does).
+/// its minibatch (NnlConvOptions.CopyPatch, the layout of INnlConvLayer.Patches), then centred and/or scaled to unit length
+/// if asked (NnlConvOptions.PreparePatch, as the cpu layer does).
 /// <see cref="Next"/> shuffles a chunk's (image, position) list when it starts the chunk; <see cref="Fill"/> cuts the
 /// patches of a minibatch, and may be called for disjoint ranges of its rows at once.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class PatchSource : IMinibatchSource
 {
     readonly Matrix _images;
     readonly int[] _order;
-    readonly ConvOptions _o;
+    readonly NnlConvOptions _o;
     readonly int _chunk, _batch;
     readonly bool _center, _unit;
     readonly Random _rng;
@@ -31,7 +31,7 @@ public sealed class PatchSource : IMinibatchSource
     /// <param name="chunk">images whose patches are shuffled together</param>
     /// <param name="batch">patches a minibatch</param>
     /// <param name="rng">the shuffle's generator, drawn from by <see cref="Next"/> only</param>
-    public PatchSource(Matrix images, int[] order, ConvOptions o, int chunk, int batch, bool center, bool unit, Random rng)
+    public PatchSource(Matrix images, int[] order, NnlConvOptions o, int chunk, int batch, bool center, bool unit, Random rng)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(order);
@@ -85,7 +85,7 @@ public sealed class PatchSource : IMinibatchSource
             int id = _ids[_current + r];
             var dst = rows.Slice(r * n, n);
             _o.CopyPatch(_images.Row(_order[_chunkStart + id / positions]), id % positions, dst);
-            ConvOptions.PreparePatch(dst, _center, _unit);
+            NnlConvOptions.PreparePatch(dst, _center, _unit);
         }
     }
 }

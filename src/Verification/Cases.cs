@@ -1,279 +1,52 @@
+using System.Diagnostics.CodeAnalysis;
 using Hebb.Contracts;
 
 namespace Hebb.Verification;
 
-/// <summary>One equivalence case: runs the same inputs through the reference and the engine under test.</summary>
-public sealed record Case(string Rule, string Name, Func<IEngine, IEngine, IEnumerable<Comparison>> Run);
-
 /// <summary>
 /// The equivalence cases of every rule, shared by tests/Equivalence (one xunit class per backend) and
-/// `hebb verify`. All inputs come from fixed seeds here, outside the engines.
+/// `hebb verify`: each rule's <see cref="ICaseSource"/>, found in this assembly. All inputs come from fixed seeds
+/// (the generators below), outside the engines.
 /// </summary>
 public static class Cases
 {
-    public static IReadOnlyList<Case> All { get; } = [.. KrotovCases(), .. TopLayerCases(), .. ProbeCases.All(), .. ConvCases.All()];
+    static readonly Lazy<IReadOnlyList<Case>> _all = new(Discover);
 
-    // ----------------------------------------------------------------------------------------------
-    // Data (seeded; outside the engines)
-    // ----------------------------------------------------------------------------------------------
+    /// <summary>Every rule's cases, rule by rule in the order of the rules' names.</summary>
+    public static IReadOnlyList<Case> All => _all.Value;
 
-    /// <summary>Standard normal entries (Box–Muller), as the paper initializes W.</summary>
-    public static Matrix Normal(int rows, int cols, int seed, double scale = 1.0) => Normal(rows, cols, new Random(seed), scale);
-
-    /// <summary>Normal entries with standard deviation <paramref name="scale"/> (Box–Muller) from the caller's generator.</summary>
-    public static Matrix Normal(int rows, int cols, Random rng, double scale)
+    /// <summary>Why <paramref name="engine"/> (or the reference) cannot run <paramref name="c"/>: the reason one of them
+    /// gives for not implementing the case's rule; null when both implement it.</summary>
+    public static string? Unsupported(Case c, IEngine reference, IEngine engine)
     {
-        var m = new Matrix(rows, cols);
-        for (int i = 0; i < m.Data.Length; i++)
-        {
-            double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
-            m.Data[i] = (float)(scale * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
-        }
-        return m;
+        var rule = Rules.Find(c.Rule) ?? throw new InvalidOperationException($"case '{c.Name}' names the rule '{c.Rule}', which has no card (IRule)");
+        if (!reference.Implements(rule, out var why)) return why;
+        return engine.Implements(rule, out why) ? null : why;
     }
 
-    /// <summary>Uniform entries in [lo, hi), like pixels / 255.</summary>
-    public static Matrix Uniform(int rows, int cols, int seed, double lo = 0, double hi = 1)
+    /// <summary>Runs a case, or, where one of the engines does not implement its rule, reports it as skipped with the
+    /// reason; an exception from the case is a failure that carries it.</summary>
+    public static IReadOnlyList<Comparison> Run(Case c, IEngine reference, IEngine engine)
     {
-        var rng = new Random(seed);
-        var m = new Matrix(rows, cols);
-        for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)(lo + (hi - lo) * rng.NextDouble());
-        return m;
+        if (Unsupported(c, reference, engine) is { } why) return [Comparison.Skipped(c.Rule, c.Name, why)];
+        try { return c.Run(reference, engine).ToList(); }
+        catch (Exception ex) { return [new Comparison(c.Rule, c.Name, double.NaN, double.NaN, false, ex.ToString())]; }
     }
 
-    public static int[] Labels(int rows, int classes, int seed)
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The CLI roots Hebb.Verification (TrimmerRootAssembly), so no case source is trimmed away.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "As above.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "As above.")]
+    static IReadOnlyList<Case> Discover()
     {
-        var rng = new Random(seed);
-        return Enumerable.Range(0, rows).Select(_ => rng.Next(classes)).ToArray();
-    }
-
-    // ----------------------------------------------------------------------------------------------
-    // Krotov–Hopfield fast rule and encoder
-    // ----------------------------------------------------------------------------------------------
-
-    static KrotovOptions Krotov(int k, int n, double p = 3, int rankK = 3, double delta = 0.4, KrotovVariant variant = KrotovVariant.AuthorsCode) =>
-        new() { Units = k, Inputs = n, P = p, RankK = rankK, Delta = delta, Variant = variant };
-
-    static IEnumerable<Comparison> Steps(string name, IEngine reference, IEngine engine, KrotovOptions o, int batch, int steps, double lr, Tolerance tol, int seed)
-    {
-        var w0 = Normal(o.Units, o.Inputs, seed);
-        using var a = reference.CreateKrotov(o, w0);
-        using var b = engine.CreateKrotov(o, w0);
-        for (int s = 0; s < steps; s++)
-        {
-            var v = Uniform(batch, o.Inputs, seed + 1000 + s);
-            double rate = lr * (1.0 - (double)s / steps);   // the linearly falling schedule
-            a.Step(v, rate);
-            b.Step(v, rate);
-        }
-        yield return Compare.Matrices("krotov", name, a.ReadWeights(), b.ReadWeights(), tol);
-    }
-
-    /// <summary>The currents of a batch of <paramref name="batch"/> inputs, both engines from the same W.</summary>
-    static Case CurrentsCase(string name, KrotovOptions o, int batch, int weightSeed, int inputSeed) => new("krotov", name, (r, e) =>
-    {
-        var w = Normal(o.Units, o.Inputs, weightSeed);
-        var v = Uniform(batch, o.Inputs, inputSeed);
-        using var a = r.CreateKrotov(o, w);
-        using var b = e.CreateKrotov(o, w);
-        return [Compare.Matrices("krotov", name, a.Currents(v), b.Currents(v), Tolerances.Currents)];
-    });
-
-    static IEnumerable<Case> KrotovCases()
-    {
-        yield return CurrentsCase("currents K=17 N=33 B=9 p=3", Krotov(17, 33), 9, 1, 2);
-        yield return CurrentsCase("currents p=2.5 (general power)", Krotov(11, 20, p: 2.5), 5, 3, 4);
-        foreach (var variant in new[] { KrotovVariant.Paper, KrotovVariant.AuthorsCode })
-        {
-            foreach (var p in new[] { 2.0, 3.0, 4.0, 3.5 })
-            {
-                string n1 = $"one step {variant} p={p} K=20 N=37 B=10";
-                yield return new("krotov", n1, (r, e) => Steps(n1, r, e, Krotov(20, 37, p: p, variant: variant), 10, 1, 0.05, Tolerances.OneStep, 10));
-            }
-            string nt = $"20-step trajectory {variant} K=24 N=29 B=8";
-            yield return new("krotov", nt, (r, e) => Steps(nt, r, e, Krotov(24, 29, variant: variant), 8, 20, 0.05, Tolerances.Trajectory, 20));
-            string n1u = $"1 hidden unit {variant}";
-            yield return new("krotov", n1u, (r, e) => Steps(n1u, r, e, Krotov(1, 13, variant: variant), 4, 5, 0.05, Tolerances.Trajectory, 30));
-            string nb1 = $"batch of 1 {variant}";
-            yield return new("krotov", nb1, (r, e) => Steps(nb1, r, e, Krotov(9, 17, variant: variant), 1, 5, 0.05, Tolerances.Trajectory, 40));
-            string nk = $"k = K {variant} (loser is the last unit)";
-            yield return new("krotov", nk, (r, e) => Steps(nk, r, e, Krotov(5, 7, rankK: 5, variant: variant), 3, 3, 0.05, Tolerances.Trajectory, 50));
-        }
-        // Sizes past one 16 x 16 GEMM tile and one 64-wide work-group, with remainders in every dimension.
-        yield return CurrentsCase("tile remainders: currents K=70 N=50 B=35", Krotov(70, 50), 35, 8, 9);
-        string tr = "tile remainders: 3 steps K=70 N=50 B=35";
-        yield return new("krotov", tr, (r, e) => Steps(tr, r, e, Krotov(70, 50), 35, 3, 0.05, Tolerances.Trajectory, 60));
-        string many = "k = 70 (a long ranking, past any fixed top-k buffer) K=90 N=12 B=5";
-        yield return new("krotov", many, (r, e) => Steps(many, r, e, Krotov(90, 12, rankK: 70), 5, 3, 0.05, Tolerances.Trajectory, 90));
-        string big = "k = 9 (the cpu backend's scan, not its SIMD lanes) K=20 N=15 B=6";
-        yield return new("krotov", big, (r, e) => Steps(big, r, e, Krotov(20, 15, rankK: 9), 6, 3, 0.05, Tolerances.Trajectory, 70));
-        // Rows 0..2 tie for first, 3..5 for fourth: winner 0, 4th ranked 3.
-        yield return new("krotov", "exact ties: lowest index wins", (r, e) => Ties(r, e, "exact ties: lowest index wins", 8, [0, 1, 2], [3, 4, 5], 4, [0, 3]));
-        // K = 37: ties across SIMD lanes, vectors and the tail (rows 5, 13, 34 strongest; 2, 10, 36 next).
-        foreach (var (rankK, expected) in new[] { (2, new[] { 5, 13 }), (3, new[] { 5, 34 }), (4, new[] { 2, 5 }) })
-        {
-            string name = $"exact ties across lanes and the tail: K=37, k={rankK}";
-            yield return new("krotov", name, (r, e) => Ties(r, e, name, 37, [5, 13, 34], [2, 10, 36], rankK, expected));
-        }
-        // K = 300: more units than a GPU ranking work-group has work-items (128), so each scans several, and the tied
-        // rows sit in different work-items (7, 140, 290 strongest; 3, 200, 299 next).
-        foreach (var (rankK, expected) in new[] { (2, new[] { 7, 140 }), (3, new[] { 7, 290 }), (4, new[] { 3, 7 }) })
-        {
-            string name = $"exact ties across work-items: K=300, k={rankK}";
-            yield return new("krotov", name, (r, e) => Ties(r, e, name, 300, [7, 140, 290], [3, 200, 299], rankK, expected));
-        }
-        // ... and a batch past the 64 samples the GPU update reads into local memory at a time.
-        string wide = "more units than a work-group, more samples than a chunk: 3 steps K=300 N=20 B=70";
-        yield return new("krotov", wide, (r, e) => Steps(wide, r, e, Krotov(300, 20), 70, 3, 0.05, Tolerances.Trajectory, 80));
-        yield return new("krotov", "encode n=4.5 K=19 N=31 B=7", (r, e) =>
-        {
-            var o = Krotov(19, 31);
-            var w = Normal(19, 31, 5, 0.3);
-            var v = Uniform(7, 31, 6);
-            using var a = r.CreateKrotov(o, w);
-            using var b = e.CreateKrotov(o, w);
-            return [Compare.Matrices("krotov", "encode n=4.5 K=19 N=31 B=7", a.Encode(v, 4.5), b.Encode(v, 4.5), Tolerances.Encode)];
-        });
-        // A whole pass over a minibatch source: the engine's own (IMinibatchLearner, e.g. the cpu backend's steps split
-        // over threads) against the reference's steps one by one; K and the batch not multiples of a thread count.
-        foreach (var variant in new[] { KrotovVariant.Paper, KrotovVariant.AuthorsCode })
-            foreach (var p in new[] { 2.0, 3.0 })
-            {
-                string name = $"a pass over a minibatch source {variant} p={p} K=37 N=19, 47 rows in batches of 10";
-                yield return new("krotov", name, (r, e) => Pass(name, r, e, Krotov(37, 19, p: p, rankK: 2, delta: 0.2, variant: variant), 47, 10, 80));
-            }
-        yield return new("krotov", "bad input is refused, state kept", (r, e) => BadKrotovInput(r, e));
-    }
-
-    static IEnumerable<Comparison> Pass(string name, IEngine reference, IEngine engine, KrotovOptions o, int rows, int batch, int seed)
-    {
-        var w0 = Normal(o.Units, o.Inputs, seed);
-        var data = Uniform(rows, o.Inputs, seed + 1);
-        const double lr = 0.05;
-        using var a = reference.CreateKrotov(o, w0);
-        using var b = engine.CreateKrotov(o, w0);
-        foreach (var v in MatrixSource.Batches(data, batch)) a.Step(v, lr);
-        int steps = 0;
-        if (b is IMinibatchLearner learner) learner.Learn(new MatrixSource(data, batch), lr, () => steps++);
-        else foreach (var v in MatrixSource.Batches(data, batch)) { b.Step(v, lr); steps++; }
-        var comparison = Compare.Matrices("krotov", name, a.ReadWeights(), b.ReadWeights(), Tolerances.Trajectory);
-        int expected = (rows + batch - 1) / batch;
-        yield return steps == expected ? comparison : comparison with { Pass = false, Detail = $"{steps} steps reported, {expected} expected\n" + comparison.Detail };
-    }
-
-    /// <summary>
-    /// Some rows of W are equal (strong), some others too (weak), with values in multiples of 1/4 and inputs in {0, 1}:
-    /// every current is exact in float32, so units tie exactly. Ranked by current and then by the lower index, the
-    /// winner and the k-th ranked unit are the only rows a step may change; both engines must change those.
-    /// </summary>
-    static IEnumerable<Comparison> Ties(IEngine reference, IEngine engine, string name, int k, int[] strongRows, int[] weakRows, int rankK, int[] expected)
-    {
-        const int n = 6;
-        var w = new Matrix(k, n);
-        float[] strong = [1f, 0.5f, 0.25f, 0.75f, 0.5f, 1f], weak = [0.5f, 0.25f, 0.25f, 0.5f, 0.25f, 0.5f];
-        for (int mu = 0; mu < k; mu++)
-            for (int i = 0; i < n; i++)
-                w[mu, i] = strongRows.Contains(mu) ? strong[i] : weakRows.Contains(mu) ? weak[i] : 0.25f * ((mu + i) % 3 - 1);
-        var v = new Matrix(2, n, [1, 1, 0, 1, 0, 1, 1, 0, 1, 1, 1, 0]);
-        var o = Krotov(k, n, p: 2, rankK: rankK);
-        using var a = reference.CreateKrotov(o, w);
-        using var b = engine.CreateKrotov(o, w);
-        a.Step(v, 0.5);
-        b.Step(v, 0.5);
-        var wa = a.ReadWeights();
-        var changed = Enumerable.Range(0, k).Where(mu => Enumerable.Range(0, n).Any(i => wa[mu, i] != w[mu, i])).ToArray();
-        var comparison = Compare.Matrices("krotov", name, wa, b.ReadWeights(), Tolerances.OneStep);
-        if (!changed.SequenceEqual(expected))
-            comparison = comparison with { Pass = false, Detail = $"reference changed rows [{string.Join(",", changed)}]; expected [{string.Join(",", expected)}]\n" + comparison.Detail };
-        yield return comparison;
-    }
-
-    /// <summary>Each kind of bad input is refused with an ArgumentException by both engines, and W is unchanged.</summary>
-    static IEnumerable<Comparison> BadKrotovInput(IEngine reference, IEngine engine)
-    {
-        var o = Krotov(6, 5);
-        var w = Normal(6, 5, 7);
-        var nan = Uniform(2, 5, 8); nan[1, 3] = float.NaN;
-        (string What, Action<IKrotovLayer> Act)[] bad =
-        [
-            ("batch with NaN", l => l.Step(nan, 0.1)),
-            ("batch of wrong width", l => l.Step(Uniform(2, 4, 9), 0.1)),
-            ("empty batch", l => l.Step(new Matrix(0, 5), 0.1)),
-            ("negative learning rate", l => l.Step(Uniform(2, 5, 9), -1)),
-            ("encode with n < 1", l => l.Encode(Uniform(2, 5, 9), 0.5)),
-        ];
-        foreach (var eng in new[] { reference, engine })
-        {
-            using var layer = eng.CreateKrotov(o, w);
-            foreach (var (what, act) in bad)
-            {
-                string outcome;
-                try { act(layer); outcome = "accepted"; }
-                catch (ArgumentException ex) { outcome = ex.Message.Length > 0 ? "" : "refused without a message"; }
-                var kept = Compare.Matrices("krotov", $"{eng.Name}: {what}", w, layer.ReadWeights(), Tolerances.Exact);
-                yield return kept with { Case = $"bad input ({what}) on {eng.Name}", Pass = kept.Pass && outcome == "", Detail = outcome + kept.Detail };
-            }
-            string opt;
-            try { eng.CreateKrotov(o with { P = 0.5 }, w).Dispose(); opt = "p = 0.5 accepted"; }
-            catch (ArgumentOutOfRangeException ex) { opt = ex.Message.Contains("0.5") ? "" : "message does not name the value: " + ex.Message; }
-            yield return new("krotov", $"bad option (p = 0.5) on {eng.Name}", 0, 0, opt == "", opt);
-        }
-    }
-
-    // ----------------------------------------------------------------------------------------------
-    // Top layer
-    // ----------------------------------------------------------------------------------------------
-
-    static IEnumerable<Case> TopLayerCases()
-    {
-        var o = new TopLayerOptions { Hidden = 23, Classes = 10, M = 6 };
-        Matrix H(int rows, int seed) => Uniform(rows, 23, seed, 0, 0.5);
-        yield return new("top", "forward H=23 C=10 B=13", (r, e) =>
-        {
-            var s = Normal(10, 23, 60, 0.3);
-            using var a = r.CreateTopLayer(o, s);
-            using var b = e.CreateTopLayer(o, s);
-            return [Compare.Matrices("top", "forward H=23 C=10 B=13", a.Forward(H(13, 61)), b.Forward(H(13, 61)), Tolerances.Forward)];
-        });
-        yield return new("top", "loss and gradient m=6", (r, e) =>
-        {
-            var s = Normal(10, 23, 62, 0.3);
-            var h = H(13, 63);
-            var y = Labels(13, 10, 64);
-            using var a = r.CreateTopLayer(o, s);
-            using var b = e.CreateTopLayer(o, s);
-            return [Compare.Scalars("top", "loss m=6", a.Loss(h, y), b.Loss(h, y), Tolerances.Loss),
-                    Compare.Matrices("top", "gradient m=6", a.Gradient(h, y), b.Gradient(h, y), Tolerances.Gradient)];
-        });
-        foreach (var (rows, name) in new[] { (16, "5 Adam steps B=16"), (1, "5 Adam steps batch of 1") })
-            yield return new("top", name, (r, e) =>
-            {
-                var s = Normal(10, 23, 65, 0.3);
-                using var a = r.CreateTopLayer(o, s);
-                using var b = e.CreateTopLayer(o, s);
-                for (int t = 0; t < 5; t++)
-                {
-                    var h = H(rows, 66 + t);
-                    var y = Labels(rows, 10, 80 + t);
-                    a.Step(h, y, 1e-3);
-                    b.Step(h, y, 1e-3);
-                }
-                return [Compare.Matrices("top", name, a.ReadWeights(), b.ReadWeights(), Tolerances.Adam)];
-            });
-        yield return new("top", "bad labels are refused, state kept", (r, e) =>
-        {
-            var s = Normal(10, 23, 67, 0.3);
-            var list = new List<Comparison>();
-            foreach (var eng in new[] { r, e })
-            {
-                using var layer = eng.CreateTopLayer(o, s);
-                string outcome;
-                try { layer.Step(H(3, 68), [1, 10, 2], 1e-3); outcome = "label 10 of 10 classes accepted"; }
-                catch (ArgumentOutOfRangeException ex) { outcome = ex.Message.Contains("10") ? "" : "message does not name the value"; }
-                var kept = Compare.Matrices("top", "bad labels", s, layer.ReadWeights(), Tolerances.Exact);
-                list.Add(kept with { Case = $"bad labels on {eng.Name}", Pass = kept.Pass && outcome == "", Detail = outcome + kept.Detail });
-            }
-            return list;
-        });
+        var cases = typeof(ICaseSource).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && !t.IsInterface && typeof(ICaseSource).IsAssignableFrom(t))
+            .SelectMany(t => ((ICaseSource)Activator.CreateInstance(t)!).Cases())
+            .OrderBy(c => c.Rule, StringComparer.Ordinal)   // stable: each rule's cases keep their order
+            .ToList();
+        var twice = cases.GroupBy(c => $"{c.Rule} / {c.Name}").Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (twice.Count > 0) throw new InvalidOperationException($"equivalence cases with the same name: {string.Join("; ", twice)}");
+        var orphans = cases.Select(c => c.Rule).Distinct().Where(r => Rules.Find(r) is null).ToList();
+        if (orphans.Count > 0) throw new InvalidOperationException($"cases name rules that have no card (IRule): {string.Join(", ", orphans)}");
+        return cases;
     }
 }

@@ -1,5 +1,7 @@
+using Hebb.Accelerated.Rules.Krotov;
 using Hebb.Accelerated;
 using Hebb.Accelerated.Backends.Cpu;
+using Hebb.Accelerated.Backends.Device;
 using Hebb.Contracts;
 using Hebb.Reference;
 using Hebb.Verification;
@@ -26,7 +28,9 @@ public abstract class EquivalenceTests(ITestOutputHelper output)
     protected void Run(string caseName)
     {
         var c = Cases.All.Single(x => $"{x.Rule} / {x.Name}" == caseName);
-        var results = c.Run(new ReferenceEngine(), Engine).ToList();
+        var results = Cases.Run(c, new ReferenceEngine(), Engine);
+        Assert.True(results.All(r => r.SkipReason is null), $"skipped at run time: {string.Join("; ", results.Select(r => r.SkipReason))}; " +
+                    "the engine's registrations (CaseTheory's Engine type) and the engine disagree");
         foreach (var r in results) output.WriteLine(r.ToString());
         Assert.NotEmpty(results);
         var failed = results.Where(r => !r.Pass).ToList();
@@ -38,7 +42,7 @@ public sealed class CpuOpenBlas(ITestOutputHelper output) : EquivalenceTests(out
 {
     protected override IEngine Engine { get; } = new CpuEngine(OpenBlasGemm.TryLoad(out _) ?? (IGemm)new ManagedGemm());
 
-    [OpenBlasTheory, MemberData(nameof(CaseNames))]
+    [CaseTheory(typeof(CpuEngine), Backend = "openblas"), MemberData(nameof(CaseNames))]
     public void Case(string name) => Run(name);
 }
 
@@ -46,7 +50,7 @@ public sealed class CpuManaged(ITestOutputHelper output) : EquivalenceTests(outp
 {
     protected override IEngine Engine { get; } = new CpuEngine(new ManagedGemm());
 
-    [Theory, MemberData(nameof(CaseNames))]
+    [CaseTheory(typeof(CpuEngine)), MemberData(nameof(CaseNames))]
     public void Case(string name) => Run(name);
 }
 
@@ -56,7 +60,7 @@ public sealed class OpenCl(ITestOutputHelper output) : EquivalenceTests(output),
     readonly Lazy<IEngine> _engine = new(() => BackendSelector.Create("opencl"));
     protected override IEngine Engine => _engine.Value;
 
-    [BackendTheory("opencl"), MemberData(nameof(CaseNames))]
+    [CaseTheory(typeof(DeviceEngine), Backend = "opencl"), MemberData(nameof(CaseNames))]
     public void Case(string name) => Run(name);
 
     public void Dispose() { if (_engine.IsValueCreated) (_engine.Value as IDisposable)?.Dispose(); }
@@ -68,37 +72,8 @@ public sealed class Cuda(ITestOutputHelper output) : EquivalenceTests(output), I
     readonly Lazy<IEngine> _engine = new(() => BackendSelector.Create("cuda"));
     protected override IEngine Engine => _engine.Value;
 
-    [BackendTheory("cuda"), MemberData(nameof(CaseNames))]
+    [CaseTheory(typeof(DeviceEngine), Backend = "cuda"), MemberData(nameof(CaseNames))]
     public void Case(string name) => Run(name);
 
     public void Dispose() { if (_engine.IsValueCreated) (_engine.Value as IDisposable)?.Dispose(); }
-}
-
-/// <summary>Skips the theory, with the reason, where the backend cannot start.</summary>
-public sealed class BackendTheoryAttribute : TheoryAttribute
-{
-    static readonly Dictionary<string, string?> Reasons = new();
-
-    public BackendTheoryAttribute(string backend)
-    {
-        lock (Reasons)
-        {
-            if (!Reasons.TryGetValue(backend, out var why))
-            {
-                try { (BackendSelector.Create(backend) as IDisposable)?.Dispose(); why = null; }
-                catch (NotSupportedException ex) { why = ex.Message; }
-                Reasons[backend] = why;
-            }
-            if (why is not null) Skip = $"{backend} backend not present: {why}";
-        }
-    }
-}
-
-/// <summary>Skips the theory, with the reason, where OpenBLAS cannot be loaded.</summary>
-public sealed class OpenBlasTheoryAttribute : TheoryAttribute
-{
-    public OpenBlasTheoryAttribute()
-    {
-        if (BackendSelector.OpenBlasMissing() is { } why) Skip = "cpu (OpenBLAS) backend not present: " + why;
-    }
 }

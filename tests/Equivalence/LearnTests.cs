@@ -1,3 +1,4 @@
+using Hebb.Accelerated.Rules.Krotov;
 using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Contracts;
 using Hebb.Verification;
@@ -29,8 +30,8 @@ public class LearnTests
     {
         // K = 41 and batches of 13 (the last of 4): neither divides among the threads; m = 2, Delta = 0.2 as NNL-CONV.
         var o = new KrotovOptions { Units = 41, Inputs = 48, P = p, RankK = 2, Delta = 0.2, Variant = variant };
-        var w0 = Cases.Normal(o.Units, o.Inputs, 3);
-        var data = Cases.Uniform(160, o.Inputs, 4);
+        var w0 = Seeded.Normal(o.Units, o.Inputs, 3);
+        var data = Seeded.Uniform(160, o.Inputs, 4);
         foreach (var gemm in Gemms())
         {
             using var one = new CpuKrotovLayer(gemm, o, w0);
@@ -44,7 +45,7 @@ public class LearnTests
             if (gemm is ManagedGemm || workers == 1) Assert.Equal(expected.Data, pass.ReadWeights().Data);
             else
             {
-                var c = Compare.Matrices("krotov", "pass against steps", expected, pass.ReadWeights(), Tolerances.Trajectory);
+                var c = Compare.Matrices("krotov", "pass against steps", expected, pass.ReadWeights(), KrotovTolerances.Trajectory);
                 Assert.True(c.Pass, c.ToString());
             }
         }
@@ -74,8 +75,8 @@ public class LearnTests
     public async Task AFailureStopsThePassAndIsRethrown(string where, int workers)
     {
         var o = new KrotovOptions { Units = 10, Inputs = 6, P = 2, RankK = 2, Delta = 0.2, Variant = KrotovVariant.Paper };
-        using var layer = new CpuKrotovLayer(new ManagedGemm(), o, Cases.Normal(10, 6, 5)) { Threads = workers };
-        var data = Cases.Uniform(50, 6, 6);
+        using var layer = new CpuKrotovLayer(new ManagedGemm(), o, Seeded.Normal(10, 6, 5)) { Threads = workers };
+        var data = Seeded.Uniform(50, 6, 6);
         int steps = 0;
         var run = Task.Run(() => layer.Learn(new Failing(data, 5, where), 0.1, () =>
         {
@@ -92,8 +93,8 @@ public class LearnTests
     public void ANaNInAMinibatchStopsThePassBeforeItsStep(int workers)
     {
         var o = new KrotovOptions { Units = 12, Inputs = 6, P = 2, RankK = 2, Delta = 0.2, Variant = KrotovVariant.Paper };
-        var w0 = Cases.Normal(12, 6, 9);
-        var data = Cases.Uniform(40, 6, 10);
+        var w0 = Seeded.Normal(12, 6, 9);
+        var data = Seeded.Uniform(40, 6, 10);
         data[17, 4] = float.NaN;   // the fourth minibatch of 5
         using var one = new CpuKrotovLayer(new ManagedGemm(), o, w0);
         foreach (var v in MatrixSource.Batches(data, 5).Take(3)) one.Step(v, 0.2);
@@ -108,11 +109,11 @@ public class LearnTests
     public void BadInputIsRefusedByNameAndTheWeightsAreKept()
     {
         var o = new KrotovOptions { Units = 8, Inputs = 6, P = 2, RankK = 2, Delta = 0.2, Variant = KrotovVariant.Paper };
-        var w0 = Cases.Normal(8, 6, 7);
+        var w0 = Seeded.Normal(8, 6, 7);
         using var layer = new CpuKrotovLayer(new ManagedGemm(), o, w0);
-        Assert.Equal("source", Assert.Throws<ArgumentException>(() => layer.Learn(new MatrixSource(Cases.Uniform(10, 5, 8), 4), 0.1)).ParamName);
+        Assert.Equal("source", Assert.Throws<ArgumentException>(() => layer.Learn(new MatrixSource(Seeded.Uniform(10, 5, 8), 4), 0.1)).ParamName);
         Assert.Equal("source", Assert.Throws<ArgumentNullException>(() => layer.Learn(null!, 0.1)).ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => layer.Learn(new MatrixSource(Cases.Uniform(10, 6, 8), 4), -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => layer.Learn(new MatrixSource(Seeded.Uniform(10, 6, 8), 4), -1));
         var workers = Assert.Throws<ArgumentOutOfRangeException>(() => layer.Threads = 0);
         Assert.Equal("Threads", workers.ParamName);
         Assert.Contains("0", workers.Message);

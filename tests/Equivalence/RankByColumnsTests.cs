@@ -1,3 +1,4 @@
+using Hebb.Accelerated.Rules.Krotov;
 using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Contracts;
 using Hebb.Verification;
@@ -21,7 +22,7 @@ public class RankByColumnsTests
     public void ColumnsAndRowsStepAlike(KrotovVariant variant, int rankK, int threads)
     {
         var o = new KrotovOptions { Units = 70, Inputs = 12, P = 2, RankK = rankK, Delta = 0.2, Variant = variant };
-        var w0 = Cases.Normal(o.Units, o.Inputs, 7);
+        var w0 = Seeded.Normal(o.Units, o.Inputs, 7);
         // Inputs drawn from {0, 0.5, 1}: with weights in the same palette, many currents tie exactly.
         var rng = new Random(3);
         var data = new Matrix(150, o.Inputs);
@@ -52,7 +53,7 @@ public class RankByColumnsTests
                 if (gemm is ManagedGemm) Assert.Equal(expected.Data, cols.ReadWeights().Data);
                 else
                 {
-                    var c = Compare.Matrices("krotov", "columns against rows", expected, cols.ReadWeights(), Tolerances.Trajectory);
+                    var c = Compare.Matrices("krotov", "columns against rows", expected, cols.ReadWeights(), KrotovTolerances.Trajectory);
                     Assert.True(c.Pass, c.ToString());
                 }
             }
@@ -61,7 +62,7 @@ public class RankByColumnsTests
     [Fact]
     public void ColumnsAreRefusedForLargerK()
     {
-        using var layer = new CpuKrotovLayer(new ManagedGemm(), new KrotovOptions { Units = 10, Inputs = 4, RankK = 3 }, Cases.Normal(10, 4, 1));
+        using var layer = new CpuKrotovLayer(new ManagedGemm(), new KrotovOptions { Units = 10, Inputs = 4, RankK = 3 }, Seeded.Normal(10, 4, 1));
         Assert.False(layer.RankByColumns);
         var ex = Assert.Throws<ArgumentException>(() => layer.RankByColumns = true);
         Assert.Equal("RankByColumns", ex.ParamName);

@@ -1,3 +1,4 @@
+using Hebb.Accelerated.Rules.Krotov;
 using System.Diagnostics;
 using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Contracts;
@@ -17,8 +18,8 @@ public class StepTimesTests
     public void TimingChangesNothingAndCountsEveryStep(KrotovVariant variant)
     {
         var o = new KrotovOptions { Units = 40, Inputs = 12, P = 2, RankK = 2, Delta = 0.2, Variant = variant };
-        var w0 = Cases.Normal(o.Units, o.Inputs, 5);
-        var data = Cases.Uniform(130, o.Inputs, 6);
+        var w0 = Seeded.Normal(o.Units, o.Inputs, 5);
+        var data = Seeded.Uniform(130, o.Inputs, 6);
         using var plain = new CpuKrotovLayer(new ManagedGemm(), o, w0);
         using var timed = new CpuKrotovLayer(new ManagedGemm(), o, w0) { Times = new CpuKrotovLayer.StepTimes() };
         Assert.Null(plain.Times);

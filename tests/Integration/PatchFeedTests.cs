@@ -9,7 +9,7 @@ namespace Hebb.Tests.Integration;
 /// the reference's im2col.</summary>
 public class PatchFeedTests
 {
-    static Matrix Images(int count, ConvOptions o, int seed)
+    static Matrix Images(int count, NnlConvOptions o, int seed)
     {
         var rng = new Random(seed);
         var m = new Matrix(count, o.Height * o.Width * o.Channels);
@@ -26,9 +26,9 @@ public class PatchFeedTests
     [Theory, MemberData(nameof(Shapes))]
     public void CopyPatchMatchesTheReferencePatches(int h, int w, int c, int win, int stride, int pad)
     {
-        var o = new ConvOptions { Height = h, Width = w, Channels = c, Window = win, Stride = stride, Padding = pad, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
+        var o = new NnlConvOptions { Height = h, Width = w, Channels = c, Window = win, Stride = stride, Padding = pad, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
         var images = Images(3, o, 1);
-        using var reference = ((IEngine)new ReferenceEngine()).CreateConv(o, new Matrix(2, o.PatchSize));
+        using var reference = ((IEngine)new ReferenceEngine()).CreateNnlConv(o, new Matrix(2, o.PatchSize));
         var expected = reference.Patches(images);
         var patch = new float[o.PatchSize];
         for (int b = 0; b < images.Rows; b++)
@@ -43,13 +43,13 @@ public class PatchFeedTests
     public void PrepareCentresAndScalesToUnitLength()
     {
         float[] p = [1, 2, 3, 6];
-        ConvOptions.PreparePatch(p, center: true, unit: false);
+        NnlConvOptions.PreparePatch(p, center: true, unit: false);
         Assert.Equal([-2f, -1f, 0f, 3f], p);
-        ConvOptions.PreparePatch(p, center: false, unit: true);
+        NnlConvOptions.PreparePatch(p, center: false, unit: true);
         Assert.Equal(1.0, p.Sum(x => (double)x * x), 6);
         Assert.Equal(-2 / Math.Sqrt(14), p[0], 6);
         float[] zero = [0, 0, 0];
-        ConvOptions.PreparePatch(zero, center: true, unit: true);
+        NnlConvOptions.PreparePatch(zero, center: true, unit: true);
         Assert.Equal([0f, 0f, 0f], zero);
     }
 
@@ -58,7 +58,7 @@ public class PatchFeedTests
     [Fact]
     public void AnEpochHandsOverEveryPatchOnceChunkByChunk()
     {
-        var o = new ConvOptions { Height = 6, Width = 7, Channels = 3, Window = 3, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
+        var o = new NnlConvOptions { Height = 6, Width = 7, Channels = 3, Window = 3, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
         var images = Images(11, o, 2);
         int[] order = [3, 10, 0, 7, 1, 2, 9, 4, 8, 6, 5];
         const int chunk = 4, batch = 7;
@@ -102,7 +102,7 @@ public class PatchFeedTests
     [Fact]
     public void TheSourceShufflesEachChunkAsRandomShuffleAndFillsInPieces()
     {
-        var o = new ConvOptions { Height = 5, Width = 6, Channels = 2, Window = 2, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
+        var o = new NnlConvOptions { Height = 5, Width = 6, Channels = 2, Window = 2, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
         var images = Images(7, o, 4);
         int[] order = [6, 2, 5, 0, 1, 3, 4];
         const int chunk = 3, batch = 8;
@@ -118,7 +118,7 @@ public class PatchFeedTests
             {
                 var patch = new float[n];
                 o.CopyPatch(images.Row(order[start + id / positions]), id % positions, patch);
-                ConvOptions.PreparePatch(patch, center: true, unit: true);
+                NnlConvOptions.PreparePatch(patch, center: true, unit: true);
                 expected.Add(patch);
             }
         }
@@ -147,7 +147,7 @@ public class PatchFeedTests
     [Fact]
     public void AFailingStepStopsTheEpochAndIsRethrown()
     {
-        var o = new ConvOptions { Height = 8, Width = 8, Channels = 1, Window = 2, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
+        var o = new NnlConvOptions { Height = 8, Width = 8, Channels = 1, Window = 2, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
         var images = Images(50, o, 3);
         int steps = 0;
         var ex = Assert.Throws<InvalidOperationException>(() => PatchFeed.Epoch(new PatchSource(images, [.. Enumerable.Range(0, 50)], o, 5, 10, true, true, new Random(1)), _ =>
@@ -161,7 +161,7 @@ public class PatchFeedTests
     [Fact]
     public void BadArgumentsAreRefusedByName()
     {
-        var o = new ConvOptions { Height = 8, Width = 8, Channels = 1, Window = 2, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
+        var o = new NnlConvOptions { Height = 8, Width = 8, Channels = 1, Window = 2, Filters = 2, PoolWindow = 1, PoolStride = 1 }.Validate();
         var images = Images(4, o, 3);
         Assert.Equal("order", Assert.Throws<ArgumentOutOfRangeException>(() => new PatchSource(images, [0, 4], o, 2, 2, false, false, new Random(1))).ParamName);
         Assert.Equal("chunk", Assert.Throws<ArgumentOutOfRangeException>(() => new PatchSource(images, [0], o, 0, 2, false, false, new Random(1))).ParamName);

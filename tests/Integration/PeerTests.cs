@@ -226,8 +226,8 @@ public class NnlConvProbePeerTests
             var (code, stdout, stderr) = Fixtures.Run(python, null, [Script, run, "--data", root, "--n", $"{power}", "--normalize", normalize,
                 "--pool-window", $"{pool}", "--pool-stride", $"{stride}", "--epochs", "40", "--batch", "16", "--save-features", saved]);
             Assert.True(code == 0, stdout + stderr);
-            var o = new ConvOptions { Filters = 8, Window = 4, Power = power, PatchNormalization = normalize == "on", PoolWindow = pool, PoolStride = stride };
-            using var layer = ((IEngine)new Hebb.Reference.ReferenceEngine()).CreateConv(o, filters);
+            var o = new NnlConvOptions { Filters = 8, Window = 4, Power = power, PatchNormalization = normalize == "on", PoolWindow = pool, PoolStride = stride };
+            using var layer = ((IEngine)new Hebb.Reference.ReferenceEngine()).CreateNnlConv(o, filters);
             var expected = layer.Forward(test.Images);
             var peer = Hebb.Data.Npy.Read(saved);
             Assert.Equal((expected.Rows, expected.Cols), (peer.Rows, peer.Cols));

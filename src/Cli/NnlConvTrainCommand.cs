@@ -1,0 +1,218 @@
+using Hebb.Accelerated.Rules.Krotov;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Hebb.Contracts;
+using Hebb.Data;
+using Hebb.Evaluation;
+using Spectre.Console;
+
+namespace Hebb.Cli;
+
+/// <summary>
+/// <c>hebb train nnl-conv</c>: convolutional filters by the local rule (Grinberg, Hopfield &amp; Krotov 2019, eq. 1-2):
+/// Krotov &amp; Hopfield's fast rule with p = 2 on W x W x C image patches.
+/// </summary>
+static class NnlConvTrainCommand
+{
+    public const string Help = """
+        hebb train nnl-conv [options]
+          Learns K convolutional filters of W x W x C from every patch (stride 1) of the training images with the
+          local rule of Grinberg, Hopfield & Krotov (eq. 1-2): Krotov & Hopfield's fast rule with p = 2; g = 1 for the
+          strongest channel, -Delta for the m-th. Patches are never all in memory: each epoch takes the images in a
+          seeded random order, cuts them into chunks, and shuffles each chunk's patches into minibatches.
+
+          --dataset cifar10|mnist|fashion-mnist   (cifar10)      --data DIR
+          --window W (4)   --filters K (400)   --m M (2)   --delta D (0.2)   --batch B (100 patches)
+          --lr EPS0 (1 with --variant paper, 0.02 with code; falling linearly to 0 over the epochs)   --epochs E (2)
+          --chunk C (256 images)   --limit N (all images)
+          --variant paper|code (paper: eq. 1 as written, the minibatch's sum times eps, here eps/B times the sum;
+                                code: Krotov & Hopfield's code, the update divided by its largest |element|, which
+                                collapses on uncentred patches: docs/NNL-CONV.md, The recipe)
+          --normalize-patches on|off (on: each patch a unit vector, as the layer sees it; off: raw patches)
+          --center-patches on|off (off; on: each patch minus its own mean, before any normalization; not in the paper)
+          --engine accelerated|reference   --backend X   --seed S (1)
+          --threads T (cpu backend: the steps and the making of patches split over T threads; default the cores, at
+                       most 16, on a machine of 4 or more, else 1: the steps on one thread, patches made on a second)
+          --init FILE.npy   --out DIR (runs/nnl-conv-DATASET-TIME)
+        """;
+
+    /// <summary>The defaults of <c>hebb train nnl-conv</c> that <c>hebb bench nnl-conv</c> times too.</summary>
+    public const int DefaultM = 2, DefaultChunk = 256;
+    public const double DefaultDelta = 0.2, DefaultLrPaper = 1.0, DefaultLrCode = 0.02;
+
+    /// <summary>--threads T (at least 1), or null when it is not given; train and bench share its meaning.</summary>
+    public static int? ThreadsOption(Args a) => a.Str("threads") is null ? null : a.Int("threads", 1, 1);
+
+    /// <summary>Refuses --threads for a backend other than cpu (its layers take the feed), before anything is made.</summary>
+    public static void CheckThreads(int? threads, IEngine engine)
+    {
+        if (threads is not null && engine is not Hebb.Accelerated.Backends.Cpu.CpuEngine)
+            throw new UsageException($"--threads {threads}: only the cpu backend splits its steps over threads; this is {engine.Name}");
+    }
+
+    /// <summary>Gives a cpu layer (CheckThreads has passed) the --threads value, if one was given.</summary>
+    public static void SetThreads(IKrotovLayer layer, int? threads)
+    {
+        if (threads is int t) ((CpuKrotovLayer)layer).Threads = t;
+    }
+
+    /// <summary>Minibatches in an epoch over <paramref name="images"/> images: each chunk's patches cut into batches,
+    /// the last of a chunk possibly smaller (PatchSource).</summary>
+    public static long StepsPerEpoch(int images, int positions, int chunk, int batch)
+    {
+        long steps = 0;
+        for (int s = 0; s < images; s += chunk) steps += ((long)Math.Min(chunk, images - s) * positions + batch - 1) / batch;
+        return steps;
+    }
+
+    public static int Run(Args a)
+    {
+        string dataset = a.Choice("dataset", "cifar10", Datasets.Names);
+        string root = DataRoot.Resolve(a.Str("data"));
+        int window = a.Int("window", 4, 1), filters = a.Int("filters", 400, 1), m = a.Int("m", DefaultM, 2), batch = a.Int("batch", 100, 1);
+        double delta = a.Double("delta", DefaultDelta, 0);
+        int epochs = a.Int("epochs", 2, 1), chunk = a.Int("chunk", DefaultChunk, 1), limit = a.Int("limit", int.MaxValue, 1), seed = a.Int("seed", 1);
+        var variant = a.Choice("variant", "paper", "paper", "code") == "paper" ? KrotovVariant.Paper : KrotovVariant.AuthorsCode;
+        double lr0 = a.Positive("lr", variant == KrotovVariant.Paper ? DefaultLrPaper : DefaultLrCode);
+        string? init = a.Str("init");
+        bool unitPatches = a.Choice("normalize-patches", "on", "on", "off") == "on";
+        bool center = a.Choice("center-patches", "off", "on", "off") == "on";
+        int? threads = ThreadsOption(a);
+        var engine = Engines.Create(a);
+        CheckThreads(threads, engine);
+        string outDir = a.Str("out") ?? Path.Combine("runs", $"nnl-conv-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        a.RejectUnknown("train nnl-conv");
+        TrainCommand.RankWithin(m, "--m", filters, "--filters");
+
+        var data = Datasets.Load(dataset, root, train: true);
+        int n = Math.Min(limit, data.Count);
+        var conv = new NnlConvOptions
+        {
+            Height = data.Height, Width = data.Width, Channels = data.Channels, Window = window, Filters = filters,
+            PoolWindow = 1, PoolStride = 1, Power = 1,
+        };
+        var rule = new KrotovOptions { Units = filters, Inputs = conv.PatchSize, P = 2, RankK = m, Delta = delta, Variant = variant };
+        try { conv.Validate(); rule.Validate(); }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw Args.OptionError(ex, new Dictionary<string, string> { ["Window"] = "--window", ["Filters"] = "--filters", ["Units"] = "--filters", ["RankK"] = "--m", ["Delta"] = "--delta" });
+        }
+        var rng = new Random(seed);
+        Matrix w0 = init is null ? Engines.Normal(filters, conv.PatchSize, rng) : Npy.Read(init);
+        if (w0.Rows != filters || w0.Cols != conv.PatchSize)
+            throw new UsageException($"--init {init}: the weights are {w0.Rows}x{w0.Cols}; {filters} filters of {window}x{window}x{data.Channels} need {filters}x{conv.PatchSize}");
+
+        TrainCommand.StartRunFolder(outDir, a.Str("out") is not null);
+        TrainCommand.WriteText(Path.Combine(outDir, "options.json"), new JsonObject
+        {
+            ["rule"] = "nnl-conv", ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["window"] = window, ["filters"] = filters,
+            ["m"] = m, ["delta"] = delta, ["p"] = 2.0, ["variant"] = variant.ToString(), ["batch"] = batch, ["lr"] = lr0, ["epochs"] = epochs,
+            ["chunk"] = chunk, ["threads"] = threads, ["normalize_patches"] = unitPatches, ["center_patches"] = center, ["seed"] = seed, ["init"] = init, ["images"] = n,
+            ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
+        }.ToJsonString(new() { WriteIndented = true }));
+        long patchesPerEpoch = (long)n * conv.Positions;
+        AnsiConsole.MarkupLine($"[bold]hebb train nnl-conv[/] on {dataset}: {n:N0} images, {patchesPerEpoch:N0} patches of {window}x{window}x{data.Channels} an epoch, {filters} filters; {Markup.Escape(engine.Name)} -> {Markup.Escape(outDir)}");
+
+        using var layer = engine.CreateKrotov(rule, w0);
+        SetThreads(layer, threads);
+        string metricsPath = Path.Combine(outDir, "metrics.jsonl");
+        File.WriteAllText(metricsPath, "");
+        var images = Enumerable.Range(0, n).ToArray();
+        var onSphere = new List<double>();
+        var total = Stopwatch.StartNew();
+        long stepsPerEpoch = StepsPerEpoch(n, conv.Positions, chunk, batch);
+        AnsiConsole.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("training", maxValue: (double)epochs * stepsPerEpoch);
+                for (int epoch = 0; epoch < epochs; epoch++)
+                {
+                    rng.Shuffle(images);
+                    double lr = lr0 * (1.0 - (double)epoch / epochs);
+                    var sw = Stopwatch.StartNew();
+                    Epoch(layer, conv, data.Images, images, chunk, batch, lr, rng, center, unitPatches, () => task.Increment(1));
+                    double secs = sw.Elapsed.TotalSeconds;
+                    var weights = layer.ReadWeights();
+                    TrainCommand.CheckFinite(weights, epoch + 1, lr0, outDir);
+                    var (median, share) = TrainCommand.SphereDeviation(weights, 2.0);
+                    onSphere.Add(share);
+                    File.AppendAllText(metricsPath, new JsonObject
+                    {
+                        ["epoch"] = epoch + 1, ["lr"] = lr, ["seconds"] = secs, ["patches_per_s"] = patchesPerEpoch / secs,
+                        ["median_abs_norm_minus_1"] = median, ["share_on_sphere"] = share,
+                    }.ToJsonString() + "\n");
+                    task.Description = $"epoch {epoch + 1}/{epochs} {patchesPerEpoch / secs:N0} patches/s, {share:P0} of filters unit vectors";
+                }
+            });
+        var w = layer.ReadWeights();
+        Npy.Write(Path.Combine(outDir, "weights.npy"), w);
+        var ordered = w.Gather(ColourOrder(w, data.Channels, window));
+        Pictures.FilterGrid(Path.Combine(outDir, "filters.png"), ordered, window, window, data.Channels, w.Rows, 20, scale: 6);
+        if (data.Channels == 3)
+            Pictures.FilterGrid(Path.Combine(outDir, "filters-fig1.png"), ordered, window, window, 3, w.Rows, 20, scale: 6, negativesBlack: true);
+        Pictures.Curves(Path.Combine(outDir, "sphere.png"), [("share of filters that are unit vectors", onSphere.ToArray())]);
+        TrainCommand.WriteText(Path.Combine(outDir, "report.md"), $"""
+            # NNL-CONV filters by the local rule (Grinberg, Hopfield & Krotov, eq. 1-2)
+
+            - dataset: {dataset}, {n:N0} images, {patchesPerEpoch:N0} patches of {window}x{window}x{data.Channels} an epoch; engine: {engine.Name}
+            - {filters} filters, m = {m}, Delta = {delta}, variant {variant}{(center ? ", patches centred" : "")}{(unitPatches ? ", patches normalized to unit vectors" : "")}; minibatches of {batch} patches shuffled within chunks of {chunk} images
+            - {epochs} epoch(s), learning rate {lr0} falling linearly to 0, seed {seed}; time {total.Elapsed.TotalSeconds:F1} s
+            - after the last epoch {onSphere[^1]:P1} of the filters are unit vectors (| sum W^2 - 1 | <= 0.05)
+
+            `filters.png`: every filter, ordered from colourless to coloured (by the spread of its weights across the
+            colour channels), each scaled to its own largest |weight| (grey 127 is zero), as the paper's Fig. 1 groups them;
+            `filters-fig1.png` (colour images): the same drawn as Fig. 1 draws them, zero and negative weights black;
+            `weights.npy`: {filters}x{conv.PatchSize} (channel-major patches). Next: `hebb eval {outDir} --probe linear`.
+            """);
+        AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; weights.npy, filters.png and report.md in {Markup.Escape(outDir)}");
+        return 0;
+    }
+
+    /// <summary>
+    /// One epoch of the filters' learning: the images in the given order, cut into chunks; each chunk's patches
+    /// (centred and normalized if asked) shuffled into minibatches (PatchSource), one step of the rule each. A layer
+    /// that learns from the source itself on several threads (IMinibatchLearner with Threads > 1: the cpu backend on a
+    /// machine of 4 cores or more, its steps and the making of the patches split over them) does; any other takes its
+    /// minibatches from PatchFeed (made on a second thread), and the feed's timing is returned.
+    /// </summary>
+    public static PatchFeed.Timing? Epoch(IKrotovLayer layer, NnlConvOptions conv, Matrix all, int[] images, int chunk, int batch, double lr, Random rng,
+                                          bool center, bool unitPatches, Action? onStep = null)
+    {
+        var source = new PatchSource(all, images, conv, chunk, batch, center, unitPatches, rng);
+        if (layer is IMinibatchLearner { Threads: > 1 } learner)
+        {
+            learner.Learn(source, lr, onStep);
+            return null;
+        }
+        return PatchFeed.Epoch(source, v =>
+        {
+            layer.Step(v, lr);
+            onStep?.Invoke();
+        });
+    }
+
+    /// <summary>Filters ordered from colourless to coloured: by the mean over pixels of the spread (max - min) of a
+    /// filter's weights across its colour channels, relative to its largest |weight|. Grey images: the given order.</summary>
+    public static int[] ColourOrder(Matrix w, int channels, int window)
+    {
+        var idx = Enumerable.Range(0, w.Rows).ToArray();
+        if (channels < 2) return idx;
+        int plane = window * window;
+        var key = idx.Select(r =>
+        {
+            var row = w.Row(r);
+            float max = 1e-30f;
+            foreach (var x in row) max = MathF.Max(max, MathF.Abs(x));
+            double spread = 0;
+            for (int p = 0; p < plane; p++)
+            {
+                float lo = float.MaxValue, hi = float.MinValue;
+                for (int c = 0; c < channels; c++) { lo = MathF.Min(lo, row[c * plane + p]); hi = MathF.Max(hi, row[c * plane + p]); }
+                spread += (hi - lo) / max;
+            }
+            return spread / plane;
+        }).ToArray();
+        return [.. idx.OrderBy(i => key[i]).ThenBy(i => i)];
+    }
+}

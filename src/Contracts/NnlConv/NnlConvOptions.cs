@@ -1,0 +1,97 @@
+namespace Hebb.Contracts;
+
+/// <summary>
+/// A convolutional layer of Grinberg, Hopfield &amp; Krotov, "Local Unsupervised Learning for Image Analysis" (2019),
+/// section 2: K filters of W x W x C over an H x W_img x C image (rows of the image matrix are channel-major, the
+/// datasets' layout), each patch normalized to a unit vector (NNL-CONV) or not (the plain CONV control), the
+/// rectified power f(x) = ReLU(x)^n (eq. 3; n = 1 is ReLU), then max pooling.
+/// A patch vector is channel-major too: index c*W*W + dy*W + dx, so a filter row reads like a tiny image.
+/// </summary>
+public sealed record NnlConvOptions
+{
+    public int Height { get; init; } = 32;
+    public int Width { get; init; } = 32;
+    public int Channels { get; init; } = 3;
+    /// <summary>W, the side of a square patch (filter).</summary>
+    public int Window { get; init; } = 4;
+    public int Stride { get; init; } = 1;
+    /// <summary>Zero padding on every side.</summary>
+    public int Padding { get; init; }
+    /// <summary>K, the number of filters (channels of the output).</summary>
+    public int Filters { get; init; } = 400;
+    /// <summary>Each patch minus its own mean before anything else (not in the paper; filters learned from centred
+    /// patches need it to see the same patches at work as in training).</summary>
+    public bool CenterPatches { get; init; }
+    /// <summary>Patch normalization (NNL-CONV) or none (CONV).</summary>
+    public bool PatchNormalization { get; init; } = true;
+    /// <summary>n of f(x) = ReLU(x)^n (eq. 3).</summary>
+    public double Power { get; init; } = 40;
+    /// <summary>Max-pooling window W_p and stride (1 and 1: no pooling).</summary>
+    public int PoolWindow { get; init; } = 11;
+    public int PoolStride { get; init; } = 9;
+
+    public int PatchSize => Window * Window * Channels;
+    public int OutHeight => (Height + 2 * Padding - Window) / Stride + 1;
+    public int OutWidth => (Width + 2 * Padding - Window) / Stride + 1;
+    public int Positions => OutHeight * OutWidth;
+    public int PooledHeight => (OutHeight - PoolWindow) / PoolStride + 1;
+    public int PooledWidth => (OutWidth - PoolWindow) / PoolStride + 1;
+    /// <summary>Output features per image: K x pooled height x pooled width, channel-major.</summary>
+    public int Features => Filters * PooledHeight * PooledWidth;
+
+    /// <summary>Copies the patch at <paramref name="position"/> (row-major over the OutHeight x OutWidth grid) of one image
+    /// (channel-major, Height x Width x Channels) into <paramref name="dst"/> (PatchSize values, channel-major): for each
+    /// channel and patch row, the run of Window pixels is copied whole when it lies inside the image, else pixel by
+    /// pixel with zeros for the padding.</summary>
+    public void CopyPatch(ReadOnlySpan<float> image, int position, Span<float> dst)
+    {
+        int win = Window, plane = Height * Width;
+        int oy = position / OutWidth, ox = position % OutWidth;
+        int x0 = ox * Stride - Padding, y0 = oy * Stride - Padding;
+        bool inside = x0 >= 0 && x0 + win <= Width;
+        for (int c = 0; c < Channels; c++)
+            for (int dy = 0; dy < win; dy++)
+            {
+                int y = y0 + dy;
+                var d = dst.Slice((c * win + dy) * win, win);
+                if (y < 0 || y >= Height) { d.Clear(); continue; }
+                var src = image.Slice(c * plane + y * Width, Width);
+                if (inside)
+                    for (int dx = 0; dx < d.Length; dx++) d[dx] = src[x0 + dx];   // a loop: faster than a call to copy a few floats
+                else
+                    for (int dx = 0; dx < win; dx++)
+                    {
+                        int x = x0 + dx;
+                        d[dx] = x < 0 || x >= Width ? 0f : src[x];
+                    }
+            }
+    }
+
+    /// <summary>In place, as an NNL-CONV layer sees a patch: minus its own mean (if <paramref name="center"/>), then
+    /// scaled to unit length (if <paramref name="unit"/>, patch normalization; a zero patch stays zero). Float32
+    /// throughout; the cpu layer and the patches the filters learn from both go through here.</summary>
+    public static void PreparePatch(Span<float> patch, bool center, bool unit)
+    {
+        if (center) System.Numerics.Tensors.TensorPrimitives.Subtract(patch, System.Numerics.Tensors.TensorPrimitives.Sum(patch) / patch.Length, patch);
+        if (!unit) return;
+        float norm = System.Numerics.Tensors.TensorPrimitives.Norm(patch);
+        if (norm > 0f) System.Numerics.Tensors.TensorPrimitives.Multiply(patch, 1f / norm, patch);
+    }
+
+    public NnlConvOptions Validate()
+    {
+        if (Height < 1) throw new ArgumentOutOfRangeException(nameof(Height), Height, "Height must be >= 1");
+        if (Width < 1) throw new ArgumentOutOfRangeException(nameof(Width), Width, "Width must be >= 1");
+        if (Channels < 1) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "Channels must be >= 1");
+        if (Padding < 0) throw new ArgumentOutOfRangeException(nameof(Padding), Padding, "Padding must be >= 0");
+        if (Window < 1 || Window > Math.Min(Height, Width) + 2 * Padding)
+            throw new ArgumentOutOfRangeException(nameof(Window), Window, $"Window must be in 1..{Math.Min(Height, Width) + 2 * Padding} (the padded image)");
+        if (Stride < 1) throw new ArgumentOutOfRangeException(nameof(Stride), Stride, "Stride must be >= 1");
+        if (Filters < 1) throw new ArgumentOutOfRangeException(nameof(Filters), Filters, "Filters must be >= 1");
+        if (!(Power >= 1) || double.IsInfinity(Power)) throw new ArgumentOutOfRangeException(nameof(Power), Power, "Power (n) must be a finite number >= 1");
+        if (PoolWindow < 1 || PoolWindow > Math.Min(OutHeight, OutWidth))
+            throw new ArgumentOutOfRangeException(nameof(PoolWindow), PoolWindow, $"PoolWindow must be in 1..{Math.Min(OutHeight, OutWidth)} (the convolution's output is {OutHeight}x{OutWidth})");
+        if (PoolStride < 1) throw new ArgumentOutOfRangeException(nameof(PoolStride), PoolStride, "PoolStride must be >= 1");
+        return this;
+    }
+}

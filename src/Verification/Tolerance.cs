@@ -1,0 +1,7 @@
+using System.Text;
+using Hebb.Contracts;
+
+namespace Hebb.Verification;
+
+/// <summary>One comparison rule everywhere: |a - b| &lt;= Atol + Rtol * |reference|.</summary>
+public sealed record Tolerance(double Atol, double Rtol, string Reason);
