@@ -4,7 +4,7 @@ namespace Hebb.Contracts;
 /// A Krotov–Hopfield hidden layer: weights W (K x N) learned by the fast rule of section 3.
 /// Created by an engine from options and explicit initial weights; its state lives in the engine.
 /// </summary>
-public interface IKrotovLayer : IDisposable
+public interface IKrotovLayer : ILearner<KrotovStep>
 {
     KrotovOptions Options { get; }
 
@@ -23,4 +23,10 @@ public interface IKrotovLayer : IDisposable
 
     /// <summary>A host copy of W (K x N).</summary>
     Matrix ReadWeights();
+
+    /// <summary>One step at the schedule's learning rate: <see cref="Step(Matrix, double)"/>.</summary>
+    void ILearner<KrotovStep>.Step(Matrix batch, KrotovStep values) => Step(batch, values.LearningRate);
+
+    /// <summary>The state: "weights", W (K x N).</summary>
+    RuleState ILearner<KrotovStep>.ReadState() => new() { { "weights", Tensor.Of(ReadWeights()) } };
 }
