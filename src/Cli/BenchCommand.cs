@@ -55,15 +55,15 @@ static class BenchCommand
         if (a.Positional.Count >= 2 && a.Positional[1] == "nnl-conv") return RunConv(a);
         if (a.Positional.Count < 2 || a.Positional[1] != "krotov")
             throw new UsageException("bench: the rule is missing or unknown; available: krotov, nnl-conv, mlp (hebb bench --help)");
-        string backend = Engines.Backend(a);
+        string backend = EngineChoice.Backend(a);
         int batch = a.Int("batch", 100, 1), units = a.Int("units", 2000, 1), rankK = a.Int("k", 7, 2);
         int repeat = a.Int("repeat", 3, 1), refSteps = a.Int("reference-steps", 2, 0);
         double p = a.Double("p", 3, 1);
         string root = DataRoot.Resolve(a.Str("data"));
         a.Str("device");
         a.RejectUnknown("bench krotov");
-        TrainCommand.RankWithin(rankK, "--k", units, "--units");
-        var engine = Engines.CreateAccelerated(a, backend);
+        KrotovRecipe.RankWithin(rankK, "--k", units, "--units");
+        var engine = EngineChoice.CreateAccelerated(a, backend);
 
         Matrix images;
         string source;
@@ -78,7 +78,7 @@ static class BenchCommand
         int n = images.Rows, dim = images.Cols, steps = (n + batch - 1) / batch;
         var options = new KrotovOptions { Units = units, Inputs = dim, P = p, RankK = rankK, Delta = 0.4 };
         var rng = new Random(1);
-        var w0 = Engines.Normal(units, dim, rng);
+        var w0 = EngineChoice.Normal(units, dim, rng);
         var order = Enumerable.Range(0, n).ToArray();
         rng.Shuffle(order);
         // Batches are gathered up front: the bench times the rule, not the copying of images.
@@ -242,11 +242,11 @@ static class BenchCommand
 
     static int RunMlp(Args a)
     {
-        string backend = Engines.Backend(a);
+        string backend = EngineChoice.Backend(a);
         int features = a.Int("features", 12288, 1), samples = a.Int("samples", 50000, 1), batch = a.Int("batch", 512, 2), repeat = a.Int("repeat", 2, 1);
         a.Str("device");
         a.RejectUnknown("bench mlp");
-        var engine = Engines.CreateAccelerated(a, backend);
+        var engine = EngineChoice.CreateAccelerated(a, backend);
         var options = ProbeOptions.Mlp(features);
         var rng = new Random(1);
         int steps = (samples + batch - 1) / batch;
@@ -291,25 +291,25 @@ static class BenchCommand
 
     static int RunConv(Args a)
     {
-        string backend = Engines.Backend(a);
+        string backend = EngineChoice.Backend(a);
         int window = a.Int("window", 4, 1), filters = a.Int("filters", 400, 1), batch = a.Int("batch", 100, 1), limit = a.Int("limit", int.MaxValue, 1);
-        int? threads = NnlConvTrainCommand.ThreadsOption(a);
+        int? threads = NnlConvRecipe.ThreadsOption(a);
         string root = DataRoot.Resolve(a.Str("data"));
         a.Str("device");
         a.RejectUnknown("bench nnl-conv");
         var conv = new NnlConvOptions { Height = 32, Width = 32, Channels = 3, Window = window, Filters = filters, Power = 1, PoolWindow = 1, PoolStride = 1 };
         try { conv.Validate(); }
         catch (ArgumentOutOfRangeException ex) { throw Args.OptionError(ex, new Dictionary<string, string> { ["Window"] = "--window", ["Filters"] = "--filters" }); }
-        var engine = Engines.CreateAccelerated(a, backend);
-        NnlConvTrainCommand.CheckThreads(threads, engine);
+        var engine = EngineChoice.CreateAccelerated(a, backend);
+        NnlConvRecipe.CheckThreads(threads, engine);
         var data = Datasets.Load("cifar10", root, train: true);
         int n = Math.Min(limit, data.Count);
-        var rule = new KrotovOptions { Units = filters, Inputs = conv.PatchSize, P = 2, RankK = NnlConvTrainCommand.DefaultM, Delta = NnlConvTrainCommand.DefaultDelta, Variant = KrotovVariant.Paper };
+        var rule = new KrotovOptions { Units = filters, Inputs = conv.PatchSize, P = 2, RankK = NnlConvRecipe.DefaultM, Delta = NnlConvRecipe.DefaultDelta, Variant = KrotovVariant.Paper };
         var rng = new Random(1);
-        var w0 = Engines.Normal(filters, conv.PatchSize, rng);
+        var w0 = EngineChoice.Normal(filters, conv.PatchSize, rng);
         long patches = (long)n * conv.Positions;
-        int chunk = NnlConvTrainCommand.DefaultChunk;
-        long steps = NnlConvTrainCommand.StepsPerEpoch(n, conv.Positions, chunk, batch);
+        int chunk = NnlConvRecipe.DefaultChunk;
+        long steps = NnlConvRecipe.StepsPerEpoch(n, conv.Positions, chunk, batch);
         AnsiConsole.MarkupLine($"[bold]hebb bench nnl-conv[/]: {Markup.Escape(engine.Name)}; {patches:N0} patches of {window}x{window}x3 ({n:N0} images), {filters} filters, minibatch {batch}, {steps:N0} steps");
         var order = Enumerable.Range(0, n).ToArray();
         // Warm up (JIT, BLAS threads, the device's kernels) on a throwaway layer: an epoch over the first WarmImages
@@ -317,12 +317,12 @@ static class BenchCommand
         int warmImages = Math.Min(n, WarmImages);
         using (var warm = engine.CreateKrotov(rule, w0))
         {
-            NnlConvTrainCommand.SetThreads(warm, threads);
-            NnlConvTrainCommand.Epoch(warm, conv, data.Images, order[..warmImages], chunk, batch, NnlConvTrainCommand.DefaultLrPaper, new Random(2), center: false, unitPatches: true);
+            NnlConvRecipe.SetThreads(warm, threads);
+            NnlConvRecipe.Epoch(warm, conv, data.Images, order[..warmImages], chunk, batch, NnlConvRecipe.DefaultLrPaper, new Random(2), center: false, unitPatches: true);
             warm.ReadWeights();
         }
         using var layer = engine.CreateKrotov(rule, w0);
-        NnlConvTrainCommand.SetThreads(layer, threads);
+        NnlConvRecipe.SetThreads(layer, threads);
         // Where the cpu layer takes its steps one by one, time them by phase too (five clock reads a step).
         var phases = layer is CpuKrotovLayer cpuLayer ? (cpuLayer.Times = new CpuKrotovLayer.StepTimes()) : null;
         // The bound: the currents GEMM of every minibatch (batch x patch size by patch size x K), nothing else. Where
@@ -343,7 +343,7 @@ static class BenchCommand
             clock.Start();
         };
         clock.Start();
-        var feed = NnlConvTrainCommand.Epoch(layer, conv, data.Images, order, chunk, batch, NnlConvTrainCommand.DefaultLrPaper, rng, center: false, unitPatches: true, between);
+        var feed = NnlConvRecipe.Epoch(layer, conv, data.Images, order, chunk, batch, NnlConvRecipe.DefaultLrPaper, rng, center: false, unitPatches: true, between);
         layer.ReadWeights();
         clock.Stop();
         bound.Run(sliced ? pending : steps);

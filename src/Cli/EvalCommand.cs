@@ -1,31 +1,19 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Hebb.Contracts;
-using Hebb.Data;
-using Hebb.Evaluation;
-using Spectre.Console;
-
 namespace Hebb.Cli;
 
-/// <summary><c>hebb eval RUN</c>: the supervised phase of Krotov &amp; Hopfield (eq. 1, appendix B) on a run's frozen weights.</summary>
+/// <summary><c>hebb eval RUN|raw</c>: a probe on a run's representation, as the run's rule's recipe opens it (or on raw
+/// pixels); a rule's own probe (Krotov &amp; Hopfield's top layer) is run by its recipe.</summary>
 static class EvalCommand
 {
-    public const string Help = """
-        hebb eval RUN [--probe top|linear|mlp|fewshot] [options]
-        hebb eval raw --dataset mnist|fashion-mnist|cifar10 --probe linear|mlp|fewshot [options]
-          Judges a representation: a training run's frozen weights (h = ReLU(W v)^n, eq. 1), the same encoder
-          with random U(-1, 1) weights (--random-baseline, CSNN's "R"), or raw pixels (raw).
+    /// <summary>Every probe's name: the rules' own ones, then the shared ones.</summary>
+    static string[] Probes => [.. Recipes.All.SelectMany(r => r.OwnProbes), .. ProbePipeline.Probes];
 
-          --probe top (default for a run): Krotov & Hopfield's own top layer c = tanh(S h), Adam on
-          sum |c - t|^m (appendix B); reports train and test error. Its options:
-
-          --n N               power of the rectified activation (4.5)
-          --m M               power of the loss (6)
-          --epochs E          epochs of Adam (300, as in the paper)
-          --batch B           minibatch size (100)
-          --lr LR             Adam's learning rate for the first third of the epochs (0.001); then, as the
-                              paper's 300-epoch schedule scaled to E: x0.5 to 1/2, x0.1 to 2/3, x0.05 to 5/6, x0.01
-          --normalize on|off  scale each image to a unit vector before the top layer (on; the authors' remark)
+    /// <summary>The shared probes' help, then each rule's part.</summary>
+    public static string Help => $"""
+        hebb eval RUN [--probe {string.Join("|", Probes)}] [options]
+        hebb eval raw --dataset mnist|fashion-mnist|cifar10 --probe {string.Join("|", ProbePipeline.Probes)} [options]
+          Judges a representation: a training run's frozen weights (the rule's encoder, e.g. h = ReLU(W v)^n, eq. 1),
+          the same encoder with random U(-1, 1) weights (--random-baseline, CSNN's "R"), or raw pixels (raw).
+          Without --probe: {string.Join("; ", Recipes.All.Select(r => $"{r.DefaultProbe} for runs of {r.Rule}"))}; linear for raw pixels.
 
           --probe linear|mlp|fewshot: CSNN's probes (section IV-B/C): a linear classifier (softmax), an MLP
           512-256-10 with batch norm, ELU and dropout 0.5 / 0.3, or the linear probe on N examples per class.
@@ -47,147 +35,29 @@ static class EvalCommand
           --utilization-batch B   batch size of the neuron-utilization metric (1000)
           --out DIR           report folder (RUN/eval-PROBE..., or runs/raw-DATASET-PROBE)
 
-          An nnl-conv run (hebb train nnl-conv): the encoder is the NNL-CONV layer with its filters, f = ReLU(x)^n,
-          then max pooling; --n N (40), --normalize on|off (patch normalization; off with --n 1 is the plain CONV
-          control), --padding P (0: zeros around each image before the layer; at most W - 1 of the widest block,
-          which lets every pixel reach every position of a window), --pool-window P (11), --pool-stride S (6),
-          --blocks RUN:n,RUN:n (more nnl-conv runs side by side, each with its own power: the multi-block network
-          of Fig. 2 middle; all learned on the run's dataset).
-          The probe defaults to linear.
+        {string.Join("\n\n", Recipes.All.Select(r => $"  Runs of {r.Rule} (hebb train {r.Rule}):\n{r.EvalHelp}"))}
 
-          Both: --n N (4.5), --normalize on|off (on), --engine accelerated|reference,
-          --backend auto|cpu|cpu-managed|opencl|cuda, --seed S (1), --data DIR, --limit-train N, --limit-test N
+          Every run: --engine accelerated|reference, --backend auto|cpu|cpu-managed|opencl|cuda, --seed S (1),
+          --data DIR, --limit-train N, --limit-test N
         """;
 
     public static int Run(Args a)
     {
         if (a.Positional.Count < 2) throw new UsageException("eval: RUN (a folder written by hebb train) or raw is missing");
-        string rule = a.Positional[1] == "raw" ? "raw" : RuleOf(a.Positional[1]);
-        string probe = a.Choice("probe", rule == "krotov" ? "top" : "linear", "top", "linear", "mlp", "fewshot");
-        if (probe == "top" && rule == "nnl-conv") throw new UsageException("--probe top: the top layer is Krotov & Hopfield's; an nnl-conv run takes --probe linear|mlp|fewshot");
-        if (probe != "top") return ProbeEval.Run(a, probe);
-        string run = a.Positional[1];
-        if (run == "raw") throw new UsageException("--probe top: the top layer of Krotov & Hopfield needs a training run, not raw pixels");
-        string optionsPath = Path.Combine(run, "options.json"), weightsPath = Path.Combine(run, "weights.npy");
-        if (!File.Exists(optionsPath) || !File.Exists(weightsPath))
-            throw new UsageException($"eval: {run} is not a finished training run (it needs options.json and weights.npy)");
-        var trained = RunFolder.Options(run)!;
-        string dataset = RunFolder.Required<string>(trained, run, "dataset");
-        string root = a.Str("data") is { } d ? DataRoot.Resolve(d) : RunFolder.Optional<string?>(trained, run, "data", null) ?? DataRoot.Resolve(null);
-        double n = a.Double("n", 4.5, 1), m = a.Double("m", 6, 2);
-        int epochs = a.Int("epochs", 300, 1), batch = a.Int("batch", 100, 1), seed = a.Int("seed", 1);
-        double lr0 = a.Positive("lr", 0.001);
-        bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
-        int limitTrain = a.Int("limit-train", int.MaxValue, 1), limitTest = a.Int("limit-test", int.MaxValue, 1);
-        var engine = Engines.Create(a);
-        a.RejectUnknown("eval");
-
-        var w = Npy.Read(weightsPath);
-        var train = Datasets.Load(dataset, root, train: true);
-        var test = Datasets.Load(dataset, root, train: false);
-        var kOptions = new KrotovOptions
+        string target = a.Positional[1];
+        IRecipe? recipe = null;
+        if (target != "raw")
         {
-            Units = w.Rows, Inputs = w.Cols, P = RunFolder.Optional(trained, run, "p", 3.0), RankK = Math.Max(2, RunFolder.Optional(trained, run, "k", 2)),
-        };
-        using var layer = engine.CreateKrotov(kOptions, w);
-        string outDir = Args.OutputFolder(Path.Combine(run, "eval"), "the report folder", keep: false);
-        AnsiConsole.MarkupLine($"[bold]hebb eval[/] {Markup.Escape(run)}: {w.Rows} units on {dataset}, {Markup.Escape(engine.Name)}");
-        var sw = Stopwatch.StartNew();
-        var (hTrain, yTrain) = Encode(layer, train, Math.Min(limitTrain, train.Count), n, normalize);
-        var (hTest, yTest) = Encode(layer, test, Math.Min(limitTest, test.Count), n, normalize);
-        AnsiConsole.MarkupLine($"encoded {hTrain.Rows:N0} + {hTest.Rows:N0} images in {sw.Elapsed.TotalSeconds:F1} s");
-
-        var rng = new Random(seed);
-        var topOptions = new TopLayerOptions { Hidden = w.Rows, Classes = 10, M = m };
-        using var top = engine.CreateTopLayer(topOptions, Engines.Normal(10, w.Rows, rng, 0.01));
-        Directory.CreateDirectory(outDir);
-        string metricsPath = Path.Combine(outDir, "metrics.jsonl");
-        File.WriteAllText(metricsPath, "");
-        var trainErr = new List<double>();
-        var testErr = new List<double>();
-        var order = Enumerable.Range(0, hTrain.Rows).ToArray();
-        int steps = (hTrain.Rows + batch - 1) / batch;
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask("top layer", maxValue: (double)epochs * steps);
-                for (int e = 0; e < epochs; e++)
-                {
-                    rng.Shuffle(order);
-                    double lr = lr0 * Schedule((double)e / epochs);
-                    double loss = 0;
-                    for (int s = 0; s < steps; s++)
-                    {
-                        var idx = order.AsSpan(s * batch, Math.Min(batch, hTrain.Rows - s * batch));
-                        var hb = hTrain.Gather(idx);
-                        var yb = new int[idx.Length];
-                        for (int i = 0; i < idx.Length; i++) yb[i] = yTrain[idx[i]];
-                        loss += top.Step(hb, yb, lr);
-                        task.Increment(1);
-                    }
-                    double etr = Error(top, hTrain, yTrain), ete = Error(top, hTest, yTest);
-                    trainErr.Add(etr); testErr.Add(ete);
-                    File.AppendAllText(metricsPath, new JsonObject
-                    {
-                        ["epoch"] = e + 1, ["lr"] = lr, ["loss"] = loss / hTrain.Rows, ["train_error"] = etr, ["test_error"] = ete,
-                    }.ToJsonString() + "\n");
-                    task.Description = $"epoch {e + 1}/{epochs} train error {etr:P2}, test error {ete:P2}";
-                }
-            });
-
-        var result = new JsonObject
-        {
-            ["run"] = run, ["dataset"] = dataset, ["engine"] = engine.Name, ["n"] = n, ["m"] = m, ["epochs"] = epochs,
-            ["batch"] = batch, ["lr"] = lr0, ["normalize"] = normalize, ["seed"] = seed,
-            ["train_images"] = hTrain.Rows, ["test_images"] = hTest.Rows,
-            ["train_error"] = trainErr[^1], ["test_error"] = testErr[^1], ["seconds"] = sw.Elapsed.TotalSeconds,
-        };
-        TrainCommand.WriteText(Path.Combine(outDir, "eval.json"), result.ToJsonString(new() { WriteIndented = true }));
-        Pictures.Curves(Path.Combine(outDir, "errors.png"), [("train error", trainErr.ToArray()), ("test error", testErr.ToArray())]);
-        TrainCommand.WriteText(Path.Combine(outDir, "report.md"), $"""
-            # Top layer on frozen Krotov–Hopfield weights
-
-            - run: {run} ({w.Rows} units, {dataset}); engine: {engine.Name}
-            - h = ReLU(W v)^{n}{(normalize ? " with each image scaled to a unit vector" : "")}
-            - c = tanh(S h), loss sum |c - t|^{m}, Adam, {epochs} epoch(s) of minibatches of {batch}, lr {lr0} (scaled paper schedule)
-            - train error {trainErr[^1]:P2} on {hTrain.Rows:N0} images; **test error {testErr[^1]:P2}** on {hTest.Rows:N0} images
-            - time {sw.Elapsed.TotalSeconds:F1} s
-
-            `errors.png`: train (red) and test (blue) error per epoch; `metrics.jsonl`: one line per epoch.
-            """);
-        AnsiConsole.MarkupLine($"train error [bold]{trainErr[^1]:P2}[/], test error [bold]{testErr[^1]:P2}[/] ({Markup.Escape(outDir)})");
-        return 0;
-    }
-
-    /// <summary>The rule a run folder was trained with ("krotov" for runs that predate the field).</summary>
-    public static string RuleOf(string run)
-    {
-        var options = RunFolder.Options(run);
-        return options is null ? "krotov" : RunFolder.Optional(options, run, "rule", "krotov");
-    }
-
-    /// <summary>The paper's 300-epoch schedule (1e-3 for 100 epochs, then 5e-4, 1e-4, 5e-5, 1e-5 every 50) as multiples of lr, at fraction f of training.</summary>
-    public static double Schedule(double f) => f < 1.0 / 3 ? 1 : f < 0.5 ? 0.5 : f < 2.0 / 3 ? 0.1 : f < 5.0 / 6 ? 0.05 : 0.01;
-
-    static (Matrix H, int[] Labels) Encode(IKrotovLayer layer, Dataset data, int count, double n, bool normalize) =>
-        (new KrotovEncoder(layer, n, normalize).Encode(count == data.Count ? data.Images : data.Images.SliceRows(0, count)), data.Labels.AsSpan(0, count).ToArray());
-
-    /// <summary>Share of rows whose largest output (ties: lowest class) is not the label.</summary>
-    static double Error(ITopLayer top, Matrix h, int[] labels)
-    {
-        int wrong = 0;
-        const int chunk = 5000;
-        for (int start = 0; start < h.Rows; start += chunk)
-        {
-            int c = Math.Min(chunk, h.Rows - start);
-            var outp = top.Forward(h.SliceRows(start, c));
-            for (int r = 0; r < c; r++)
-            {
-                if (Metrics.ArgMax(outp.Row(r)) != labels[start + r]) wrong++;
-            }
+            string rule = RunFolder.RuleOf(target);
+            recipe = Recipes.Find(rule) ?? throw new UsageException($"eval: {target} was trained with the rule '{rule}', which this hebb has no recipe for; rules: {string.Join(", ", Recipes.All.Select(r => r.Rule))}");
         }
-        return (double)wrong / h.Rows;
+        string probe = a.Choice("probe", recipe?.DefaultProbe ?? "linear", Probes);
+        if (ProbePipeline.Probes.Contains(probe)) return ProbePipeline.Run(a, probe, recipe);
+        var owner = Recipes.All.First(r => r.OwnProbes.Contains(probe));
+        if (recipe is null)
+            throw new UsageException($"--probe {probe}: the {owner.Rule} rule's own probe needs a training run of {owner.Rule}, not raw pixels");
+        if (recipe != owner)
+            throw new UsageException($"--probe {probe}: it is the {owner.Rule} rule's own probe; runs of {recipe.Rule} take --probe {string.Join("|", recipe.OwnProbes.Concat(ProbePipeline.Probes))}");
+        return recipe.RunOwnProbe(probe, target, a);
     }
 }

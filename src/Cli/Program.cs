@@ -40,7 +40,7 @@ namespace Hebb.Cli
             {
                 Console.WriteLine(command switch
                 {
-                    "train" => TrainCommand.Help + "\n" + NnlConvTrainCommand.Help, "eval" => EvalCommand.Help, "bench" => BenchCommand.Help,
+                    "train" => TrainCommand.Help, "eval" => EvalCommand.Help, "bench" => BenchCommand.Help,
                     "verify" => VerifyCommand.Help, "reproduce" => ReproduceCommand.Help, _ => DataCommand.Help,
                 });
                 return 0;

@@ -81,7 +81,7 @@ static class ReproduceCommand
         }
         string? noteText = ((string?)preset["note"])?.Replace("{out}", outDir);
         if (noteText is not null) md.Append($"\n{noteText}\n");
-        TrainCommand.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
+        RunFolder.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         if (results.Count > 0) AnsiConsole.Write(table);
         else if (noteText is not null) AnsiConsole.WriteLine(noteText);
         AnsiConsole.MarkupLine($"report: {Markup.Escape(Path.Combine(outDir, "report.md"))}");

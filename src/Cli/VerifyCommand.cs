@@ -21,7 +21,7 @@ static class VerifyCommand
 
     public static int Run(Args a)
     {
-        string? backend = a.Has("backend") ? Engines.Backend(a) : null;
+        string? backend = a.Has("backend") ? EngineChoice.Backend(a) : null;
         string? rule = a.Str("rule");
         a.Str("device");
         a.RejectUnknown("verify");
@@ -37,7 +37,7 @@ static class VerifyCommand
                 catch (NotSupportedException ex) { AnsiConsole.MarkupLine($"[yellow]skipped[/] {gpu}: {Markup.Escape(ex.Message)}"); }
             }
         }
-        else engines.Add(Engines.CreateAccelerated(a, backend));
+        else engines.Add(EngineChoice.CreateAccelerated(a, backend));
         string? ruleName = null;
         if (rule is not null)
             ruleName = Rules.Find(rule)?.Name ?? throw new UsageException($"--rule {rule}: no such rule; available: {string.Join(", ", Rules.All.Select(r => r.Name))}");

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Hebb.Cli;
+using Hebb.Runs;
 using Xunit;
 
 namespace Hebb.Tests.Integration;
@@ -287,7 +288,7 @@ public class ConvCliTests
         Fixtures.Refused(root, "--threads 2: only the cpu backend", "train", "nnl-conv", "--data", root, "--engine", "reference", "--threads", "2", "--out", gpu);
         Assert.False(Directory.Exists(gpu));
 
-        Fixtures.Refused(root, "an nnl-conv run takes --probe linear|mlp|fewshot", "eval", run, "--probe", "top");
+        Fixtures.Refused(root, "runs of nnl-conv take --probe linear|mlp|fewshot", "eval", run, "--probe", "top");
         Fixtures.Refused(root, "--pool-window 40: PoolWindow must be in 1..29", "eval", run, "--pool-window", "40");
 
         // Without patch normalization a steep power overflows float32 (the paper's section 6): refused by name, and

@@ -1,9 +1,6 @@
 using System.Globalization;
 
-namespace Hebb.Cli;
-
-/// <summary>A command line was wrong: the message names the option, the value and what is allowed.</summary>
-public sealed class UsageException(string message) : Exception(message);
+namespace Hebb.Runs;
 
 /// <summary>
 /// A small parser for <c>--name value</c> options and positional arguments. Each command declares the

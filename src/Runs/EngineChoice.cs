@@ -2,9 +2,10 @@ using Hebb.Accelerated;
 using Hebb.Contracts;
 using Hebb.Reference;
 
-namespace Hebb.Cli;
+namespace Hebb.Runs;
 
-static class Engines
+/// <summary>Which engine a command runs on: --engine, --backend (or HEBB_BACKEND) and --device; and the caller's seeded draws.</summary>
+public static class EngineChoice
 {
     /// <summary>--engine reference|accelerated with --backend (or HEBB_BACKEND) for the accelerated one.</summary>
     public static IEngine Create(Args a)

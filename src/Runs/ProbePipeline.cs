@@ -7,15 +7,20 @@ using Hebb.Data;
 using Hebb.Evaluation;
 using Spectre.Console;
 
-namespace Hebb.Cli;
+namespace Hebb.Runs;
 
 /// <summary>
 /// <c>hebb eval RUN|raw --probe linear|mlp|fewshot</c>: CSNN's probes (section IV-B/C) on any representation:
-/// a training run's encoder, the same encoder with random weights, or raw pixels.
+/// a training run's encoder (its rule's recipe opens it), the same encoder with random weights, or raw pixels.
 /// </summary>
-static class ProbeEval
+public static class ProbePipeline
 {
-    public static int Run(Args a, string probe)
+    /// <summary>The probes every representation takes.</summary>
+    public static readonly string[] Probes = ["linear", "mlp", "fewshot"];
+
+    /// <summary>Runs <paramref name="probe"/> on the run named by the second positional argument (its rule's
+    /// <paramref name="recipe"/>), or on raw pixels (recipe null).</summary>
+    public static int Run(Args a, string probe, IRecipe? recipe)
     {
         string target = a.Positional[1];
         bool raw = target == "raw";
@@ -47,25 +52,22 @@ static class ProbeEval
         string validation = a.Choice("validation", "halves", "halves", "none");
         int augment = a.Int("augment", 0, 0, 20);
         bool random = a.Has("random-baseline");
-        bool conv = trained is not null && RunFolder.Optional(trained, target, "rule", "krotov") == "nnl-conv";
-        double n = a.Double("n", conv ? 40 : 4.5, 1);
-        bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
-        int poolWindow = a.Int("pool-window", 11, 1), poolStride = a.Int("pool-stride", 6, 1), padding = a.Int("padding", 0, 0);
+        // Options only other rules' encoders read are refused by name, before the recipe reads its own.
+        foreach (var other in Recipes.All.Where(r => r != recipe))
+            foreach (var option in other.EncoderOptions)
+                if (a.Has(option.Name) && recipe?.EncoderOptions.Any(o => o.Name == option.Name) != true)
+                    throw new UsageException($"--{option.Name} {a.Str(option.Name)}: {option.Refusal}");
+        var plan = recipe?.PlanEncoder(target, trained!, a);
         bool shadow = a.Has("shadow");
         string standardizeMode = a.Choice("standardize", "off", "on", "off", "global");
         bool standardize = standardizeMode != "off";
-        string? blocks = a.Str("blocks");
         int limitTrain = a.Int("limit-train", int.MaxValue, 1), limitTest = a.Int("limit-test", int.MaxValue, 2);
         int draws = a.Int("draws", 10, 1);
         int[] shots = ParseShots(a.Str("shots"));
         int utilBatch = a.Int("utilization-batch", 1000, 1);
         string? outOption = a.Str("out");
-        var engine = Engines.Create(a);
+        var engine = EngineChoice.Create(a);
         a.RejectUnknown("eval");
-        if (blocks is not null && !conv) throw new UsageException("--blocks: only an nnl-conv run takes more blocks");
-        if (padding > 0 && !conv) throw new UsageException($"--padding {padding}: only an nnl-conv run's layer pads its images (0 elsewhere)");
-        foreach (var pool in new[] { "pool-window", "pool-stride" })
-            if (!conv && a.Has(pool)) throw new UsageException($"--{pool} {a.Str(pool)}: only an nnl-conv run's layer has pooling");
         if (raw && random) throw new UsageException("--random-baseline: raw pixels have no weights to randomize; give a training run");
         if (folds == 1) throw new UsageException("--folds 1: k-fold cross-validation needs k >= 2 (0: no cross-validation)");
         if (shadow && (folds >= 2 || validation == "none"))
@@ -76,65 +78,13 @@ static class ProbeEval
         var trainImages = Limit(trainData.Images, trainData.Labels, limitTrain);
         var testImages = Limit(testData.Images, testData.Labels, limitTest);
 
-        // The representation.
-        IEncoder encoder;
-        IKrotovLayer? layer = null;
-        var convLayers = new List<INnlConvLayer>();
-        if (raw) encoder = new RawPixels(trainData.Images.Cols);
-        else if (conv)
-        {
-            // The run's block, then any --blocks RUN:n,... side by side (each its own filters, window and power).
-            var specs = new List<(string Run, double N, JsonObject Options)> { (target, n, trained!) };
-            foreach (var spec in (blocks ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var parts = spec.Split(':');
-                if (parts.Length != 2 || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double bn) || bn < 1)
-                    throw new UsageException($"--blocks {blocks}: each block is RUN:n with n >= 1 (e.g. runs/w3:40,runs/w6:20)");
-                var blockOptions = RunFolder.Options(parts[0]);
-                if (blockOptions is null || RunFolder.Optional(blockOptions, parts[0], "rule", "krotov") != "nnl-conv" || !File.Exists(Path.Combine(parts[0], "weights.npy")))
-                    throw new UsageException($"--blocks: {parts[0]} is not a finished nnl-conv run");
-                string blockDataset = RunFolder.Required<string>(blockOptions, parts[0], "dataset");
-                if (blockDataset != dataset)
-                    throw new UsageException($"--blocks: {parts[0]} learned its filters on {blockDataset}; every block must see the images of {dataset}, as {target} does");
-                specs.Add((parts[0], bn, blockOptions));
-            }
-            var windows = specs.Select(b => RunFolder.Required<int>(b.Options, b.Run, "window")).ToList();
-            // Zero padding of W - 1 lets every pixel reach every position of a window; more adds windows of zeros only.
-            int widest = windows.Max();
-            if (padding > widest - 1)
-                throw new UsageException($"--padding {padding}: must be at most {widest - 1}, the widest block's window W = {widest} minus 1 (more padding adds only windows of zeros)");
-            var encoders = new List<IEncoder>();
-            for (int i = 0; i < specs.Count; i++)
-            {
-                var (blockRun, blockN, blockOptions) = specs[i];
-                var w = Npy.Read(Path.Combine(blockRun, "weights.npy"));
-                if (random) RandomizeUniform(w, new Random(seed + i));
-                var cOptions = new NnlConvOptions
-                {
-                    Height = trainData.Height, Width = trainData.Width, Channels = trainData.Channels, Window = windows[i],
-                    Filters = w.Rows, PatchNormalization = normalize, Power = blockN, PoolWindow = poolWindow, PoolStride = poolStride,
-                    Padding = padding, CenterPatches = RunFolder.Optional(blockOptions, blockRun, "center_patches", false),
-                };
-                try { cOptions.Validate(); }
-                catch (ArgumentOutOfRangeException ex) { throw Args.OptionError(ex, ConvOptionNames); }
-                var l = engine.CreateNnlConv(cOptions, w);
-                convLayers.Add(l);
-                encoders.Add(new NnlConvEncoder(l, (normalize ? "NNL-CONV" : "CONV") + (random ? " with random U(-1, 1) filters" : "")));
-            }
-            encoder = encoders.Count == 1 ? encoders[0] : new ConcatEncoder(encoders);
-        }
-        else
-        {
-            var w = Npy.Read(Path.Combine(target, "weights.npy"));
-            if (random) RandomizeUniform(w, new Random(seed));
-            var kOptions = new KrotovOptions { Units = w.Rows, Inputs = w.Cols, P = RunFolder.Optional(trained!, target, "p", 3.0), RankK = Math.Max(2, RunFolder.Optional(trained!, target, "k", 2)) };
-            layer = engine.CreateKrotov(kOptions, w);
-            encoder = new KrotovEncoder(layer, n, normalize, random ? "random U(-1, 1) weights" : "Krotov–Hopfield");
-        }
+        // The representation: raw pixels, or the run's encoder as its rule's recipe opens it.
+        using var opened = plan?.Open(new EncoderRequest(engine, dataset, trainData, random, seed));
+        IEncoder encoder = opened?.Encoder ?? new RawPixels(trainData.Images.Cols);
         FeatureArray.CheckFits(trainImages.X.Rows, augment, encoder.Features);
         string name = raw ? $"raw pixels of {dataset}" : $"{encoder.Name} from {target}";
         string outDir = Args.OutputFolder(outOption ?? (raw ? Path.Combine("runs", $"raw-{dataset}-{probe}{(augment > 0 ? "-aug" : "")}")
-                                          : Path.Combine(target, $"eval-{probe}{(conv && !normalize ? "-conv" : "")}{(conv ? $"-n{n}" : "")}{(random ? "-random" : "")}{(augment > 0 ? "-aug" : "")}{(shadow ? "-shadow" : "")}")),
+                                          : Path.Combine(target, $"eval-{probe}{plan!.Tag}{(random ? "-random" : "")}{(augment > 0 ? "-aug" : "")}{(shadow ? "-shadow" : "")}")),
                                           outOption is null ? "the report folder" : "--out", keep: false);
         AnsiConsole.MarkupLine($"[bold]hebb eval[/] {probe} probe on {Markup.Escape(name)}; {Markup.Escape(engine.Name)}");
 
@@ -153,7 +103,7 @@ static class ProbeEval
             ? new LabeledSet(encoder.Encode(Shadow.Apply(testImages.X, testData.Height, testData.Width, testData.Channels, new Random(seed + 29))), testImages.Y)
             : null;
         foreach (var (set, what) in new[] { (train, "training"), (test, "test"), (shadowed, "shadowed test") })
-            if (set is not null) FeaturesFinite(set.X, what, conv && !normalize, n);
+            if (set is not null) FeaturesFinite(set.X, what, opened?.OverflowCause);
         if (standardize)
         {
             var st = standardizeMode == "global" ? Standardizer.Global(train.X) : new Standardizer(train.X);
@@ -168,11 +118,11 @@ static class ProbeEval
             ["augment"] = augment, ["shadow"] = shadow, ["standardize"] = standardizeMode, ["train_images"] = trainImages.Y.Length, ["test_images"] = testImages.Y.Length,
         };
         var md = new StringBuilder($"# {probe} probe on {name}\n\n- engine: {engine.Name}; {encoder.Features:N0} features{(standardizeMode == "on" ? ", each standardized with the training set's mean and deviation" : standardizeMode == "global" ? ", all divided by one number, their root mean square on the training set" : "")}\n");
-        if (layer is not null)
+        if (opened?.Competition is var (units, winnersOf))
         {
-            var winners = Metrics.Winners(layer, testImages.X);
-            double util = Metrics.Utilization(winners, layer.Options.Units, Math.Min(utilBatch, winners.Length));
-            double sel = Metrics.NeuralSelectivity(winners, testImages.Y, layer.Options.Units, 10);
+            var winners = winnersOf(testImages.X);
+            double util = Metrics.Utilization(winners, units, Math.Min(utilBatch, winners.Length));
+            double sel = Metrics.NeuralSelectivity(winners, testImages.Y, units, 10);
             report["utilization"] = util; report["utilization_batch"] = Math.Min(utilBatch, winners.Length); report["selectivity"] = sel;
             md.Append($"- neuron utilization {util:P1} (share of units winning at least one input of a batch of {Math.Min(utilBatch, winners.Length)} test images, CSNN Fig. 5)\n");
             md.Append($"- neural selectivity {sel:P2} (URL-SOM V-C, on the test set; the winner is the unit with the largest current)\n");
@@ -211,11 +161,8 @@ static class ProbeEval
                 var split = splits[f];
                 AnsiConsole.MarkupLine(Markup.Escape(split.Description));
                 ProbeResult result = null!;
-                AnsiConsole.Progress().AutoClear(false)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                    .Start(ctx =>
+                Progress.Run(probe, training.Epochs, task =>
                     {
-                        var task = ctx.AddTask(probe, maxValue: training.Epochs);
                         result = ProbeTrainer.Train(engine, options, split with { }, training with { Seed = seed + f }, p =>
                         {
                             task.Value = p.Epoch;
@@ -251,26 +198,12 @@ static class ProbeEval
         }
         report["seconds"] = sw.Elapsed.TotalSeconds;
         md.Append($"\n- time {sw.Elapsed.TotalSeconds:F1} s\n\n`accuracy.png`: {(probe == "fewshot" ? "mean test accuracy against N per class (left to right: " + string.Join(", ", shots) + ")" : "validation accuracy (test accuracy without validation) at each evaluation, one line per fold")}; `metrics.jsonl`: every evaluation point.\n");
-        TrainCommand.WriteText(Path.Combine(outDir, "report.json"), report.ToJsonString(new() { WriteIndented = true }));
-        TrainCommand.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
+        RunFolder.WriteText(Path.Combine(outDir, "report.json"), report.ToJsonString(new() { WriteIndented = true }));
+        RunFolder.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         Pictures.Curves(Path.Combine(outDir, "accuracy.png"), series);
-        layer?.Dispose();
-        foreach (var l in convLayers) l.Dispose();
         AnsiConsole.MarkupLine($"report in {Markup.Escape(outDir)}");
         return 0;
     }
-
-    /// <summary>CSNN's "R" baseline: every weight drawn from U(-1, 1).</summary>
-    static void RandomizeUniform(Matrix w, Random rng)
-    {
-        for (int i = 0; i < w.Data.Length; i++) w.Data[i] = (float)(rng.NextDouble() * 2 - 1);
-    }
-
-    /// <summary>The eval options behind NnlConvOptions' fields, for its validation errors.</summary>
-    static readonly Dictionary<string, string> ConvOptionNames = new()
-    {
-        ["PoolWindow"] = "--pool-window", ["PoolStride"] = "--pool-stride", ["Padding"] = "--padding", ["Power"] = "--n",
-    };
 
     static int[] ParseShots(string? s)
     {
@@ -287,16 +220,14 @@ static class ProbeEval
     static LabeledSet Limit(Matrix images, int[] labels, int limit) =>
         limit >= labels.Length ? new LabeledSet(images, labels) : new LabeledSet(images.SliceRows(0, limit), labels[..limit]);
 
-    /// <summary>Every feature finite, or an error that names the cause. Without patch normalization a block's
-    /// output is ReLU(w · v)^n of a raw patch, which passes float32's 3.4e38 at large n (the paper's section 6: "huge
-    /// numbers as inputs to the classifier"); nothing is written in that case.</summary>
-    static void FeaturesFinite(Matrix x, string what, bool rawConv, double n)
+    /// <summary>Every feature finite, or an error that names the cause: the encoder's own (for example, without patch
+    /// normalization an NNL-CONV block's ReLU(w · v)^n of a raw patch passes float32's 3.4e38 at large n, the paper's
+    /// section 6: "huge numbers as inputs to the classifier"), else a general one; nothing is written in that case.</summary>
+    static void FeaturesFinite(Matrix x, string what, string? overflowCause)
     {
         int i = Check.FirstNonFinite(x.Data);
         if (i < 0) return;
-        string cause = rawConv
-            ? $"--n {n} with --normalize off: without patch normalization ReLU(w . v)^n of a raw patch overflows float32 (3.4e38); lower --n or use --normalize on"
-            : "the encoder produced NaN or infinite values";
+        string cause = overflowCause ?? "the encoder produced NaN or infinite values";
         throw new UsageException($"the {what} images' features are not all finite (features[{i / x.Cols},{i % x.Cols}] = {x.Data[i]}): {cause}");
     }
 
@@ -313,20 +244,5 @@ static class ProbeEval
             at += p.Count;
         }
         return new LabeledSet(x, y);
-    }
-}
-
-/// <summary>The probes hold every feature of every training image (and augmented copy) in one float32 array.</summary>
-public static class FeatureArray
-{
-    /// <summary>Refuses, before any encoding, a representation whose training features would not fit in one array
-    /// (.NET's <see cref="Array.MaxLength"/>), saying what to shrink; it crashed with an overflow instead.</summary>
-    public static void CheckFits(int images, int augment, int features)
-    {
-        long cells = (long)images * (1 + augment) * features;
-        if (cells > Array.MaxLength)
-            throw new UsageException($"{images:N0} training images{(augment > 0 ? $" x {1 + augment} (--augment {augment})" : "")} x {features:N0} features " +
-                                     $"= {cells:N0} values, more than one array holds ({Array.MaxLength:N0}); fewer features (a larger --pool-stride, " +
-                                     "less --padding, fewer or smaller --blocks) or fewer images (--limit-train) fit");
     }
 }

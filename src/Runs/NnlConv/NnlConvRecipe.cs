@@ -6,15 +6,18 @@ using Hebb.Data;
 using Hebb.Evaluation;
 using Spectre.Console;
 
-namespace Hebb.Cli;
+namespace Hebb.Runs;
 
 /// <summary>
-/// <c>hebb train nnl-conv</c>: convolutional filters by the local rule (Grinberg, Hopfield &amp; Krotov 2019, eq. 1-2):
-/// Krotov &amp; Hopfield's fast rule with p = 2 on W x W x C image patches.
+/// NNL-CONV end to end (Grinberg, Hopfield &amp; Krotov 2019): <c>hebb train nnl-conv</c>, convolutional filters by the
+/// local rule (eq. 1-2: Krotov &amp; Hopfield's fast rule with p = 2 on W x W x C image patches), and the encoder of
+/// section 2 for the probes (patch normalization, f = ReLU(x)^n of eq. 3, max pooling; more blocks side by side).
 /// </summary>
-static class NnlConvTrainCommand
+public sealed class NnlConvRecipe : IRecipe
 {
-    public const string Help = """
+    public string Rule => "nnl-conv";
+
+    public string TrainHelp => """
         hebb train nnl-conv [options]
           Learns K convolutional filters of W x W x C from every patch (stride 1) of the training images with the
           local rule of Grinberg, Hopfield & Krotov (eq. 1-2): Krotov & Hopfield's fast rule with p = 2; g = 1 for the
@@ -65,7 +68,7 @@ static class NnlConvTrainCommand
         return steps;
     }
 
-    public static int Run(Args a)
+    public int Train(Args a)
     {
         string dataset = a.Choice("dataset", "cifar10", Datasets.Names);
         string root = DataRoot.Resolve(a.Str("data"));
@@ -78,11 +81,11 @@ static class NnlConvTrainCommand
         bool unitPatches = a.Choice("normalize-patches", "on", "on", "off") == "on";
         bool center = a.Choice("center-patches", "off", "on", "off") == "on";
         int? threads = ThreadsOption(a);
-        var engine = Engines.Create(a);
+        var engine = EngineChoice.Create(a);
         CheckThreads(threads, engine);
         string outDir = a.Str("out") ?? Path.Combine("runs", $"nnl-conv-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
         a.RejectUnknown("train nnl-conv");
-        TrainCommand.RankWithin(m, "--m", filters, "--filters");
+        KrotovRecipe.RankWithin(m, "--m", filters, "--filters");
 
         var data = Datasets.Load(dataset, root, train: true);
         int n = Math.Min(limit, data.Count);
@@ -98,14 +101,14 @@ static class NnlConvTrainCommand
             throw Args.OptionError(ex, new Dictionary<string, string> { ["Window"] = "--window", ["Filters"] = "--filters", ["Units"] = "--filters", ["RankK"] = "--m", ["Delta"] = "--delta" });
         }
         var rng = new Random(seed);
-        Matrix w0 = init is null ? Engines.Normal(filters, conv.PatchSize, rng) : Npy.Read(init);
+        Matrix w0 = init is null ? EngineChoice.Normal(filters, conv.PatchSize, rng) : Npy.Read(init);
         if (w0.Rows != filters || w0.Cols != conv.PatchSize)
             throw new UsageException($"--init {init}: the weights are {w0.Rows}x{w0.Cols}; {filters} filters of {window}x{window}x{data.Channels} need {filters}x{conv.PatchSize}");
 
-        TrainCommand.StartRunFolder(outDir, a.Str("out") is not null);
-        TrainCommand.WriteText(Path.Combine(outDir, "options.json"), new JsonObject
+        RunFolder.Start(outDir, a.Str("out") is not null);
+        RunFolder.WriteText(Path.Combine(outDir, "options.json"), new JsonObject
         {
-            ["rule"] = "nnl-conv", ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["window"] = window, ["filters"] = filters,
+            ["rule"] = Rule, ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["window"] = window, ["filters"] = filters,
             ["m"] = m, ["delta"] = delta, ["p"] = 2.0, ["variant"] = variant.ToString(), ["batch"] = batch, ["lr"] = lr0, ["epochs"] = epochs,
             ["chunk"] = chunk, ["threads"] = threads, ["normalize_patches"] = unitPatches, ["center_patches"] = center, ["seed"] = seed, ["init"] = init, ["images"] = n,
             ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
@@ -121,21 +124,19 @@ static class NnlConvTrainCommand
         var onSphere = new List<double>();
         var total = Stopwatch.StartNew();
         long stepsPerEpoch = StepsPerEpoch(n, conv.Positions, chunk, batch);
-        AnsiConsole.Progress().AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
+        var schedule = new LinearDecay(lr0);
+        Progress.Run("training", (double)epochs * stepsPerEpoch, task =>
             {
-                var task = ctx.AddTask("training", maxValue: (double)epochs * stepsPerEpoch);
                 for (int epoch = 0; epoch < epochs; epoch++)
                 {
                     rng.Shuffle(images);
-                    double lr = lr0 * (1.0 - (double)epoch / epochs);
+                    double lr = schedule.At(new TrainingTime(epoch, epochs, 0, stepsPerEpoch)).LearningRate;
                     var sw = Stopwatch.StartNew();
                     Epoch(layer, conv, data.Images, images, chunk, batch, lr, rng, center, unitPatches, () => task.Increment(1));
                     double secs = sw.Elapsed.TotalSeconds;
                     var weights = layer.ReadWeights();
-                    TrainCommand.CheckFinite(weights, epoch + 1, lr0, outDir);
-                    var (median, share) = TrainCommand.SphereDeviation(weights, 2.0);
+                    Divergence.CheckFinite(weights, epoch + 1, lr0, outDir);
+                    var (median, share) = Sphere.Deviation(weights, 2.0);
                     onSphere.Add(share);
                     File.AppendAllText(metricsPath, new JsonObject
                     {
@@ -152,7 +153,7 @@ static class NnlConvTrainCommand
         if (data.Channels == 3)
             Pictures.FilterGrid(Path.Combine(outDir, "filters-fig1.png"), ordered, window, window, 3, w.Rows, 20, scale: 6, negativesBlack: true);
         Pictures.Curves(Path.Combine(outDir, "sphere.png"), [("share of filters that are unit vectors", onSphere.ToArray())]);
-        TrainCommand.WriteText(Path.Combine(outDir, "report.md"), $"""
+        RunFolder.WriteText(Path.Combine(outDir, "report.md"), $"""
             # NNL-CONV filters by the local rule (Grinberg, Hopfield & Krotov, eq. 1-2)
 
             - dataset: {dataset}, {n:N0} images, {patchesPerEpoch:N0} patches of {window}x{window}x{data.Channels} an epoch; engine: {engine.Name}
@@ -214,5 +215,93 @@ static class NnlConvTrainCommand
             return spread / plane;
         }).ToArray();
         return [.. idx.OrderBy(i => key[i]).ThenBy(i => i)];
+    }
+
+    public string EvalHelp => """
+          The encoder is the NNL-CONV layer with the run's filters, f = ReLU(x)^n, then max pooling; --n N (40),
+          --normalize on|off (patch normalization; off with --n 1 is the plain CONV control), --padding P (0: zeros
+          around each image before the layer; at most W - 1 of the widest block, which lets every pixel reach every
+          position of a window), --pool-window P (11), --pool-stride S (6), --blocks RUN:n,RUN:n (more nnl-conv runs
+          side by side, each with its own power: the multi-block network of Fig. 2 middle; all learned on the run's
+          dataset). The probe defaults to linear.
+        """;
+
+    public string DefaultProbe => "linear";
+
+    public IReadOnlyList<string> OwnProbes => [];
+
+    public int RunOwnProbe(string probe, string run, Args a) =>
+        throw new ArgumentOutOfRangeException(nameof(probe), probe, "the nnl-conv recipe has no probe of its own");
+
+    public IReadOnlyList<EncoderOption> EncoderOptions =>
+    [
+        new("padding", "only an nnl-conv run's layer pads its images"),
+        new("pool-window", "only an nnl-conv run's layer has pooling"),
+        new("pool-stride", "only an nnl-conv run's layer has pooling"),
+        new("blocks", "only an nnl-conv run takes more blocks"),
+    ];
+
+    /// <summary>The eval options behind NnlConvOptions' fields, for its validation errors.</summary>
+    static readonly Dictionary<string, string> ConvOptionNames = new()
+    {
+        ["PoolWindow"] = "--pool-window", ["PoolStride"] = "--pool-stride", ["Padding"] = "--padding", ["Power"] = "--n",
+    };
+
+    /// <summary>Section 2's encoder on the run's filters (or U(-1, 1) ones), then any --blocks RUN:n,... side by side,
+    /// each with its own filters, window and power (Fig. 2 middle).</summary>
+    public EncoderPlan PlanEncoder(string target, JsonObject trained, Args a)
+    {
+        double n = a.Double("n", 40, 1);
+        bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
+        int poolWindow = a.Int("pool-window", 11, 1), poolStride = a.Int("pool-stride", 6, 1), padding = a.Int("padding", 0, 0);
+        string? blocks = a.Str("blocks");
+        string tag = (normalize ? "" : "-conv") + $"-n{n}";
+        return new EncoderPlan(tag, r =>
+        {
+            var (dataset, trainData, random, seed) = (r.Dataset, r.Train, r.Random, r.Seed);
+            var specs = new List<(string Run, double N, JsonObject Options)> { (target, n, trained) };
+            foreach (var spec in (blocks ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var parts = spec.Split(':');
+                if (parts.Length != 2 || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double bn) || bn < 1)
+                    throw new UsageException($"--blocks {blocks}: each block is RUN:n with n >= 1 (e.g. runs/w3:40,runs/w6:20)");
+                var blockOptions = RunFolder.Options(parts[0]);
+                if (blockOptions is null || RunFolder.Optional(blockOptions, parts[0], "rule", "krotov") != Rule || !File.Exists(Path.Combine(parts[0], "weights.npy")))
+                    throw new UsageException($"--blocks: {parts[0]} is not a finished nnl-conv run");
+                string blockDataset = RunFolder.Required<string>(blockOptions, parts[0], "dataset");
+                if (blockDataset != dataset)
+                    throw new UsageException($"--blocks: {parts[0]} learned its filters on {blockDataset}; every block must see the images of {dataset}, as {target} does");
+                specs.Add((parts[0], bn, blockOptions));
+            }
+            var windows = specs.Select(b => RunFolder.Required<int>(b.Options, b.Run, "window")).ToList();
+            // Zero padding of W - 1 lets every pixel reach every position of a window; more adds windows of zeros only.
+            int widest = windows.Max();
+            if (padding > widest - 1)
+                throw new UsageException($"--padding {padding}: must be at most {widest - 1}, the widest block's window W = {widest} minus 1 (more padding adds only windows of zeros)");
+            var encoders = new List<IEncoder>();
+            var layers = new List<IDisposable>();
+            for (int i = 0; i < specs.Count; i++)
+            {
+                var (blockRun, blockN, blockOptions) = specs[i];
+                var w = Npy.Read(Path.Combine(blockRun, "weights.npy"));
+                if (random) Randomize.Uniform(w, new Random(seed + i));
+                var cOptions = new NnlConvOptions
+                {
+                    Height = trainData.Height, Width = trainData.Width, Channels = trainData.Channels, Window = windows[i],
+                    Filters = w.Rows, PatchNormalization = normalize, Power = blockN, PoolWindow = poolWindow, PoolStride = poolStride,
+                    Padding = padding, CenterPatches = RunFolder.Optional(blockOptions, blockRun, "center_patches", false),
+                };
+                try { cOptions.Validate(); }
+                catch (ArgumentOutOfRangeException ex) { throw Args.OptionError(ex, ConvOptionNames); }
+                var l = r.Engine.CreateNnlConv(cOptions, w);
+                layers.Add(l);
+                encoders.Add(new NnlConvEncoder(l, (normalize ? "NNL-CONV" : "CONV") + (random ? " with random U(-1, 1) filters" : "")));
+            }
+            return new RunEncoder(encoders.Count == 1 ? encoders[0] : new ConcatEncoder(encoders), layers)
+            {
+                OverflowCause = normalize ? null
+                    : $"--n {n} with --normalize off: without patch normalization ReLU(w . v)^n of a raw patch overflows float32 (3.4e38); lower --n or use --normalize on",
+            };
+        });
     }
 }

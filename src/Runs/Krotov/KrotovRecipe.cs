@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Hebb.Contracts;
+using Hebb.Data;
+using Hebb.Evaluation;
+using Spectre.Console;
+
+namespace Hebb.Runs;
+
+/// <summary>
+/// Krotov &amp; Hopfield end to end: <c>hebb train krotov</c> (the unsupervised phase: the fast rule of section 3 on
+/// minibatches of images, the learning rate falling linearly to 0, appendix B), the encoder h = ReLU(W v)^n of eq. 1
+/// for the probes, and the paper's own top layer as the probe "top" (<see cref="TopLayerEval"/>).
+/// </summary>
+public sealed class KrotovRecipe : IRecipe
+{
+    public string Rule => "krotov";
+
+    public string TrainHelp => """
+        hebb train krotov [options]
+          Learns the hidden layer W of Krotov & Hopfield (PNAS 2019) with the fast minibatch rule (section 3).
+          Defaults are the paper's MNIST settings (DESIGN.md); every hyperparameter is an option.
+
+          --dataset mnist|fashion-mnist|cifar10   (mnist)
+          --data DIR          dataset folder (default: $HEBB_DATA, else ./data)
+          --units K           hidden units (2000)
+          --p P               Lebesgue norm p (3; the paper's appendix B uses 4)
+          --k K               rank of the unit pushed away (7)
+          --delta D           anti-Hebbian strength Delta (0.4)
+          --radius R          sphere radius R (1)
+          --batch B           minibatch size (100)
+          --lr EPS0           learning rate at the first epoch, falling linearly to 0 (0.04)
+          --epochs E          epochs (100, as in the paper)
+          --variant code|paper  authors' code (update / max|update|) or the paper's averaged eq. 2 (code)
+          --engine accelerated|reference   (accelerated)
+          --backend auto|cpu|cpu-managed|opencl|cuda   (auto, or $HEBB_BACKEND)
+          --seed S            seed of the initial weights and the batch order (1)
+          --init FILE.npy     start from these weights (K x N float32) instead of N(0, 1), e.g. to resume
+          --shuffle on|off    shuffle the training set each epoch (on)
+          --limit N           use only the first N training images (all)
+          --out DIR           run folder (runs/krotov-DATASET-TIME)
+        """;
+
+    public int Train(Args a)
+    {
+        string dataset = a.Choice("dataset", "mnist", Datasets.Names);
+        string root = DataRoot.Resolve(a.Str("data"));
+        int seed = a.Int("seed", 1);
+        int epochs = a.Int("epochs", 100, 1);
+        int batch = a.Int("batch", 100, 1);
+        double lr0 = a.Positive("lr", 0.04);
+        bool shuffle = a.Choice("shuffle", "on", "on", "off") == "on";
+        int limit = a.Int("limit", int.MaxValue, 1);
+        string? init = a.Str("init");
+        var variant = a.Choice("variant", "code", "code", "paper") == "paper" ? KrotovVariant.Paper : KrotovVariant.AuthorsCode;
+        var engine = EngineChoice.Create(a);
+        string outDir = a.Str("out") ?? Path.Combine("runs", $"krotov-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        int units = a.Int("units", 2000, 1);
+        double p = a.Double("p", 3), delta = a.Double("delta", 0.4), radius = a.Double("radius", 1.0);
+        int rankK = a.Int("k", 7);
+        a.RejectUnknown("train krotov");
+        RankWithin(rankK, "--k", units, "--units");
+
+        var data = Datasets.Load(dataset, root, train: true);
+        int n = Math.Min(limit, data.Count);
+        var options = new KrotovOptions
+        {
+            Units = units, Inputs = data.Images.Cols, P = p, RankK = rankK, Delta = delta, R = radius, Variant = variant,
+        };
+        try { options.Validate(); }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw Args.OptionError(ex, new Dictionary<string, string> { ["P"] = "--p", ["RankK"] = "--k", ["Delta"] = "--delta", ["R"] = "--radius", ["Units"] = "--units" });
+        }
+
+        var rng = new Random(seed);
+        Matrix w0;
+        if (init is null) w0 = EngineChoice.Normal(options.Units, options.Inputs, rng);
+        else
+        {
+            w0 = Npy.Read(init);
+            if (w0.Rows != options.Units || w0.Cols != options.Inputs)
+                throw new UsageException($"--init {init}: the weights are {w0.Rows}x{w0.Cols}; --units {options.Units} on {dataset} needs {options.Units}x{options.Inputs}");
+        }
+
+        RunFolder.Start(outDir, a.Str("out") is not null);
+        var resolved = new JsonObject
+        {
+            ["rule"] = Rule, ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name,
+            ["units"] = options.Units, ["inputs"] = options.Inputs, ["p"] = options.P, ["k"] = options.RankK,
+            ["delta"] = options.Delta, ["radius"] = options.R, ["variant"] = variant.ToString(),
+            ["batch"] = batch, ["lr"] = lr0, ["epochs"] = epochs, ["seed"] = seed, ["shuffle"] = shuffle,
+            ["init"] = init, ["images"] = n, ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
+        };
+        RunFolder.WriteText(Path.Combine(outDir, "options.json"), resolved.ToJsonString(new() { WriteIndented = true }));
+        AnsiConsole.MarkupLine($"[bold]hebb train krotov[/] on {dataset} ({n:N0} images), {Markup.Escape(engine.Name)}, {epochs} epoch(s) -> {Markup.Escape(outDir)}");
+
+        using var layer = engine.CreateKrotov(options, w0);
+        ILearner<KrotovStep> learner = layer;
+        var schedule = new LinearDecay(lr0);
+        var metricsPath = Path.Combine(outDir, "metrics.jsonl");
+        File.WriteAllText(metricsPath, "");
+        var order = Enumerable.Range(0, n).ToArray();
+        int steps = (n + batch - 1) / batch;
+        var sphere = new List<double>();
+        var total = Stopwatch.StartNew();
+        Progress.Run("training", (double)epochs * steps, task =>
+        {
+            for (int epoch = 0; epoch < epochs; epoch++)
+            {
+                if (shuffle) rng.Shuffle(order);
+                var values = schedule.At(new TrainingTime(epoch, epochs, 0, steps));
+                var sw = Stopwatch.StartNew();
+                for (int s = 0; s < steps; s++)
+                {
+                    int count = Math.Min(batch, n - s * batch);
+                    var v = data.Images.Gather(order.AsSpan(s * batch, count));
+                    learner.Step(v, values);
+                    task.Increment(1);
+                }
+                double secs = sw.Elapsed.TotalSeconds;
+                var weights = layer.ReadWeights();
+                Divergence.CheckFinite(weights, epoch + 1, lr0, outDir);
+                var (median, onSphere) = Sphere.Deviation(weights, options.P);
+                sphere.Add(onSphere);
+                var line = new JsonObject
+                {
+                    ["epoch"] = epoch + 1, ["lr"] = values.LearningRate, ["seconds"] = secs, ["samples_per_s"] = n / secs,
+                    ["median_abs_norm_minus_1"] = median, ["share_on_sphere"] = onSphere,
+                };
+                File.AppendAllText(metricsPath, line.ToJsonString() + "\n");
+                task.Description = $"epoch {epoch + 1}/{epochs} {n / secs:N0} samples/s, {onSphere:P0} of units on the sphere";
+            }
+        });
+
+        var w = layer.ReadWeights();
+        Npy.Write(Path.Combine(outDir, "weights.npy"), w);
+        Pictures.FilterGrid(Path.Combine(outDir, "filters.png"), w, data.Height, data.Width, data.Channels, Math.Min(100, w.Rows), 10);
+        Pictures.Curves(Path.Combine(outDir, "sphere.png"), [("share of units on the sphere", sphere.ToArray())]);
+        RunFolder.WriteText(Path.Combine(outDir, "report.md"), $"""
+            # Krotov–Hopfield unsupervised training
+
+            - dataset: {dataset}, {n:N0} training images; engine: {engine.Name}
+            - {options.Units} units, p = {options.P}, k = {options.RankK}, Delta = {options.Delta}, R = {options.R}, variant {variant}
+            - {epochs} epoch(s) of minibatches of {batch}, learning rate {lr0} falling linearly to 0, seed {seed}
+            - time: {total.Elapsed.TotalSeconds:F1} s
+            - after the last epoch, {sphere[^1]:P1} of the units lie on the unit p-sphere (| sum |W|^p - 1 | <= 0.05)
+
+            Files: `options.json` (resolved options), `metrics.jsonl` (one line per epoch), `weights.npy`
+            (the {options.Units}x{options.Inputs} weights, `numpy.load`), `filters.png` (the first 100 units;
+            red positive, blue negative, white zero), `sphere.png` (share of units on the sphere per epoch).
+            Next: `hebb eval {outDir}` trains the top layer on these frozen weights.
+            """);
+        AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; weights, filters.png and report.md in {Markup.Escape(outDir)}");
+        return 0;
+    }
+
+    /// <summary>Refuses a rank of the unit pushed away (eq. 2's g = -Delta) beyond the number of units: the rule's
+    /// engines would then push no unit at all, which <c>--delta 0</c> says plainly.</summary>
+    public static void RankWithin(int rank, string rankOption, int units, string unitsOption)
+    {
+        if (rank > units)
+            throw new UsageException($"{rankOption} {rank}: must be at most {unitsOption} ({units}), since it ranks one of those units; " +
+                                     "for no unit pushed away use --delta 0");
+    }
+
+    public string EvalHelp => TopLayerEval.Help + "\n\n" + """
+          --probe linear|mlp|fewshot: the encoder is eq. 1's h = ReLU(W v)^n with --n N (4.5) and --normalize on|off (on).
+        """;
+
+    public string DefaultProbe => "top";
+
+    public IReadOnlyList<string> OwnProbes => ["top"];
+
+    public int RunOwnProbe(string probe, string run, Args a) => probe == "top"
+        ? TopLayerEval.Run(run, a)
+        : throw new ArgumentOutOfRangeException(nameof(probe), probe, "the krotov recipe's own probe is top");
+
+    public IReadOnlyList<EncoderOption> EncoderOptions => [];
+
+    /// <summary>Eq. 1's h = ReLU(W v)^n on the run's weights (or U(-1, 1) ones): --n N (4.5), --normalize on|off (each
+    /// image a unit vector first, the authors' remark; on).</summary>
+    public EncoderPlan PlanEncoder(string run, JsonObject options, Args a)
+    {
+        double n = a.Double("n", 4.5, 1);
+        bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
+        return new EncoderPlan("", r =>
+        {
+            var w = Npy.Read(Path.Combine(run, "weights.npy"));
+            if (r.Random) Randomize.Uniform(w, new Random(r.Seed));
+            var kOptions = new KrotovOptions
+            {
+                Units = w.Rows, Inputs = w.Cols, P = RunFolder.Optional(options, run, "p", 3.0), RankK = Math.Max(2, RunFolder.Optional(options, run, "k", 2)),
+            };
+            var layer = r.Engine.CreateKrotov(kOptions, w);
+            return new RunEncoder(new KrotovEncoder(layer, n, normalize, r.Random ? "random U(-1, 1) weights" : "Krotov–Hopfield"), [layer])
+            {
+                Competition = (layer.Options.Units, x => Metrics.Winners(layer, x)),
+            };
+        });
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Hebb.Contracts;
+using Hebb.Data;
+using Hebb.Evaluation;
+using Spectre.Console;
+
+namespace Hebb.Runs;
+
+/// <summary>
+/// <c>hebb eval RUN --probe top</c>: Krotov &amp; Hopfield's supervised phase (eq. 1, appendix B) on a run's frozen
+/// weights: h = ReLU(W v)^n, c = tanh(S h), Adam on sum |c - t|^m with the paper's schedule scaled to the epochs.
+/// </summary>
+public static class TopLayerEval
+{
+    public const string Help = """
+          --probe top (the default): Krotov & Hopfield's own top layer c = tanh(S h), Adam on
+          sum |c - t|^m (appendix B); reports train and test error. Its options:
+
+          --n N               power of the rectified activation (4.5)
+          --m M               power of the loss (6)
+          --epochs E          epochs of Adam (300, as in the paper)
+          --batch B           minibatch size (100)
+          --lr LR             Adam's learning rate for the first third of the epochs (0.001); then, as the
+                              paper's 300-epoch schedule scaled to E: x0.5 to 1/2, x0.1 to 2/3, x0.05 to 5/6, x0.01
+          --normalize on|off  scale each image to a unit vector before the top layer (on; the authors' remark)
+        """;
+
+    public static int Run(string run, Args a)
+    {
+        string optionsPath = Path.Combine(run, "options.json"), weightsPath = Path.Combine(run, "weights.npy");
+        if (!File.Exists(optionsPath) || !File.Exists(weightsPath))
+            throw new UsageException($"eval: {run} is not a finished training run (it needs options.json and weights.npy)");
+        var trained = RunFolder.Options(run)!;
+        string dataset = RunFolder.Required<string>(trained, run, "dataset");
+        string root = a.Str("data") is { } d ? DataRoot.Resolve(d) : RunFolder.Optional<string?>(trained, run, "data", null) ?? DataRoot.Resolve(null);
+        double n = a.Double("n", 4.5, 1), m = a.Double("m", 6, 2);
+        int epochs = a.Int("epochs", 300, 1), batch = a.Int("batch", 100, 1), seed = a.Int("seed", 1);
+        double lr0 = a.Positive("lr", 0.001);
+        bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
+        int limitTrain = a.Int("limit-train", int.MaxValue, 1), limitTest = a.Int("limit-test", int.MaxValue, 1);
+        var engine = EngineChoice.Create(a);
+        a.RejectUnknown("eval");
+
+        var w = Npy.Read(weightsPath);
+        var train = Datasets.Load(dataset, root, train: true);
+        var test = Datasets.Load(dataset, root, train: false);
+        var kOptions = new KrotovOptions
+        {
+            Units = w.Rows, Inputs = w.Cols, P = RunFolder.Optional(trained, run, "p", 3.0), RankK = Math.Max(2, RunFolder.Optional(trained, run, "k", 2)),
+        };
+        using var layer = engine.CreateKrotov(kOptions, w);
+        string outDir = Args.OutputFolder(Path.Combine(run, "eval"), "the report folder", keep: false);
+        AnsiConsole.MarkupLine($"[bold]hebb eval[/] {Markup.Escape(run)}: {w.Rows} units on {dataset}, {Markup.Escape(engine.Name)}");
+        var sw = Stopwatch.StartNew();
+        var (hTrain, yTrain) = Encode(layer, train, Math.Min(limitTrain, train.Count), n, normalize);
+        var (hTest, yTest) = Encode(layer, test, Math.Min(limitTest, test.Count), n, normalize);
+        AnsiConsole.MarkupLine($"encoded {hTrain.Rows:N0} + {hTest.Rows:N0} images in {sw.Elapsed.TotalSeconds:F1} s");
+
+        var rng = new Random(seed);
+        var topOptions = new TopLayerOptions { Hidden = w.Rows, Classes = 10, M = m };
+        using var top = engine.CreateTopLayer(topOptions, EngineChoice.Normal(10, w.Rows, rng, 0.01));
+        Directory.CreateDirectory(outDir);
+        string metricsPath = Path.Combine(outDir, "metrics.jsonl");
+        File.WriteAllText(metricsPath, "");
+        var trainErr = new List<double>();
+        var testErr = new List<double>();
+        var order = Enumerable.Range(0, hTrain.Rows).ToArray();
+        int steps = (hTrain.Rows + batch - 1) / batch;
+        Progress.Run("top layer", (double)epochs * steps, task =>
+            {
+                for (int e = 0; e < epochs; e++)
+                {
+                    rng.Shuffle(order);
+                    double lr = lr0 * Schedule((double)e / epochs);
+                    double loss = 0;
+                    for (int s = 0; s < steps; s++)
+                    {
+                        var idx = order.AsSpan(s * batch, Math.Min(batch, hTrain.Rows - s * batch));
+                        var hb = hTrain.Gather(idx);
+                        var yb = new int[idx.Length];
+                        for (int i = 0; i < idx.Length; i++) yb[i] = yTrain[idx[i]];
+                        loss += top.Step(hb, yb, lr);
+                        task.Increment(1);
+                    }
+                    double etr = Error(top, hTrain, yTrain), ete = Error(top, hTest, yTest);
+                    trainErr.Add(etr); testErr.Add(ete);
+                    File.AppendAllText(metricsPath, new JsonObject
+                    {
+                        ["epoch"] = e + 1, ["lr"] = lr, ["loss"] = loss / hTrain.Rows, ["train_error"] = etr, ["test_error"] = ete,
+                    }.ToJsonString() + "\n");
+                    task.Description = $"epoch {e + 1}/{epochs} train error {etr:P2}, test error {ete:P2}";
+                }
+            });
+
+        var result = new JsonObject
+        {
+            ["run"] = run, ["dataset"] = dataset, ["engine"] = engine.Name, ["n"] = n, ["m"] = m, ["epochs"] = epochs,
+            ["batch"] = batch, ["lr"] = lr0, ["normalize"] = normalize, ["seed"] = seed,
+            ["train_images"] = hTrain.Rows, ["test_images"] = hTest.Rows,
+            ["train_error"] = trainErr[^1], ["test_error"] = testErr[^1], ["seconds"] = sw.Elapsed.TotalSeconds,
+        };
+        RunFolder.WriteText(Path.Combine(outDir, "eval.json"), result.ToJsonString(new() { WriteIndented = true }));
+        Pictures.Curves(Path.Combine(outDir, "errors.png"), [("train error", trainErr.ToArray()), ("test error", testErr.ToArray())]);
+        RunFolder.WriteText(Path.Combine(outDir, "report.md"), $"""
+            # Top layer on frozen Krotov–Hopfield weights
+
+            - run: {run} ({w.Rows} units, {dataset}); engine: {engine.Name}
+            - h = ReLU(W v)^{n}{(normalize ? " with each image scaled to a unit vector" : "")}
+            - c = tanh(S h), loss sum |c - t|^{m}, Adam, {epochs} epoch(s) of minibatches of {batch}, lr {lr0} (scaled paper schedule)
+            - train error {trainErr[^1]:P2} on {hTrain.Rows:N0} images; **test error {testErr[^1]:P2}** on {hTest.Rows:N0} images
+            - time {sw.Elapsed.TotalSeconds:F1} s
+
+            `errors.png`: train (red) and test (blue) error per epoch; `metrics.jsonl`: one line per epoch.
+            """);
+        AnsiConsole.MarkupLine($"train error [bold]{trainErr[^1]:P2}[/], test error [bold]{testErr[^1]:P2}[/] ({Markup.Escape(outDir)})");
+        return 0;
+    }
+
+    /// <summary>The paper's 300-epoch schedule (1e-3 for 100 epochs, then 5e-4, 1e-4, 5e-5, 1e-5 every 50) as multiples of lr, at fraction f of training.</summary>
+    public static double Schedule(double f) => f < 1.0 / 3 ? 1 : f < 0.5 ? 0.5 : f < 2.0 / 3 ? 0.1 : f < 5.0 / 6 ? 0.05 : 0.01;
+
+    static (Matrix H, int[] Labels) Encode(IKrotovLayer layer, Dataset data, int count, double n, bool normalize) =>
+        (new KrotovEncoder(layer, n, normalize).Encode(count == data.Count ? data.Images : data.Images.SliceRows(0, count)), data.Labels.AsSpan(0, count).ToArray());
+
+    /// <summary>Share of rows whose largest output (ties: lowest class) is not the label.</summary>
+    static double Error(ITopLayer top, Matrix h, int[] labels)
+    {
+        int wrong = 0;
+        const int chunk = 5000;
+        for (int start = 0; start < h.Rows; start += chunk)
+        {
+            int c = Math.Min(chunk, h.Rows - start);
+            var outp = top.Forward(h.SliceRows(start, c));
+            for (int r = 0; r < c; r++)
+            {
+                if (Metrics.ArgMax(outp.Row(r)) != labels[start + r]) wrong++;
+            }
+        }
+        return (double)wrong / h.Rows;
+    }
+}

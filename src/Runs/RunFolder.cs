@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hebb.Data;
+
+namespace Hebb.Runs;
+
+/// <summary>
+/// A run's folder: made ready for a new run (<see cref="Start"/>), written file by file without half-written files
+/// (<see cref="WriteText"/>), and read back as <c>hebb eval</c> reads it: its options.json, with errors that name the
+/// file and the field. A folder whose options.json is not valid JSON, or lacks a field or holds it with the wrong type,
+/// is a bad RUN argument (exit code 2), never a crash.
+/// </summary>
+public static class RunFolder
+{
+    /// <summary>What a finished run leaves as its result; <see cref="Start"/> removes these from an earlier run.</summary>
+    static readonly string[] Results = ["weights.npy", "report.md", "filters.png", "filters-fig1.png", "sphere.png"];
+
+    /// <summary>
+    /// Makes a run folder ready for a new run: creates it, and, where it holds an earlier run (its options.json),
+    /// removes what that run left as its result (weights.npy, report.md and the pictures), since the new options.json
+    /// no longer describes them; a run that then fails leaves no weights that <c>hebb eval</c> would take for finished.
+    /// A folder that holds no run keeps all its files; one that cannot be written is refused before anything in it
+    /// is removed.
+    /// </summary>
+    public static void Start(string outDir, bool given)
+    {
+        Args.OutputFolder(outDir, given ? "--out" : "the run folder");
+        if (!File.Exists(Path.Combine(outDir, "options.json"))) return;
+        foreach (var stale in Results) File.Delete(Path.Combine(outDir, stale));
+    }
+
+    /// <summary>Writes a text file whole or not at all (a newline at the end).</summary>
+    public static void WriteText(string path, string text) => AtomicFile.Write(path, s =>
+    {
+        using var wr = new StreamWriter(s);
+        wr.Write(text.EndsWith('\n') ? text : text + "\n");
+    });
+
+    /// <summary>The rule a run folder was trained with ("krotov" for runs that predate the field).</summary>
+    public static string RuleOf(string run)
+    {
+        var options = Options(run);
+        return options is null ? "krotov" : Optional(options, run, "rule", "krotov");
+    }
+    /// <summary>The run's options.json as an object, or null where the folder has none.</summary>
+    public static JsonObject? Options(string run)
+    {
+        string path = Path.Combine(run, "options.json");
+        if (!File.Exists(path)) return null;
+        JsonNode? node;
+        try { node = JsonNode.Parse(File.ReadAllText(path)); }
+        catch (JsonException ex) { throw Bad(path, $"is not valid JSON ({ex.Message})"); }
+        return node as JsonObject ?? throw Bad(path, "is not a JSON object");
+    }
+
+    /// <summary>A field every run of its rule has.</summary>
+    public static T Required<T>(JsonObject options, string run, string field) =>
+        Read<T>(options, run, field, out T value) ? value : throw Bad(Path.Combine(run, "options.json"), $"has no \"{field}\"");
+
+    /// <summary>A field older runs may lack: <paramref name="fallback"/> where it is absent or null.</summary>
+    public static T Optional<T>(JsonObject options, string run, string field, T fallback) =>
+        Read<T>(options, run, field, out T value) ? value : fallback;
+
+    static bool Read<T>(JsonObject options, string run, string field, out T value)
+    {
+        value = default!;
+        if (options[field] is null) return false;
+        try
+        {
+            value = options[field]!.GetValue<T>();
+            return true;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            throw Bad(Path.Combine(run, "options.json"), $"holds \"{field}\": {options[field]!.ToJsonString()}, which is not {Describe(typeof(T))}");
+        }
+    }
+
+    static string Describe(Type t) =>
+        t == typeof(int) ? "an integer" : t == typeof(double) ? "a number" : t == typeof(bool) ? "true or false" : t == typeof(string) ? "a string" : t.Name;
+
+    static UsageException Bad(string path, string what) =>
+        new($"{path} {what}; is {Path.GetDirectoryName(path)} a run folder written by hebb train?");
+}
