@@ -9,14 +9,15 @@ namespace Hebb.Cli
     /// <summary>The command dispatch, callable in-process (hebb reproduce runs a preset's steps through it).</summary>
     public static class Commands
     {
-        public const string Usage = """
+        public static string Usage => $"""
             hebb: local, backpropagation-free learning rules (Krotov & Hopfield, ...), reference and accelerated engines.
 
-              hebb train krotov|nnl-conv [options]           unsupervised training; writes a run folder
+              hebb rules                                     every rule: paper, equations, backends, presets
+              hebb train {string.Join("|", Recipes.All.Select(r => r.Rule)) + " [options]",-35} unsupervised training; writes a run folder
               hebb eval RUN [options]                        the paper's top layer on a Krotov run; train / test error
               hebb eval RUN|raw --probe linear|mlp|fewshot   probes on a run's encoder or on raw pixels
               hebb reproduce NAME                            a published experiment from presets/NAME.json, ours beside the paper
-              hebb bench krotov|nnl-conv|mlp [options]       an epoch beside its GEMM-only bound (and the reference), one run
+              hebb bench {BenchCommand.Names + " [options]",-35} an epoch beside its GEMM-only bound (and the reference), one run
               hebb verify [--backend X]                      equivalence of a backend with the reference, on this machine
               hebb data fetch NAME                           download a dataset and check its checksums
 
@@ -25,7 +26,7 @@ namespace Hebb.Cli
             hebb COMMAND --help for the options of a command.
             """;
 
-        static readonly string[] Names = ["train", "eval", "bench", "verify", "data", "reproduce"];
+        static readonly string[] Names = ["rules", "train", "eval", "bench", "verify", "data", "reproduce"];
 
         public static int Run(string[] args)
         {
@@ -41,7 +42,7 @@ namespace Hebb.Cli
                 Console.WriteLine(command switch
                 {
                     "train" => TrainCommand.Help, "eval" => EvalCommand.Help, "bench" => BenchCommand.Help,
-                    "verify" => VerifyCommand.Help, "reproduce" => ReproduceCommand.Help, _ => DataCommand.Help,
+                    "verify" => VerifyCommand.Help, "reproduce" => ReproduceCommand.Help, "rules" => RulesCommand.Help, _ => DataCommand.Help,
                 });
                 return 0;
             }
@@ -49,6 +50,7 @@ namespace Hebb.Cli
             {
                 return command switch
                 {
+                    "rules" => RulesCommand.Run(a),
                     "train" => TrainCommand.Run(a),
                     "eval" => EvalCommand.Run(a),
                     "bench" => BenchCommand.Run(a),

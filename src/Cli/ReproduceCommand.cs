@@ -21,6 +21,24 @@ static class ReproduceCommand
           Without NAME: the list of presets.
         """;
 
+    /// <summary>Where the presets are: ./presets, else beside the hebb executable; null where neither exists.</summary>
+    public static string? PresetsFolder() =>
+        new[] { "presets", Path.Combine(AppContext.BaseDirectory, "presets") }.FirstOrDefault(Directory.Exists);
+
+    /// <summary>The presets (names) whose steps train <paramref name="rule"/> (a step "train RULE ...").</summary>
+    public static IEnumerable<string> PresetsOf(string dir, string rule) =>
+        Directory.GetFiles(dir, "*.json").Order()
+            .Where(f =>
+            {
+                try
+                {
+                    return JsonNode.Parse(File.ReadAllText(f))?["steps"] is JsonArray steps && steps.Any(st =>
+                        st is JsonArray step && step.Count >= 2 && (string?)step[0] == "train" && (string?)step[1] == rule);
+                }
+                catch (System.Text.Json.JsonException) { return false; }
+            })
+            .Select(f => Path.GetFileNameWithoutExtension(f)!);
+
     public static int Run(Args a)
     {
         string? dir = a.Str("presets");
@@ -29,8 +47,7 @@ static class ReproduceCommand
         string? data = a.Str("data");
         string? backend = a.Str("backend");
         a.RejectUnknown("reproduce");
-        dir ??= new[] { "presets", Path.Combine(AppContext.BaseDirectory, "presets") }.FirstOrDefault(Directory.Exists)
-            ?? throw new UsageException("reproduce: no presets folder (looked for ./presets and beside the executable); give --presets DIR");
+        dir ??= PresetsFolder() ?? throw new UsageException("reproduce: no presets folder (looked for ./presets and beside the executable); give --presets DIR");
         if (a.Positional.Count < 2)
         {
             foreach (var f in Directory.GetFiles(dir, "*.json").Order())

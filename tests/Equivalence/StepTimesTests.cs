@@ -8,7 +8,7 @@ using Xunit;
 namespace Hebb.Tests.Equivalence;
 
 /// <summary>
-/// CpuKrotovLayer.Times (the phase timing hebb bench nnl-conv reports): a timed layer steps bit for bit as an untimed
+/// CpuKrotovLayer.Phases with a PhaseTimes (the phase timing hebb bench nnl-conv reports): a timed layer steps bit for bit as an untimed
 /// one, counts every step, and its phases are non-negative and add up to no more than the time around the steps.
 /// </summary>
 public class StepTimesTests
@@ -21,8 +21,9 @@ public class StepTimesTests
         var w0 = Seeded.Normal(o.Units, o.Inputs, 5);
         var data = Seeded.Uniform(130, o.Inputs, 6);
         using var plain = new CpuKrotovLayer(new ManagedGemm(), o, w0);
-        using var timed = new CpuKrotovLayer(new ManagedGemm(), o, w0) { Times = new CpuKrotovLayer.StepTimes() };
-        Assert.Null(plain.Times);
+        var times = new PhaseTimes(CpuKrotovLayer.PhaseNames);
+        using var timed = new CpuKrotovLayer(new ManagedGemm(), o, w0) { Phases = times };
+        Assert.Null(plain.Phases);
         int steps = 0;
         var sw = Stopwatch.StartNew();
         foreach (var v in MatrixSource.Batches(data, 20))
@@ -33,10 +34,10 @@ public class StepTimesTests
         }
         double wall = sw.Elapsed.TotalSeconds;
         Assert.Equal(7, steps);   // 130 rows in minibatches of 20: six full and one of 10
-        var t = timed.Times!;
+        var t = times;
         Assert.Equal(steps, t.Steps);
         Assert.Equal(plain.ReadWeights().Data, timed.ReadWeights().Data);
-        double[] phases = [t.Currents, t.Rank, t.Decide, t.Update];
+        double[] phases = [t["currents"], t["rank"], t["decide"], t["update"]];
         Assert.All(phases, p => Assert.True(p >= 0, $"a phase took {p} s"));
         Assert.True(phases.Sum() > 0 && phases.Sum() <= wall, $"phases sum to {phases.Sum()} s; the steps of both layers took {wall} s");
     }

@@ -180,6 +180,32 @@ public class CliTests
         Assert.Contains("0 failed", output);
     }
 
+    /// <summary>hebb rules lists every rule from its registrations: its paper, the backends that implement it, its cases,
+    /// its commands and presets; an unknown rule is refused with the list.</summary>
+    [Fact]
+    public void RulesListsEveryRuleWithItsBackendsCasesAndPresets()
+    {
+        string dir = Fixtures.TempDir();
+        var (code, output, err) = Fixtures.Hebb(dir, "rules");
+        Assert.True(code == 0, output + err);
+        string flat = Regex.Replace(output, @"\s+", " ");
+        foreach (var rule in Hebb.Contracts.Rules.All)
+        {
+            Assert.Contains($"rule {rule.Name}", flat);
+            Assert.Contains($"hebb verify --rule {rule.Name}", flat);
+        }
+        Assert.Contains("nnl-conv (also: conv)", flat);
+        Assert.Contains("hebb train krotov", flat);
+        Assert.Contains("hebb bench mlp", flat);
+        Assert.Contains("opencl, cuda", flat);
+        Assert.Contains("krotov-mnist (hebb reproduce NAME)", flat);   // the presets beside the executable
+        var (one, oneOut, _) = Fixtures.Hebb(dir, "rules", "conv");
+        Assert.True(one == 0);
+        Assert.Contains("rule nnl-conv", Regex.Replace(oneOut, @"\s+", " "));
+        Assert.DoesNotContain("rule krotov", Regex.Replace(oneOut, @"\s+", " "));
+        Fixtures.Refused(dir, "rules csnn: no such rule; rules: krotov, nnl-conv, probe, top", "rules", "csnn");
+    }
+
     /// <summary>The help texts name what the code accepts: every --backend list is BackendSelector.Names, verify's
     /// --rule list is the rules of the equivalence cases, and the overview's bench line names every bench in
     /// hebb bench --help. (They had drifted: opencl, cuda, conv and nnl-conv were missing.)</summary>
@@ -187,7 +213,7 @@ public class CliTests
     public void HelpTextsNameWhatTheCodeAccepts()
     {
         string dir = Fixtures.TempDir();
-        var help = new[] { "train", "eval", "bench", "verify", "reproduce", "data", "" }.ToDictionary(c => c, c =>
+        var help = new[] { "rules", "train", "eval", "bench", "verify", "reproduce", "data", "" }.ToDictionary(c => c, c =>
         {
             var (code, output, err) = c == "" ? Fixtures.Hebb(dir, "--help") : Fixtures.Hebb(dir, c, "--help");
             Assert.True(code == 0, output + err);

@@ -224,51 +224,31 @@ public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
         Check.LearningRate(learningRate);
         int bsz = batch.Rows;
         _whole.Ensure(bsz, Options.RankK, _byColumns);
-        var times = Times;
-        long t0 = times is null ? 0 : Stopwatch.GetTimestamp();
+        var phases = Phases;
+        phases?.Start();
         ComputeCurrents(_whole, batch.Data, bsz);
-        long t1 = times is null ? 0 : Stopwatch.GetTimestamp();
+        phases?.End(0);
         Rank(_whole, bsz);
-        long t2 = times is null ? 0 : Stopwatch.GetTimestamp();
+        phases?.End(1);
         Decide([_whole], _whole, bsz);
-        long t3 = times is null ? 0 : Stopwatch.GetTimestamp();
+        phases?.End(2);
         if (Options.Variant == KrotovVariant.Paper) UpdatePaper(_whole, batch.Data, (float)(learningRate / bsz));
         else
         {
             var (touched, maxAbs) = AccumulateCode(_whole, batch.Data);
             ApplyCode(CodeScale(learningRate, maxAbs), _whole.Lo, touched);
         }
-        times?.Add(t0, t1, t2, t3, Stopwatch.GetTimestamp());
+        phases?.End(3);
     }
 
-    /// <summary>Where <see cref="Step"/>'s time goes, summed over steps: set it to a new instance to have each step
-    /// timed by phase (five clock reads a step); null (the default) times nothing. <see cref="Learn"/> does not fill it.
-    /// hebb bench nnl-conv reports it.</summary>
-    public StepTimes? Times { get; set; }
+    /// <summary>The phases of <see cref="Step"/>, in order, as <see cref="Phases"/> numbers them.</summary>
+    public static readonly string[] PhaseNames = ["currents", "rank", "decide", "update"];
 
-    /// <summary>Seconds spent in each phase of <see cref="Step"/>, over <see cref="Steps"/> steps.</summary>
-    public sealed class StepTimes
-    {
-        long _currents, _rank, _decide, _update;
-        /// <summary>Steps timed.</summary>
-        public long Steps { get; private set; }
-        /// <summary>The currents GEMM.</summary>
-        public double Currents => Seconds(_currents);
-        /// <summary>Each sample's k best units (TopK).</summary>
-        public double Rank => Seconds(_rank);
-        /// <summary>Each sample's winner and k-th ranked unit, as the update's terms.</summary>
-        public double Decide => Seconds(_decide);
-        /// <summary>The update of W's touched rows.</summary>
-        public double Update => Seconds(_update);
-
-        internal void Add(long t0, long t1, long t2, long t3, long t4)
-        {
-            _currents += t1 - t0; _rank += t2 - t1; _decide += t3 - t2; _update += t4 - t3;
-            Steps++;
-        }
-
-        static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
-    }
+    /// <summary>An optional hook told where each <see cref="Step"/> starts and where each of its phases
+    /// (<see cref="PhaseNames"/>: the currents GEMM, each sample's k best units, the update's terms, the update of W's
+    /// touched rows) ends; null (the default) tells nothing. <see cref="Learn"/> does not call it. hebb bench nnl-conv
+    /// times the phases with a <see cref="PhaseTimes"/>.</summary>
+    public IPhaseHook? Phases { get; set; }
 
     /// <summary>
     /// A pass over <paramref name="source"/> on <see cref="Threads"/> threads (the caller's and Threads - 1 more), each
