@@ -3,9 +3,10 @@
 module Hebb.Tests.Properties.ProbeLaws
 
 open System
+open FsCheck.Xunit
 open FsCheck
 open FsCheck.FSharp
-open Xunit
+open global.Xunit
 open Hebb.Reference
 open Hebb.Tests.Properties.Generators
 
@@ -139,17 +140,17 @@ let classifierFirstStepIsLrSignG =
             if abs (v - expected) > 1e-12 then ok <- false)
         ok |> Prop.label "first Adam step differs from lr g / (|g| + eps)")
 
-[<Fact>]
-let ``linear layer backward matches finite differences`` () = check 100 linearBackwardMatchesFiniteDifferences
-[<Fact>]
-let ``batch norm backward matches finite differences`` () = check 100 batchNormBackwardMatchesFiniteDifferences
-[<Fact>]
-let ``batch norm output has zero mean and unit variance`` () = check 200 batchNormStandardizes
-[<Fact>]
-let ``ELU backward matches finite differences`` () = check 100 eluBackwardMatchesFiniteDifferences
-[<Fact>]
-let ``softmax cross-entropy gradient matches finite differences`` () = check 100 softmaxCrossEntropyGradient
-[<Fact>]
-let ``classifier gradients match finite differences`` () = check 60 classifierGradientsMatchFiniteDifferences
-[<Fact>]
-let ``classifier's first Adam step is lr sign(g)`` () = check 100 classifierFirstStepIsLrSignG
+[<Property(MaxTest = 100, Replay = Replay, QuietOnSuccess = true)>]
+let ``linear layer backward matches finite differences`` () = linearBackwardMatchesFiniteDifferences
+[<Property(MaxTest = 100, Replay = Replay, QuietOnSuccess = true)>]
+let ``batch norm backward matches finite differences`` () = batchNormBackwardMatchesFiniteDifferences
+[<Property(MaxTest = 200, Replay = Replay, QuietOnSuccess = true)>]
+let ``batch norm output has zero mean and unit variance`` () = batchNormStandardizes
+[<Property(MaxTest = 100, Replay = Replay, QuietOnSuccess = true)>]
+let ``ELU backward matches finite differences`` () = eluBackwardMatchesFiniteDifferences
+[<Property(MaxTest = 100, Replay = Replay, QuietOnSuccess = true)>]
+let ``softmax cross-entropy gradient matches finite differences`` () = softmaxCrossEntropyGradient
+[<Property(MaxTest = 60, Replay = Replay, QuietOnSuccess = true)>]
+let ``classifier gradients match finite differences`` () = classifierGradientsMatchFiniteDifferences
+[<Property(MaxTest = 100, Replay = Replay, QuietOnSuccess = true)>]
+let ``classifier's first Adam step is lr sign(g)`` () = classifierFirstStepIsLrSignG

@@ -3,9 +3,10 @@
 module Hebb.Tests.Properties.KrotovLaws
 
 open System
+open FsCheck.Xunit
 open FsCheck
 open FsCheck.FSharp
-open Xunit
+open global.Xunit
 open Hebb.Reference
 open Hebb.Tests.Properties.Generators
 
@@ -227,23 +228,23 @@ let biologicalStepLearnsOnlyFromActiveUnits =
         |> Prop.label (sprintf "quiet units %A, h %A" quiet ss.H)
         |> Prop.classify (quiet.Length = k) "no unit active")
 
-[<Fact>]
-let ``norm moves toward R (section 2.1)`` () = check 300 normMovesTowardR
-[<Fact>]
-let ``the sphere of radius R is a fixed point (section 2.1)`` () = check 300 radiusIsAFixedPoint
-[<Fact>]
-let ``Lyapunov function never decreases (eq. 3, appendix A)`` () = check 100 lyapunovNeverDecreases
-[<Fact>]
-let ``p = 2 with g(Q) = Q is Oja's rule`` () = check 300 isOjaRuleForP2
-[<Fact>]
-let ``the current is the metric inner product (eq. 2)`` () = check 300 currentIsTheMetricInnerProduct
-[<Fact>]
-let ``a fast step changes only ranked rows (section 3)`` () = check 300 fastStepChangesOnlyRankedRows
-[<Fact>]
-let ``ties go to the lowest index`` () = check 300 tiesGoToTheLowestIndex
-[<Fact>]
-let ``the fast rule converges to the unit sphere (small Delta)`` () = check 8 fastRuleConvergesToTheUnitSphere
-[<Fact>]
-let ``eq. 4 reaches a steady state`` () = check 200 inhibitionReachesASteadyState
-[<Fact>]
-let ``the biological step learns only from active units (section 2.2)`` () = check 200 biologicalStepLearnsOnlyFromActiveUnits
+[<Property(MaxTest = 300, Replay = Replay, QuietOnSuccess = true)>]
+let ``norm moves toward R (section 2.1)`` () = normMovesTowardR
+[<Property(MaxTest = 300, Replay = Replay, QuietOnSuccess = true)>]
+let ``the sphere of radius R is a fixed point (section 2.1)`` () = radiusIsAFixedPoint
+[<Property(MaxTest = 100, Replay = Replay, QuietOnSuccess = true)>]
+let ``Lyapunov function never decreases (eq. 3, appendix A)`` () = lyapunovNeverDecreases
+[<Property(MaxTest = 300, Replay = Replay, QuietOnSuccess = true)>]
+let ``p = 2 with g(Q) = Q is Oja's rule`` () = isOjaRuleForP2
+[<Property(MaxTest = 300, Replay = Replay, QuietOnSuccess = true)>]
+let ``the current is the metric inner product (eq. 2)`` () = currentIsTheMetricInnerProduct
+[<Property(MaxTest = 300, Replay = Replay, QuietOnSuccess = true)>]
+let ``a fast step changes only ranked rows (section 3)`` () = fastStepChangesOnlyRankedRows
+[<Property(MaxTest = 300, Replay = Replay, QuietOnSuccess = true)>]
+let ``ties go to the lowest index`` () = tiesGoToTheLowestIndex
+[<Property(MaxTest = 8, Replay = Replay, QuietOnSuccess = true)>]
+let ``the fast rule converges to the unit sphere (small Delta)`` () = fastRuleConvergesToTheUnitSphere
+[<Property(MaxTest = 200, Replay = Replay, QuietOnSuccess = true)>]
+let ``eq. 4 reaches a steady state`` () = inhibitionReachesASteadyState
+[<Property(MaxTest = 200, Replay = Replay, QuietOnSuccess = true)>]
+let ``the biological step learns only from active units (section 2.2)`` () = biologicalStepLearnsOnlyFromActiveUnits

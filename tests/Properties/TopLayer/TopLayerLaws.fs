@@ -2,9 +2,10 @@
 module Hebb.Tests.Properties.TopLayerLaws
 
 open System
+open FsCheck.Xunit
 open FsCheck
 open FsCheck.FSharp
-open Xunit
+open global.Xunit
 open Hebb.Reference
 open Hebb.Tests.Properties.Generators
 
@@ -46,9 +47,9 @@ let adamFirstStepIsLrSignG =
         next |> Array2D.iteri (fun i j x -> if abs (x + lr * float (sign g.[i, j])) > lr * 1e-4 then ok <- false)
         ok |> Prop.label (sprintf "step %A for gradient %A" next g))
 
-[<Fact>]
-let ``top layer gradient matches finite differences`` () = check 200 gradientMatchesFiniteDifferences
-[<Fact>]
-let ``the rectified power is monotone and zero below 0 (eq. 1)`` () = check 300 rectifiedPowerIsMonotone
-[<Fact>]
-let ``Adam's first step is lr sign(g)`` () = check 200 adamFirstStepIsLrSignG
+[<Property(MaxTest = 200, Replay = Replay, QuietOnSuccess = true)>]
+let ``top layer gradient matches finite differences`` () = gradientMatchesFiniteDifferences
+[<Property(MaxTest = 300, Replay = Replay, QuietOnSuccess = true)>]
+let ``the rectified power is monotone and zero below 0 (eq. 1)`` () = rectifiedPowerIsMonotone
+[<Property(MaxTest = 200, Replay = Replay, QuietOnSuccess = true)>]
+let ``Adam's first step is lr sign(g)`` () = adamFirstStepIsLrSignG

@@ -2,9 +2,10 @@
 module Hebb.Tests.Properties.ConvLaws
 
 open System
+open FsCheck.Xunit
 open FsCheck
 open FsCheck.FSharp
-open Xunit
+open global.Xunit
 open Hebb.Reference
 open Hebb.Tests.Properties.Generators
 
@@ -103,13 +104,13 @@ let learnedFiltersBecomeUnitVectors =
         (not learned.IsEmpty && learned |> List.forall (fun mu -> abs (norms.[mu] - 1.0) <= 0.02))
         |> Prop.label (sprintf "squared norms %A, wins %A" norms wins))
 
-[<Fact>]
-let ``the normalized dot product is a cosine (section 2)`` () = check 300 normalizedDotIsACosine
-[<Fact>]
-let ``patch normalization ignores brightness (section 2)`` () = check 100 patchNormalizationIgnoresBrightness
-[<Fact>]
-let ``a steeper power is sparser (eq. 3)`` () = check 300 steepPowerSparsifies
-[<Fact>]
-let ``max pooling takes each window's maximum`` () = check 200 maxPoolIsTheWindowMaximum
-[<Fact>]
-let ``filters learned from patches become unit vectors (eq. 1-2)`` () = check 8 learnedFiltersBecomeUnitVectors
+[<Property(MaxTest = 300, Replay = Replay, QuietOnSuccess = true)>]
+let ``the normalized dot product is a cosine (section 2)`` () = normalizedDotIsACosine
+[<Property(MaxTest = 100, Replay = Replay, QuietOnSuccess = true)>]
+let ``patch normalization ignores brightness (section 2)`` () = patchNormalizationIgnoresBrightness
+[<Property(MaxTest = 300, Replay = Replay, QuietOnSuccess = true)>]
+let ``a steeper power is sparser (eq. 3)`` () = steepPowerSparsifies
+[<Property(MaxTest = 200, Replay = Replay, QuietOnSuccess = true)>]
+let ``max pooling takes each window's maximum`` () = maxPoolIsTheWindowMaximum
+[<Property(MaxTest = 8, Replay = Replay, QuietOnSuccess = true)>]
+let ``filters learned from patches become unit vectors (eq. 1-2)`` () = learnedFiltersBecomeUnitVectors
