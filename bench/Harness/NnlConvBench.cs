@@ -1,3 +1,4 @@
+using Hebb.Accelerated.Rules.NnlConv;
 using System.Diagnostics;
 using Hebb.Accelerated;
 using Hebb.Accelerated.Backends.Cpu;

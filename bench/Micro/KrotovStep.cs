@@ -1,3 +1,4 @@
+using Hebb.Accelerated.Rules.NnlConv;
 using Hebb.Accelerated.Rules.Krotov;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
@@ -128,7 +129,7 @@ public class ConvFilterStep
 
 /// <summary>
 /// Making one minibatch of hebb train nnl-conv's patches (PatchSource.Next and Fill): 100 patches of 4x4x3 at random
-/// positions of a chunk of 256 CIFAR-sized images, in the chunk's shuffled order, cut (NnlConvOptions.CopyPatch) and
+/// positions of a chunk of 256 CIFAR-sized images, in the chunk's shuffled order, cut (PatchMath.Copy) and
 /// scaled to unit length. A new pass starts (and shuffles) when the chunk is used up.
 /// Run: dotnet run -c Release --project bench/Micro -- --filter '*PatchMaking*'
 /// </summary>

@@ -1,3 +1,4 @@
+using Hebb.Accelerated.Rules.NnlConv;
 using Hebb.Contracts;
 using Hebb.Evaluation;
 using Hebb.Reference;
@@ -34,7 +35,7 @@ public class PatchFeedTests
         for (int b = 0; b < images.Rows; b++)
             for (int p = 0; p < o.Positions; p++)
             {
-                o.CopyPatch(images.Row(b), p, patch);
+                PatchMath.Copy(o, images.Row(b), p, patch);
                 Assert.Equal(expected.Row(b * o.Positions + p).ToArray(), patch);
             }
     }
@@ -43,13 +44,13 @@ public class PatchFeedTests
     public void PrepareCentresAndScalesToUnitLength()
     {
         float[] p = [1, 2, 3, 6];
-        NnlConvOptions.PreparePatch(p, center: true, unit: false);
+        PatchMath.Prepare(p, center: true, unit: false);
         Assert.Equal([-2f, -1f, 0f, 3f], p);
-        NnlConvOptions.PreparePatch(p, center: false, unit: true);
+        PatchMath.Prepare(p, center: false, unit: true);
         Assert.Equal(1.0, p.Sum(x => (double)x * x), 6);
         Assert.Equal(-2 / Math.Sqrt(14), p[0], 6);
         float[] zero = [0, 0, 0];
-        NnlConvOptions.PreparePatch(zero, center: true, unit: true);
+        PatchMath.Prepare(zero, center: true, unit: true);
         Assert.Equal([0f, 0f, 0f], zero);
     }
 
@@ -81,7 +82,7 @@ public class PatchFeedTests
         for (int b = 0; b < images.Rows; b++)
             for (int p = 0; p < o.Positions; p++)
             {
-                o.CopyPatch(images.Row(b), p, patch);
+                PatchMath.Copy(o, images.Row(b), p, patch);
                 source.Add(patch[0] + 1000f * patch[1], b);
             }
         var from = got.Select(r => source[r[0] + 1000f * r[1]]).ToArray();
@@ -117,8 +118,8 @@ public class PatchFeedTests
             foreach (int id in ids)
             {
                 var patch = new float[n];
-                o.CopyPatch(images.Row(order[start + id / positions]), id % positions, patch);
-                NnlConvOptions.PreparePatch(patch, center: true, unit: true);
+                PatchMath.Copy(o, images.Row(order[start + id / positions]), id % positions, patch);
+                PatchMath.Prepare(patch, center: true, unit: true);
                 expected.Add(patch);
             }
         }

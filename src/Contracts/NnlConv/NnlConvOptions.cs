@@ -39,45 +39,6 @@ public sealed record NnlConvOptions
     /// <summary>Output features per image: K x pooled height x pooled width, channel-major.</summary>
     public int Features => Filters * PooledHeight * PooledWidth;
 
-    /// <summary>Copies the patch at <paramref name="position"/> (row-major over the OutHeight x OutWidth grid) of one image
-    /// (channel-major, Height x Width x Channels) into <paramref name="dst"/> (PatchSize values, channel-major): for each
-    /// channel and patch row, the run of Window pixels is copied whole when it lies inside the image, else pixel by
-    /// pixel with zeros for the padding.</summary>
-    public void CopyPatch(ReadOnlySpan<float> image, int position, Span<float> dst)
-    {
-        int win = Window, plane = Height * Width;
-        int oy = position / OutWidth, ox = position % OutWidth;
-        int x0 = ox * Stride - Padding, y0 = oy * Stride - Padding;
-        bool inside = x0 >= 0 && x0 + win <= Width;
-        for (int c = 0; c < Channels; c++)
-            for (int dy = 0; dy < win; dy++)
-            {
-                int y = y0 + dy;
-                var d = dst.Slice((c * win + dy) * win, win);
-                if (y < 0 || y >= Height) { d.Clear(); continue; }
-                var src = image.Slice(c * plane + y * Width, Width);
-                if (inside)
-                    for (int dx = 0; dx < d.Length; dx++) d[dx] = src[x0 + dx];   // a loop: faster than a call to copy a few floats
-                else
-                    for (int dx = 0; dx < win; dx++)
-                    {
-                        int x = x0 + dx;
-                        d[dx] = x < 0 || x >= Width ? 0f : src[x];
-                    }
-            }
-    }
-
-    /// <summary>In place, as an NNL-CONV layer sees a patch: minus its own mean (if <paramref name="center"/>), then
-    /// scaled to unit length (if <paramref name="unit"/>, patch normalization; a zero patch stays zero). Float32
-    /// throughout; the cpu layer and the patches the filters learn from both go through here.</summary>
-    public static void PreparePatch(Span<float> patch, bool center, bool unit)
-    {
-        if (center) System.Numerics.Tensors.TensorPrimitives.Subtract(patch, System.Numerics.Tensors.TensorPrimitives.Sum(patch) / patch.Length, patch);
-        if (!unit) return;
-        float norm = System.Numerics.Tensors.TensorPrimitives.Norm(patch);
-        if (norm > 0f) System.Numerics.Tensors.TensorPrimitives.Multiply(patch, 1f / norm, patch);
-    }
-
     public NnlConvOptions Validate()
     {
         if (Height < 1) throw new ArgumentOutOfRangeException(nameof(Height), Height, "Height must be >= 1");

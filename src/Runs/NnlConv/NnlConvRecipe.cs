@@ -1,3 +1,4 @@
+using Hebb.Accelerated.Rules.NnlConv;
 using Hebb.Accelerated.Rules.Krotov;
 using System.Diagnostics;
 using System.Text.Json.Nodes;

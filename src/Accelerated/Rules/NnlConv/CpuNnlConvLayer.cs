@@ -33,7 +33,7 @@ public sealed class CpuNnlConvLayer : INnlConvLayer
     static void Im2Col(NnlConvOptions o, ReadOnlySpan<float> img, Span<float> p)
     {
         int n = o.PatchSize;
-        for (int pos = 0; pos < o.Positions; pos++) o.CopyPatch(img, pos, p.Slice(pos * n, n));
+        for (int pos = 0; pos < o.Positions; pos++) PatchMath.Copy(o, img, pos, p.Slice(pos * n, n));
     }
 
     void AllPatches(Matrix images)
@@ -67,7 +67,7 @@ public sealed class CpuNnlConvLayer : INnlConvLayer
             Parallel.For(0, bsz, b =>
             {
                 for (int r = b * pos; r < (b + 1) * pos; r++)
-                    NnlConvOptions.PreparePatch(new Span<float>(p, r * n, n), o.CenterPatches, o.PatchNormalization);
+                    PatchMath.Prepare(new Span<float>(p, r * n, n), o.CenterPatches, o.PatchNormalization);
             });
         }
         if (_y.Length < rows * k) _y = new float[rows * k];
