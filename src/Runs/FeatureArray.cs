@@ -4,7 +4,7 @@ namespace Hebb.Runs;
 public static class FeatureArray
 {
     /// <summary>Refuses, before any encoding, a representation whose training features would not fit in one array
-    /// (.NET's <see cref="Array.MaxLength"/>), saying what to shrink; it crashed with an overflow instead.</summary>
+    /// (.NET's <see cref="Array.MaxLength"/>), saying what to shrink.</summary>
     public static void CheckFits(int images, int augment, int features)
     {
         long cells = (long)images * (1 + augment) * features;

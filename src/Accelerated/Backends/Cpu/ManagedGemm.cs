@@ -14,7 +14,7 @@ namespace Hebb.Accelerated.Backends.Cpu;
 /// Every C[i, j] is the same chain, a(i, l) * b(l, j) added in order of l from an exact zero, whatever the shape,
 /// the transposes or the threads: the product and its transpose (B^T A^T) come out bit for bit alike, which the
 /// layer's two orientations of the currents rely on (docs/DESIGN-NOTES.md). Each step is a fused multiply-add where
-/// the processor has one (<see cref="Fused"/>), else a multiply then an add (software FMA runs ~100x slower).
+/// the processor has one (<see cref="Fused"/>), else a multiply then an add (never software FMA: docs/DESIGN-NOTES.md).
 /// alpha scales the sum after it; beta * C is added last.
 /// Products of <see cref="ParallelMacs"/> multiply-adds or more split over the cores, by panels or by row tiles.
 /// </summary>
@@ -78,8 +78,7 @@ public sealed class ManagedGemm : IGemm
     /// <summary>
     /// Whether a product computes C^T = B op(A)^T and writes it back transposed: where op(B) = B^T is stored n x k (a
     /// layer's weights, a row per unit) and packing it, a scattered copy of all n k values every call, costs more than
-    /// packing op(A) and transposing C (k (n - m) &gt; 2 m n). A Krotov step's currents, 100 samples by 2000 units of
-    /// 784, took 2.1 to 2.3 ms so against 2.9 to 3.3 ms (docs/PERFORMANCE.md). Every element is the same chain either
+    /// packing op(A) and transposing C (k (n - m) &gt; 2 m n; docs/PERFORMANCE.md). Every element is the same chain either
     /// way (a b = b a, and a fused multiply-add rounds once whichever factor comes first), so the result is bit for
     /// bit the same.
     /// </summary>

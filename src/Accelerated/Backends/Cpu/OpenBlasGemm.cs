@@ -5,9 +5,8 @@ namespace Hebb.Accelerated.Backends.Cpu;
 /// <summary>
 /// GEMM by OpenBLAS's <c>cblas_sgemm</c> (Debian: libopenblas0-pthread), found at run time; another BLAS is not
 /// taken for it (<see cref="Unusable"/>).
-/// Small products run on one thread: OpenBLAS splits them over all its threads, which was measured slower when
-/// op(B) is small (n x k &lt; <see cref="SmallNK"/>; on 2 cores: 100x400x48 96 against 72 GFLOP/s, 1000x400x48 94
-/// against 73, while 100x2000x784 is 96 against 152). OpenBLAS's thread count is process-wide: products on one thread
+/// Products with a small op(B) (n x k &lt; <see cref="SmallNK"/>) run on one thread, where OpenBLAS's own split over
+/// its threads is slower (docs/PERFORMANCE.md). OpenBLAS's thread count is process-wide: products on one thread
 /// run side by side (a shared lock) while it is 1; a product that changes it, or runs on OpenBLAS's threads, runs alone
 /// (the exclusive lock).
 /// </summary>

@@ -6,9 +6,8 @@ namespace Hebb.Accelerated.Backends.Cpu;
 /// <summary>
 /// Which of its kernels OpenBLAS runs, and the repair of one wrong choice. An OpenBLAS built with DYNAMIC_ARCH (as
 /// Debian's is) picks its kernels once, when it loads, from the CPU's model number, unless the environment variable
-/// <c>OPENBLAS_CORETYPE</c> names them. A model it does not know gets generic kernels: Debian 12's OpenBLAS 0.3.21 on
-/// a Xeon of family 6, model 207 (with AVX-512) took it for a Prescott and ran SSE3 kernels, which measured 65
-/// GFLOP/s on a 2000^3 product where the SkylakeX kernels reach 270 (docs/PERFORMANCE.md). So when OpenBLAS has picked
+/// <c>OPENBLAS_CORETYPE</c> names them. A model it does not know gets generic kernels (Debian 12's OpenBLAS takes
+/// some recent Xeons for a Prescott, SSE3 only: docs/PERFORMANCE.md). So when OpenBLAS has picked
 /// kernels without AVX on a CPU that has AVX2 and FMA, and the user has not set <c>OPENBLAS_CORETYPE</c>, the library
 /// is loaded again with that variable naming the best kernels the CPU's instructions run (<see cref="Best"/>). A choice
 /// with AVX is OpenBLAS's own decision and is kept.

@@ -201,7 +201,7 @@ public static class TopK
     }
 
     /// <summary>Columns [col, col + 64): the best (v[0..64), ix[0..64)) and the second (v[64..), ix[64..)). Four sets
-    /// of 16 columns, in locals (a struct per set measured slower), for four independent dependency chains.</summary>
+    /// of 16 columns, in locals, for four independent dependency chains.</summary>
     static void Group(ref float c, nuint col, int units, nuint ld, Span<float> v, Span<int> ix)
     {
         Seed(Vector512.LoadUnsafe(ref c, col), Vector512.LoadUnsafe(ref c, col + ld), out var a0, out var a1, out var ia0, out var ia1);

@@ -90,7 +90,7 @@ public sealed class CpuKrotovLayer : IKrotovLayer, IMinibatchLearner
 
     /// <summary>Threads that <see cref="Learn"/> splits its steps and the making of minibatches over. By default the
     /// machine's cores, at most 16, on a machine of 4 or more; 1 on fewer, where a caller does better to feed
-    /// <see cref="Step"/> from a second thread (measured: docs/PERFORMANCE.md).</summary>
+    /// <see cref="Step"/> from a second thread (docs/PERFORMANCE.md).</summary>
     public int Threads
     {
         get => _threads;

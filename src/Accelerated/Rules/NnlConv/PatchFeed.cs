@@ -19,8 +19,7 @@ public static class PatchFeed
     /// Every minibatch of <paramref name="source"/>, made on a second thread (up to <paramref name="depth"/> ahead)
     /// and handed to <paramref name="step"/> on the caller's thread, in order. A step's matrix is reused once the step
     /// returns: a step must not keep it. An exception on either side stops both and is rethrown here. The default
-    /// depth, 128 minibatches, covers a chunk's shuffle and the second thread's hiccups (NNL-CONV over 10,000 images
-    /// here: the steps waited 0.04-0.05 s for patches against 0.17-0.23 s with 4).
+    /// depth, 128 minibatches, covers a chunk's shuffle and the second thread's hiccups (docs/PERFORMANCE.md).
     /// </summary>
     public static Timing Epoch(IMinibatchSource source, Action<Matrix> step, int depth = 128)
     {
