@@ -2,12 +2,6 @@ using System.Security.Cryptography;
 
 namespace Hebb.Data;
 
-/// <summary>One file of a dataset: its name under the base address, where it goes under the data folder, its MD5.</summary>
-public sealed record RemoteFile(string Name, string Target, string Md5);
-
-/// <summary>A dataset's official download address and files.</summary>
-public sealed record Manifest(string Dataset, string BaseUrl, RemoteFile[] Files);
-
 /// <summary><c>hebb data fetch NAME</c>: downloads into the data folder, checks each MD5, writes nothing partial.</summary>
 public static class Fetch
 {

@@ -1,0 +1,9 @@
+using System.Diagnostics;
+using Hebb.Contracts;
+
+namespace Hebb.Evaluation;
+
+/// <summary>One evaluation point of a probe's training: the mean loss of the minibatches since the last point, and
+/// the accuracy on the training sample (<see cref="ProbeTrainer.TrainingSample"/>), the validation set (if any) and
+/// the test set, measured with the probe as it stands.</summary>
+public sealed record ProbePoint(int Step, double Epoch, double TrainLoss, double TrainAccuracy, double? ValidationAccuracy, double TestAccuracy);
