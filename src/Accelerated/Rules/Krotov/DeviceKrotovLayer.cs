@@ -12,44 +12,37 @@ namespace Hebb.Accelerated.Rules.Krotov;
 /// (a work-group per row and 64 inputs reads the ranks and adds its terms in sample order; the paper's variant
 /// applies the update in the same kernel, the authors' code first takes max |ds|). No dense second GEMM, no read-back.
 /// </summary>
-public sealed class DeviceKrotovLayer : IKrotovLayer
+public sealed class DeviceKrotovLayer : DeviceLayer, IKrotovLayer
 {
     /// <summary>Work-items of a ranking work-group: RANK_T in krotov.cl.</summary>
     const int RankWorkItems = 128;
-    readonly IDevice _dev;
     readonly int _k, _n, _rowGroups;
     readonly DeviceBuffer _w, _wp, _maxAbs, _touched, _ds, _partial;
     DeviceBuffer? _v, _cur, _win, _lose, _h;
-    int _capacity;
 
     public KrotovOptions Options { get; }
 
-    public DeviceKrotovLayer(IDevice dev, KrotovOptions options, Matrix initialWeights)
+    public DeviceKrotovLayer(IDevice dev, KrotovOptions options, Matrix initialWeights) : base(dev)
     {
         Options = options.Validate();
         Check.State(initialWeights, options.Units, options.Inputs, nameof(initialWeights));
-        _dev = dev;
         _k = options.Units; _n = options.Inputs;
         _rowGroups = (_n + 63) / 64;
         bool code = options.Variant != KrotovVariant.Paper;
-        _w = dev.Alloc(_k * _n);
-        _wp = dev.Alloc(_k * _n);
-        _maxAbs = dev.Alloc(1);
-        _touched = dev.Alloc(_k);
-        _ds = dev.Alloc(code ? _k * _n : 1);
-        _partial = dev.Alloc(code ? _k * _rowGroups : 1);
-        dev.Write(_w, initialWeights.Data);
+        _w = StateBuffer(_k * _n, initialWeights.Data);
+        _wp = StateBuffer(_k * _n);
+        _maxAbs = StateBuffer(1);
+        _touched = StateBuffer(_k);
+        _ds = StateBuffer(code ? _k * _n : 1);
+        _partial = StateBuffer(code ? _k * _rowGroups : 1);
         dev.Launch("krotov_pow", _k * _n, 1, 256, 1, _k * _n, (float)options.P, _w, _wp);
     }
 
-    void Ensure(int b)
+    void Ensure(int b) => EnsureBatch(b, rows =>
     {
-        if (b <= _capacity) return;
-        foreach (var buf in new[] { _v, _cur, _win, _lose, _h }) buf?.Dispose();
-        _capacity = b;
-        _v = _dev.Alloc(b * _n); _cur = _dev.Alloc(b * _k); _h = _dev.Alloc(b * _k);
-        _win = _dev.Alloc(b); _lose = _dev.Alloc(b);
-    }
+        _v = BatchBuffer(rows * _n); _cur = BatchBuffer(rows * _k); _h = BatchBuffer(rows * _k);
+        _win = BatchBuffer(rows); _lose = BatchBuffer(rows);
+    });
 
     void CheckBatch(Matrix batch)
     {
@@ -59,17 +52,15 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
     void Currents(Matrix batch, int b)
     {
         Ensure(b);
-        _dev.Write(_v!, batch.Data);
-        _dev.Gemm(false, true, b, _k, _n, 1f, _v!, _n, _wp, _n, 0f, _cur!, _k);
+        Device.Write(_v!, batch.Data);
+        Device.Gemm(false, true, b, _k, _n, 1f, _v!, _n, _wp, _n, 0f, _cur!, _k);
     }
 
     public Matrix Currents(Matrix batch)
     {
         CheckBatch(batch);
         Currents(batch, batch.Rows);
-        var m = new Matrix(batch.Rows, _k);
-        _dev.Read(_cur!, m.Data);
-        return m;
+        return ReadMatrix(_cur!, batch.Rows, _k);
     }
 
     public void Step(Matrix batch, double learningRate)
@@ -78,14 +69,14 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
         Check.LearningRate(learningRate);
         int b = batch.Rows;
         Currents(batch, b);
-        _dev.Launch("krotov_rank", b * RankWorkItems, 1, RankWorkItems, 1, b, _k, Options.RankK, _cur!, _win!, _lose!);
+        Device.Launch("krotov_rank", b * RankWorkItems, 1, RankWorkItems, 1, b, _k, Options.RankK, _cur!, _win!, _lose!);
         bool paper = Options.Variant == KrotovVariant.Paper;
         float rp = (float)Math.Pow(Options.R, Options.P), p = (float)Options.P;
-        _dev.Launch("krotov_rows", _n, _k, 64, 1, b, _n, _k, rp, -(float)Options.Delta, paper ? 1 : 0, (float)(learningRate / b), p,
+        Device.Launch("krotov_rows", _n, _k, 64, 1, b, _n, _k, rp, -(float)Options.Delta, paper ? 1 : 0, (float)(learningRate / b), p,
                     _win!, _lose!, _v!, _cur!, _w, _wp, _ds, _partial, _touched);
         if (paper) return;
-        _dev.Launch("max_abs", 256, 1, 256, 1, _k * _rowGroups, _partial, _maxAbs);
-        _dev.Launch("krotov_apply", _n, _k, 64, 1, _n, _k, (float)learningRate, (float)Options.Precision, p, _touched, _ds, _maxAbs, _w, _wp);
+        Device.Launch("max_abs", 256, 1, 256, 1, _k * _rowGroups, _partial, _maxAbs);
+        Device.Launch("krotov_apply", _n, _k, 64, 1, _n, _k, (float)learningRate, (float)Options.Precision, p, _touched, _ds, _maxAbs, _w, _wp);
     }
 
     public Matrix Encode(Matrix batch, double n)
@@ -94,23 +85,11 @@ public sealed class DeviceKrotovLayer : IKrotovLayer
         if (!(n >= 1.0) || double.IsInfinity(n)) throw new ArgumentOutOfRangeException(nameof(n), n, "n (the power of the rectified activation) must be a finite number >= 1");
         int b = batch.Rows;
         Ensure(b);
-        _dev.Write(_v!, batch.Data);
-        _dev.Gemm(false, true, b, _k, _n, 1f, _v!, _n, _w, _n, 0f, _h!, _k);
-        _dev.Launch("relu_pow", b * _k, 1, 256, 1, b * _k, (float)n, _h!);
-        var h = new Matrix(b, _k);
-        _dev.Read(_h!, h.Data);
-        return h;
+        Device.Write(_v!, batch.Data);
+        Device.Gemm(false, true, b, _k, _n, 1f, _v!, _n, _w, _n, 0f, _h!, _k);
+        Device.Launch("relu_pow", b * _k, 1, 256, 1, b * _k, (float)n, _h!);
+        return ReadMatrix(_h!, b, _k);
     }
 
-    public Matrix ReadWeights()
-    {
-        var m = new Matrix(_k, _n);
-        _dev.Read(_w, m.Data);
-        return m;
-    }
-
-    public void Dispose()
-    {
-        foreach (var buf in new[] { _w, _wp, _maxAbs, _touched, _ds, _partial, _v, _cur, _win, _lose, _h }) buf?.Dispose();
-    }
+    public Matrix ReadWeights() => ReadMatrix(_w, _k, _n);
 }

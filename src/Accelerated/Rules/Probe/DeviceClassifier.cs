@@ -10,9 +10,8 @@ namespace Hebb.Accelerated.Rules.Probe;
 /// parameters, Adam's moments and activations stay in device memory; each step uploads the batch, its labels
 /// and the dropout masks, and reads back one loss per row.
 /// </summary>
-public sealed class DeviceClassifier : IClassifier
+public sealed class DeviceClassifier : DeviceLayer, IClassifier
 {
-    readonly IDevice _dev;
     readonly int _layers, _hidden;
     readonly int[] _in, _out;
     readonly DeviceBuffer[] _w, _dw, _gamma, _beta, _dgamma, _dbeta, _runMean, _runVar, _mean, _var;
@@ -20,32 +19,31 @@ public sealed class DeviceClassifier : IClassifier
     readonly List<(DeviceBuffer Theta, DeviceBuffer Grad, DeviceBuffer M, DeviceBuffer V)> _adam = [];
     DeviceBuffer[] _a = [], _z = [], _xhat = [], _bn = [], _masks = [];
     DeviceBuffer? _x, _dA, _dZ, _labels, _loss;
-    int _capacity, _t;
+    int _t;
 
     public ProbeOptions Options { get; }
 
-    public DeviceClassifier(IDevice dev, ProbeOptions options, ClassifierParameters initial)
+    public DeviceClassifier(IDevice dev, ProbeOptions options, ClassifierParameters initial) : base(dev)
     {
         Options = options.Validate();
         initial.Check(options, nameof(initial));
-        _dev = dev;
         _layers = options.Layers; _hidden = options.Hidden.Length;
         _in = [.. Enumerable.Range(0, _layers).Select(options.InputsOf)];
         _out = [.. Enumerable.Range(0, _layers).Select(options.OutputsOf)];
-        DeviceBuffer Up(Matrix m) { var b = dev.Alloc(m.Data.Length); dev.Write(b, m.Data); return b; }
-        DeviceBuffer Zeros(int n) { var b = dev.Alloc(n); dev.Write(b, new float[n]); return b; }
+        DeviceBuffer Up(Matrix m) => StateBuffer(m.Data.Length, m.Data);
+        DeviceBuffer Zeros(int n) => StateBuffer(n, new float[n]);
         _w = [.. initial.Weights.Select(Up)];
         _b = Up(initial.Bias);
         _gamma = [.. initial.Gammas.Select(Up)];
         _beta = [.. initial.Betas.Select(Up)];
         _runMean = [.. initial.RunningMeans.Select(Up)];
         _runVar = [.. initial.RunningVars.Select(Up)];
-        _dw = [.. _w.Select(b => dev.Alloc(b.Length))];
-        _db = dev.Alloc(_b.Length);
-        _dgamma = [.. _gamma.Select(b => dev.Alloc(b.Length))];
-        _dbeta = [.. _gamma.Select(b => dev.Alloc(b.Length))];
-        _mean = [.. _gamma.Select(b => dev.Alloc(b.Length))];
-        _var = [.. _gamma.Select(b => dev.Alloc(b.Length))];
+        _dw = [.. _w.Select(b => StateBuffer(b.Length))];
+        _db = StateBuffer(_b.Length);
+        _dgamma = [.. _gamma.Select(b => StateBuffer(b.Length))];
+        _dbeta = [.. _gamma.Select(b => StateBuffer(b.Length))];
+        _mean = [.. _gamma.Select(b => StateBuffer(b.Length))];
+        _var = [.. _gamma.Select(b => StateBuffer(b.Length))];
         for (int l = 0; l < _layers; l++) _adam.Add((_w[l], _dw[l], Zeros(_w[l].Length), Zeros(_w[l].Length)));
         _adam.Add((_b, _db, Zeros(_b.Length), Zeros(_b.Length)));
         for (int l = 0; l < _hidden; l++)
@@ -55,28 +53,25 @@ public sealed class DeviceClassifier : IClassifier
         }
     }
 
-    void Ensure(int b)
+    void Ensure(int b) => EnsureBatch(b, rows =>
     {
-        if (b <= _capacity) return;
-        foreach (var buf in _a.Concat(_z).Concat(_xhat).Concat(_bn).Concat(_masks).Append(_x).Append(_dA).Append(_dZ).Append(_labels).Append(_loss)) buf?.Dispose();
-        _capacity = b;
-        _x = _dev.Alloc(b * Options.Inputs);
-        _a = [.. Enumerable.Range(0, _layers).Select(l => _dev.Alloc(b * _in[l]))];
-        _z = [.. Enumerable.Range(0, _layers).Select(l => _dev.Alloc(b * _out[l]))];
-        _xhat = [.. Enumerable.Range(0, _hidden).Select(l => _dev.Alloc(b * _out[l]))];
-        _bn = [.. Enumerable.Range(0, _hidden).Select(l => _dev.Alloc(b * _out[l]))];
-        _masks = [.. Enumerable.Range(0, _hidden).Select(l => _dev.Alloc(b * _out[l]))];
+        _x = BatchBuffer(rows * Options.Inputs);
+        _a = [.. Enumerable.Range(0, _layers).Select(l => BatchBuffer(rows * _in[l]))];
+        _z = [.. Enumerable.Range(0, _layers).Select(l => BatchBuffer(rows * _out[l]))];
+        _xhat = [.. Enumerable.Range(0, _hidden).Select(l => BatchBuffer(rows * _out[l]))];
+        _bn = [.. Enumerable.Range(0, _hidden).Select(l => BatchBuffer(rows * _out[l]))];
+        _masks = [.. Enumerable.Range(0, _hidden).Select(l => BatchBuffer(rows * _out[l]))];
         int widest = Math.Max(_in.Max(), _out.Max());
-        _dA = _dev.Alloc(b * widest); _dZ = _dev.Alloc(b * widest);
-        _labels = _dev.Alloc(b); _loss = _dev.Alloc(b);
-    }
+        _dA = BatchBuffer(rows * widest); _dZ = BatchBuffer(rows * widest);
+        _labels = BatchBuffer(rows); _loss = BatchBuffer(rows);
+    });
 
     void CheckX(Matrix x)
     {
         Check.Batch(x, Options.Inputs, "x");
     }
 
-    void Launch1(string kernel, int count, params Arg[] args) => _dev.Launch(kernel, count, 1, 64, 1, args);
+    void Launch1(string kernel, int count, params Arg[] args) => Device.Launch(kernel, count, 1, 64, 1, args);
 
     double ForwardBackward(Matrix x, ReadOnlySpan<int> labels, IReadOnlyList<Matrix> masks)
     {
@@ -85,15 +80,15 @@ public sealed class DeviceClassifier : IClassifier
         Check.Masks(masks, x.Rows, Options.Hidden, "dropoutMasks");
         int b = x.Rows;
         Ensure(b);
-        _dev.Write(_x!, x.Data);
-        _dev.Write(_labels!, labels);
-        for (int l = 0; l < _hidden; l++) _dev.Write(_masks[l], masks[l].Data);
+        Device.Write(_x!, x.Data);
+        Device.Write(_labels!, labels);
+        for (int l = 0; l < _hidden; l++) Device.Write(_masks[l], masks[l].Data);
         float eps = (float)Options.BatchNormEpsilon;
         DeviceBuffer input = _x!;
         for (int l = 0; l < _hidden; l++)
         {
             int n = _out[l];
-            _dev.Gemm(false, true, b, n, _in[l], 1f, input, _in[l], _w[l], _in[l], 0f, _z[l], n);
+            Device.Gemm(false, true, b, n, _in[l], 1f, input, _in[l], _w[l], _in[l], 0f, _z[l], n);
             Launch1("batch_stats", n, b, n, _z[l], _mean[l], _var[l]);
             Launch1("bn_normalize", b * n, b, n, eps, _z[l], _mean[l], _var[l], _gamma[l], _beta[l], _xhat[l], _bn[l]);
             Launch1("elu", b * n, b * n, _bn[l], _a[l + 1]);
@@ -101,17 +96,17 @@ public sealed class DeviceClassifier : IClassifier
             input = _a[l + 1];
         }
         int last = _hidden, c = _out[last];
-        _dev.Gemm(false, true, b, c, _in[last], 1f, input, _in[last], _w[last], _in[last], 0f, _z[last], c);
+        Device.Gemm(false, true, b, c, _in[last], 1f, input, _in[last], _w[last], _in[last], 0f, _z[last], c);
         Launch1("add_bias", b * c, b, c, _z[last], _b);
         Launch1("softmax_ce", b, b, c, _z[last], _labels!, _dZ!, _loss!);
         for (int l = last; l >= 0; l--)
         {
             DeviceBuffer layerInput = l == 0 ? _x! : _a[l];
             int n = _in[l], m = _out[l];
-            _dev.Gemm(true, false, m, n, b, 1f, _dZ!, m, layerInput, n, 0f, _dw[l], n);
+            Device.Gemm(true, false, m, n, b, 1f, _dZ!, m, layerInput, n, 0f, _dw[l], n);
             if (l == last) Launch1("column_sums", m, b, m, _dZ!, _db);
             if (l == 0) break;
-            _dev.Gemm(false, false, b, n, m, 1f, _dZ!, m, _w[l], n, 0f, _dA!, n);
+            Device.Gemm(false, false, b, n, m, 1f, _dZ!, m, _w[l], n, 0f, _dA!, n);
             int h = l - 1;
             Launch1("dropout", b * n, b * n, (float)(1.0 / (1.0 - Options.Dropout[h])), _dA!, _masks[h], _dA!);
             Launch1("elu_backward", b * n, b * n, _bn[h], _dA!, _dA!);
@@ -119,7 +114,7 @@ public sealed class DeviceClassifier : IClassifier
             Launch1("bn_backward_dx", b * n, b, n, eps, _var[h], _gamma[h], _dA!, _xhat[h], _dgamma[h], _dbeta[h], _dZ!);
         }
         var rowLoss = new float[b];
-        _dev.Read(_loss!, rowLoss);
+        Device.Read(_loss!, rowLoss);
         double total = 0;
         foreach (var v in rowLoss) total += v;
         return total / b;
@@ -152,16 +147,16 @@ public sealed class DeviceClassifier : IClassifier
         CheckX(x);
         int b = x.Rows;
         var bufs = new List<DeviceBuffer>();
-        DeviceBuffer Alloc(int n) { var d = _dev.Alloc(n); bufs.Add(d); return d; }
+        DeviceBuffer Alloc(int n) { var d = Device.Alloc(n); bufs.Add(d); return d; }
         try
         {
             var input = Alloc(x.Data.Length);
-            _dev.Write(input, x.Data);
+            Device.Write(input, x.Data);
             for (int l = 0; l < _layers; l++)
             {
                 int m = _out[l];
                 var y = Alloc(b * m);
-                _dev.Gemm(false, true, b, m, _in[l], 1f, input, _in[l], _w[l], _in[l], 0f, y, m);
+                Device.Gemm(false, true, b, m, _in[l], 1f, input, _in[l], _w[l], _in[l], 0f, y, m);
                 if (l < _hidden)
                 {
                     var scratch = Alloc(b * m);
@@ -172,7 +167,7 @@ public sealed class DeviceClassifier : IClassifier
                 input = y;
             }
             var result = new Matrix(b, Options.Classes);
-            _dev.Read(input, result.Data);
+            Device.Read(input, result.Data);
             return result;
         }
         finally { foreach (var d in bufs) d.Dispose(); }
@@ -182,18 +177,11 @@ public sealed class DeviceClassifier : IClassifier
 
     ClassifierParameters Snapshot(DeviceBuffer[] w, DeviceBuffer b, DeviceBuffer[] g, DeviceBuffer[] beta, DeviceBuffer[] mean, DeviceBuffer[] var)
     {
-        Matrix Down(DeviceBuffer d, int rows, int cols) { var m = new Matrix(rows, cols); _dev.Read(d, m.Data); return m; }
+        Matrix Down(DeviceBuffer d, int rows, int cols) => ReadMatrix(d, rows, cols);
         return new(
             [.. Enumerable.Range(0, _layers).Select(l => Down(w[l], _out[l], _in[l]))], Down(b, 1, Options.Classes),
             [.. g.Select(d => Down(d, 1, d.Length))], [.. beta.Select(d => Down(d, 1, d.Length))],
             [.. mean.Select(d => Down(d, 1, d.Length))], [.. var.Select(d => Down(d, 1, d.Length))]);
     }
 
-    public void Dispose()
-    {
-        foreach (var buf in _w.Concat(_dw).Concat(_gamma).Concat(_beta).Concat(_dgamma).Concat(_dbeta).Concat(_runMean).Concat(_runVar).Concat(_mean).Concat(_var)
-                     .Concat(_adam.SelectMany(t => new[] { t.M, t.V })).Concat(_a).Concat(_z).Concat(_xhat).Concat(_bn).Concat(_masks)
-                     .Append(_b).Append(_db).Append(_x).Append(_dA).Append(_dZ).Append(_labels).Append(_loss))
-            buf?.Dispose();
-    }
 }

@@ -7,35 +7,28 @@ namespace Hebb.Accelerated.Rules.TopLayer;
 
 /// <summary>Krotov &amp; Hopfield's top layer (eq. 1, appendix B) on a GPU backend; reference Hebb.Reference.TopLayer.
 /// S and Adam's moments stay on the device.</summary>
-public sealed class DeviceTopLayer : ITopLayer
+public sealed class DeviceTopLayer : DeviceLayer, ITopLayer
 {
-    readonly IDevice _dev;
     readonly int _c, _hd;
     readonly DeviceBuffer _s, _m1, _m2, _grad;
     DeviceBuffer? _hBuf, _z, _dz, _labels, _loss;
-    int _capacity, _t;
+    int _t;
 
     public TopLayerOptions Options { get; }
 
-    public DeviceTopLayer(IDevice dev, TopLayerOptions options, Matrix initialWeights)
+    public DeviceTopLayer(IDevice dev, TopLayerOptions options, Matrix initialWeights) : base(dev)
     {
         Options = options.Validate();
         Check.State(initialWeights, options.Classes, options.Hidden, nameof(initialWeights));
-        _dev = dev;
         _c = options.Classes; _hd = options.Hidden;
-        _s = dev.Alloc(_c * _hd); _m1 = dev.Alloc(_c * _hd); _m2 = dev.Alloc(_c * _hd); _grad = dev.Alloc(_c * _hd);
-        dev.Write(_s, initialWeights.Data);
         var zeros = new float[_c * _hd];
-        dev.Write(_m1, zeros); dev.Write(_m2, zeros);
+        _s = StateBuffer(_c * _hd, initialWeights.Data); _m1 = StateBuffer(_c * _hd, zeros); _m2 = StateBuffer(_c * _hd, zeros); _grad = StateBuffer(_c * _hd);
     }
 
-    void Ensure(int b)
+    void Ensure(int b) => EnsureBatch(b, rows =>
     {
-        if (b <= _capacity) return;
-        foreach (var buf in new[] { _hBuf, _z, _dz, _labels, _loss }) buf?.Dispose();
-        _capacity = b;
-        _hBuf = _dev.Alloc(b * _hd); _z = _dev.Alloc(b * _c); _dz = _dev.Alloc(b * _c); _labels = _dev.Alloc(b); _loss = _dev.Alloc(b);
-    }
+        _hBuf = BatchBuffer(rows * _hd); _z = BatchBuffer(rows * _c); _dz = BatchBuffer(rows * _c); _labels = BatchBuffer(rows); _loss = BatchBuffer(rows);
+    });
 
     void CheckBatch(Matrix hidden)
     {
@@ -46,9 +39,9 @@ public sealed class DeviceTopLayer : ITopLayer
     {
         int b = hidden.Rows;
         Ensure(b);
-        _dev.Write(_hBuf!, hidden.Data);
-        _dev.Gemm(false, true, b, _c, _hd, 1f, _hBuf!, _hd, _s, _hd, 0f, _z!, _c);
-        _dev.Launch("tanh_inplace", b * _c, 1, 256, 1, b * _c, _z!);
+        Device.Write(_hBuf!, hidden.Data);
+        Device.Gemm(false, true, b, _c, _hd, 1f, _hBuf!, _hd, _s, _hd, 0f, _z!, _c);
+        Device.Launch("tanh_inplace", b * _c, 1, 256, 1, b * _c, _z!);
     }
 
     double LossAndDz(Matrix hidden, ReadOnlySpan<int> labels)
@@ -57,10 +50,10 @@ public sealed class DeviceTopLayer : ITopLayer
         Check.Labels(labels, hidden.Rows, _c, nameof(labels));
         ForwardOnDevice(hidden);
         int b = hidden.Rows;
-        _dev.Write(_labels!, labels);
-        _dev.Launch("top_loss_dz", b, 1, 64, 1, b, _c, (float)Options.M, _z!, _labels!, _dz!, _loss!);
+        Device.Write(_labels!, labels);
+        Device.Launch("top_loss_dz", b, 1, 64, 1, b, _c, (float)Options.M, _z!, _labels!, _dz!, _loss!);
         var rowLoss = new float[b];
-        _dev.Read(_loss!, rowLoss);
+        Device.Read(_loss!, rowLoss);
         double total = 0;
         foreach (var x in rowLoss) total += x;
         return total;
@@ -70,9 +63,7 @@ public sealed class DeviceTopLayer : ITopLayer
     {
         CheckBatch(hidden);
         ForwardOnDevice(hidden);
-        var m = new Matrix(hidden.Rows, _c);
-        _dev.Read(_z!, m.Data);
-        return m;
+        return ReadMatrix(_z!, hidden.Rows, _c);
     }
 
     public double Loss(Matrix hidden, ReadOnlySpan<int> labels) => LossAndDz(hidden, labels);
@@ -80,32 +71,24 @@ public sealed class DeviceTopLayer : ITopLayer
     public Matrix Gradient(Matrix hidden, ReadOnlySpan<int> labels)
     {
         LossAndDz(hidden, labels);
-        _dev.Gemm(true, false, _c, _hd, hidden.Rows, 1f, _dz!, _c, _hBuf!, _hd, 0f, _grad, _hd);
-        var g = new Matrix(_c, _hd);
-        _dev.Read(_grad, g.Data);
-        return g;
+        Device.Gemm(true, false, _c, _hd, hidden.Rows, 1f, _dz!, _c, _hBuf!, _hd, 0f, _grad, _hd);
+        return ReadMatrix(_grad, _c, _hd);
     }
 
     public double Step(Matrix hidden, ReadOnlySpan<int> labels, double learningRate)
     {
         Check.LearningRate(learningRate);
         double loss = LossAndDz(hidden, labels);
-        _dev.Gemm(true, false, _c, _hd, hidden.Rows, 1f, _dz!, _c, _hBuf!, _hd, 0f, _grad, _hd);
+        Device.Gemm(true, false, _c, _hd, hidden.Rows, 1f, _dz!, _c, _hBuf!, _hd, 0f, _grad, _hd);
         _t++;
         float c1 = (float)(1 - Math.Pow(Options.Beta1, _t)), c2 = (float)(1 - Math.Pow(Options.Beta2, _t));
-        _dev.Launch("adam", _c * _hd, 1, 256, 1, _c * _hd, (float)Options.Beta1, (float)Options.Beta2, c1, c2, (float)learningRate, (float)Options.Epsilon, _s, _grad, _m1, _m2);
+        Device.Launch("adam", _c * _hd, 1, 256, 1, _c * _hd, (float)Options.Beta1, (float)Options.Beta2, c1, c2, (float)learningRate, (float)Options.Epsilon, _s, _grad, _m1, _m2);
         return loss;
     }
 
     public Matrix ReadWeights()
     {
-        var m = new Matrix(_c, _hd);
-        _dev.Read(_s, m.Data);
-        return m;
+        return ReadMatrix(_s, _c, _hd);
     }
 
-    public void Dispose()
-    {
-        foreach (var buf in new[] { _s, _m1, _m2, _grad, _hBuf, _z, _dz, _labels, _loss }) buf?.Dispose();
-    }
 }
