@@ -48,7 +48,8 @@ static class RulesCommand
             var recipe = Recipes.Find(rule.Name);
             var commands = new List<string>();
             if (recipe is not null) commands.AddRange([$"hebb train {rule.Name}", $"hebb eval RUN (default probe {recipe.DefaultProbe})"]);
-            else commands.Add("a trainable layer: hebb eval's probes train it");
+            else if (rule.IsTrainableLayer) commands.Add("a trainable layer: hebb eval's probes train it");
+            else commands.Add("no recipe yet: hebb train and hebb eval do not take it");
             commands.AddRange(Hebb.Bench.Benches.All.Where(b => b.Rule == rule.Name).Select(b => $"hebb bench {b.Name}"));
             grid.AddRow("commands", Markup.Escape(string.Join("; ", commands)));
             var own = presets is null ? [] : ReproduceCommand.PresetsOf(presets, rule.Name).ToList();

@@ -68,12 +68,18 @@ public class EngineRegistryTests
         Assert.Null(CaseTheoryDiscoverer.SkipReason(typeof(PartialEngine), $"{krotov.Rule} / {krotov.Name}"));
     }
 
+    /// <summary>The reference implements every rule (a rule starts there); an accelerated engine implements it or says
+    /// why not with [NotImplementedOn] (never the bare "no implementation"); the cpu backend implements every rule.</summary>
     [Fact]
-    public void EveryEngineImplementsEveryRuleThatHasLanded()
+    public void EveryRuleIsImplementedOrSaysWhyNot()
     {
-        foreach (var engine in new[] { typeof(ReferenceEngine), typeof(CpuEngine), typeof(DeviceEngine) })
-            foreach (var rule in Rules.All)
-                Assert.True(EngineBase.Missing(engine, rule) is null, $"{engine.Name} lacks {rule.Name}: {EngineBase.Missing(engine, rule)}");
+        foreach (var rule in Rules.All)
+        {
+            Assert.True(EngineBase.Missing(typeof(ReferenceEngine), rule) is null, $"the reference lacks {rule.Name}");
+            Assert.True(EngineBase.Missing(typeof(CpuEngine), rule) is null, $"the cpu backend lacks {rule.Name}: {EngineBase.Missing(typeof(CpuEngine), rule)}");
+            if (EngineBase.Missing(typeof(DeviceEngine), rule) is { } why) Assert.DoesNotContain("no implementation of", why);
+        }
+        Assert.Contains("no GPU kernels yet", EngineBase.Missing(typeof(DeviceEngine), new CsnnRule()));
     }
 
     [Fact]

@@ -11,5 +11,6 @@ public sealed class ProbeRule : IRule
         "section IV-B: the linear probe (softmax on the frozen features) and the MLP 512-256-classes, dropout 0.5 / 0.3",
         "section IV-C: the few-shot probe, N examples per class",
     ];
+    public bool IsTrainableLayer => true;
     public IReadOnlyList<Type> Factories => [typeof(IClassifierFactory), typeof(IProbeLayersFactory)];
 }

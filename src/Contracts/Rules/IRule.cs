@@ -22,6 +22,10 @@ public interface IRule
     /// <summary>The equations the rule implements, each "eq. N: what it is", in the paper's order.</summary>
     IReadOnlyList<string> Equations { get; }
 
+    /// <summary>Whether the rule is a trainable layer that other commands train (the probes, the top layer), rather than
+    /// a rule of its own that <c>hebb train</c> takes.</summary>
+    bool IsTrainableLayer => false;
+
     /// <summary>The factory interfaces an engine implements for this rule (an engine implements the rule when it has
     /// all of them).</summary>
     IReadOnlyList<Type> Factories { get; }

@@ -11,5 +11,6 @@ public sealed class TopLayerRule : IRule
         "eq. 1: c = tanh(S h) on the hidden layer's h = ReLU(W v)^n",
         "appendix B: the loss C = sum |c - t|^m with t in {-1, +1}, minimized by Adam",
     ];
+    public bool IsTrainableLayer => true;
     public IReadOnlyList<Type> Factories => [typeof(ITopLayerFactory)];
 }

@@ -1,0 +1,210 @@
+using System.Numerics.Tensors;
+using Hebb.Accelerated.Backends.Cpu;
+using Hebb.Accelerated.Rules.NnlConv;
+using Hebb.Contracts;
+
+namespace Hebb.Accelerated.Rules.Csnn;
+
+/// <summary>
+/// CSNN's masked multi-head sconv layer (Stuhr &amp; Brauer, section III) in float32 on the CPU. Reference:
+/// Hebb.Reference.Csnn. A neuron's masked score p . (m o w) (eq. 7-9) is a dot product with the Hadamard product of
+/// its mask and weights, so each map's scores for all patches are one GEMM against those products. The SOM update
+/// (eq. 6) is one GEMM of the neighbourhood coefficients by the patches, then eq. 5 normalizes every weight vector.
+/// The masks' rules reduce, element by element, to closed forms of the same quantities: with S_j = sum_k m_kj^2 and
+/// T_ij = the same over k &lt; i, eq. 12 through Hebb is p_j^2 m_ij (1 - gamma S_j) and eq. 13 through Oja is
+/// p_j^2 m_ij (1 - gamma T_ij - m_ij^2); so eq. 14 / 15 need only Q = G^T (P o P), the BMU indicator (or h) times the
+/// squared patches, one more GEMM (docs/EQUATIONS.md).
+/// </summary>
+public sealed class CpuCsnnLayer : ICsnnLayer
+{
+    readonly IGemm _gemm;
+    readonly NnlConvOptions _geometry;
+    readonly float[][] _w, _m;
+    readonly int _k2;
+
+    public CsnnOptions Options { get; }
+
+    public CpuCsnnLayer(IGemm gemm, CsnnOptions options, IReadOnlyList<Matrix> weights, IReadOnlyList<Matrix> masks)
+    {
+        Options = options.Validate();
+        if (weights is null || weights.Count != options.Maps)
+            throw new ArgumentException($"weights has {weights?.Count ?? 0} matrices; one per map ({options.Maps}) is required", nameof(weights));
+        if (masks is null || masks.Count != options.Maps)
+            throw new ArgumentException($"masks has {masks?.Count ?? 0} matrices; one per map ({options.Maps}) is required", nameof(masks));
+        for (int h = 0; h < options.Maps; h++)
+        {
+            Check.State(weights[h], options.Neurons, options.PatchSize, $"weights[{h}]");
+            Check.State(masks[h], options.Neurons, options.MaskSize, $"masks[{h}]");
+        }
+        _gemm = gemm;
+        _geometry = new NnlConvOptions
+        {
+            Height = options.Height, Width = options.Width, Channels = options.Channels, Window = options.Kernel, Stride = options.Stride,
+            Padding = options.Padding, Filters = 1, Power = 1, PoolWindow = 1, PoolStride = 1,
+        };
+        _k2 = options.Kernel * options.Kernel;
+        _w = [.. weights.Select(w => (float[])w.Data.Clone())];
+        _m = [.. masks.Select(m => (float[])m.Data.Clone())];
+    }
+
+    int ImageSize => Options.Height * Options.Width * Options.Channels;
+
+    /// <summary>Every patch of every image, (B * Positions) x PatchSize, channel-major patches (PatchMath.Copy).</summary>
+    float[] Patches(Matrix images)
+    {
+        int n = Options.PatchSize, positions = Options.Positions;
+        var p = new float[images.Rows * positions * n];
+        for (int b = 0; b < images.Rows; b++)
+        {
+            var img = images.Row(b);
+            for (int pos = 0; pos < positions; pos++) PatchMath.Copy(_geometry, img, pos, p.AsSpan((b * positions + pos) * n, n));
+        }
+        return p;
+    }
+
+    /// <summary>Eq. 7-9: the map's m o w, Neurons x PatchSize (a mask between layers repeated over the kernel's positions).</summary>
+    float[] Effective(int h)
+    {
+        int n = Options.PatchSize, ms = Options.MaskSize;
+        var e = new float[Options.Neurons * n];
+        for (int i = 0; i < Options.Neurons; i++)
+            for (int j = 0; j < n; j++)
+                e[i * n + j] = _w[h][i * n + j] * _m[h][i * ms + (Options.MaskKind == CsnnMaskKind.Input ? j : j / _k2)];
+        return e;
+    }
+
+    /// <summary>Eq. 8: every patch's masked score for every neuron of map h, rows x Neurons.</summary>
+    float[] Scores(int h, float[] patches, int rows)
+    {
+        int n = Options.PatchSize, k = Options.Neurons;
+        var s = new float[rows * k];
+        _gemm.Sgemm(false, true, rows, k, n, 1f, patches, n, Effective(h), n, 0f, s, k);
+        return s;
+    }
+
+    public Matrix Forward(Matrix images)
+    {
+        Check.Batch(images, ImageSize, nameof(images));
+        int positions = Options.Positions, k = Options.Neurons;
+        var p = Patches(images);
+        var y = new Matrix(images.Rows, Options.Features);
+        for (int h = 0; h < Options.Maps; h++)
+        {
+            var s = Scores(h, p, images.Rows * positions);
+            for (int b = 0; b < images.Rows; b++)
+                for (int pos = 0; pos < positions; pos++)
+                    for (int i = 0; i < k; i++)
+                        y[b, ((h * k) + i) * positions + pos] = s[(b * positions + pos) * k + i];
+        }
+        return y;
+    }
+
+    public void Step(Matrix images, CsnnStep values)
+    {
+        Check.Batch(images, ImageSize, nameof(images));
+        values.Validate();
+        int n = Options.PatchSize, k = Options.Neurons, maps = Options.Maps;
+        var p = Patches(images);
+        int rows = images.Rows * Options.Positions;
+        // Eq. 2 and section III-E: each map's BMU for each patch (ties: the lowest neuron), and the maps it updates.
+        var scores = Enumerable.Range(0, maps).Select(h => Scores(h, p, rows)).ToArray();
+        var bmus = new int[rows * maps];
+        for (int q = 0; q < rows; q++)
+        {
+            int topMap = 0;
+            float top = float.NegativeInfinity;
+            for (int h = 0; h < maps; h++)
+            {
+                var s = scores[h].AsSpan(q * k, k);
+                int c = 0;
+                for (int i = 1; i < k; i++) if (s[i] > s[c]) c = i;
+                bmus[q * maps + h] = c;
+                if (s[c] > top) { top = s[c]; topMap = h; }
+            }
+            if (!Options.AllBmus)
+                for (int h = 0; h < maps; h++) if (h != topMap) bmus[q * maps + h] = -1;
+        }
+        var squares = new float[p.Length];
+        TensorPrimitives.Multiply(p, p, squares);
+        int inputs = Options.MaskKind == CsnnMaskKind.Input ? 1 : _k2;
+        for (int h = 0; h < maps; h++)
+        {
+            var g = new float[rows * k];        // eq. 3's h for the maps a patch updates, 0 elsewhere
+            var ind = new float[rows * k];      // the mask update's weights: the BMU indicator, or h (NH option)
+            for (int q = 0; q < rows; q++)
+            {
+                int c = bmus[q * maps + h];
+                if (c < 0) continue;
+                for (int i = 0; i < k; i++) g[q * k + i] = (float)Neighbourhood(c, i);
+                if (Options.MaskNeighbourhood) g.AsSpan(q * k, k).CopyTo(ind.AsSpan(q * k, k));
+                else ind[q * k + c] = 1f;
+            }
+            // Eq. 14 / 15 from the masks before the step: Q = ind^T (P o P), then the closed forms of eq. 12 / 13.
+            var q2 = new float[k * n];
+            _gemm.Sgemm(true, false, k, n, rows, 1f, ind, k, squares, n, 0f, q2, n);
+            UpdateMasks(h, q2, values.MaskRate / ((double)rows * inputs));
+            // Eq. 6 then eq. 5: W += a/N G^T P, every row to unit length.
+            _gemm.Sgemm(true, false, k, n, rows, (float)(values.SomRate / rows), g, k, p, n, 1f, _w[h], n);
+            for (int i = 0; i < k; i++)
+            {
+                var row = _w[h].AsSpan(i * n, n);
+                float norm = TensorPrimitives.Norm(row);
+                if (norm > 0f) TensorPrimitives.Multiply(row, 1f / norm, row);
+            }
+        }
+    }
+
+    /// <summary>Eq. 3: exp(-d^2 / (2 sigma^2)) over the Euclidean grid distance of neurons c and i.</summary>
+    double Neighbourhood(int c, int i)
+    {
+        int cols = Options.GridCols;
+        double dr = c / cols - i / cols, dc = c % cols - i % cols;
+        return Math.Exp(-(dr * dr + dc * dc) / (2 * Options.Sigma * Options.Sigma));
+    }
+
+    /// <summary>Eq. 14 / 15 with eq. 12 or 13 in closed form: dm_ij = rate m_ij Q_ij f_ij, Q summed over the kernel's
+    /// positions for masks between layers; f = 1 - gamma S_j (eq. 12) or 1 - gamma T_ij - m_ij^2 (eq. 13), S and T
+    /// from the masks before the step.</summary>
+    void UpdateMasks(int h, float[] q2, double rate)
+    {
+        int k = Options.Neurons, n = Options.PatchSize, ms = Options.MaskSize;
+        var m = _m[h];
+        var old = (float[])m.Clone();
+        var q = new double[k * ms];
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < n; j++)
+                q[i * ms + (Options.MaskKind == CsnnMaskKind.Input ? j : j / _k2)] += q2[i * n + j];
+        var before = new double[ms];   // sum over k < i of m_kj^2 (eq. 13), then over all k (eq. 12)
+        var all = new double[ms];
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < ms; j++) all[j] += (double)old[i * ms + j] * old[i * ms + j];
+        double gamma = Options.Gamma;
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < ms; j++)
+            {
+                double mij = old[i * ms + j];
+                double f = Options.MaskRule == CsnnMaskRule.AllMasks ? 1 - gamma * all[j] : 1 - gamma * before[j] - mij * mij;
+                m[i * ms + j] = (float)(mij + rate * mij * q[i * ms + j] * f);
+                before[j] += mij * mij;
+            }
+    }
+
+    public Matrix ReadWeights(int map)
+    {
+        CheckMap(map);
+        return new Matrix(Options.Neurons, Options.PatchSize, (float[])_w[map].Clone());
+    }
+
+    public Matrix ReadMasks(int map)
+    {
+        CheckMap(map);
+        return new Matrix(Options.Neurons, Options.MaskSize, (float[])_m[map].Clone());
+    }
+
+    void CheckMap(int map)
+    {
+        if ((uint)map >= (uint)Options.Maps) throw new ArgumentOutOfRangeException(nameof(map), map, $"map must be in 0..{Options.Maps - 1}");
+    }
+
+    public void Dispose() { }
+}

@@ -1,0 +1,68 @@
+namespace Hebb.Reference
+
+open System
+open Hebb.Contracts
+
+/// CSNN's masked multi-head sconv layer behind ICsnnLayer: float64 state, the functions of Csnn.fs called as they are;
+/// the patches cut by NnlConv.patch (channel-major, zero padding).
+type ReferenceCsnnLayer(options: CsnnOptions, weights: Collections.Generic.IReadOnlyList<Matrix>, masks: Collections.Generic.IReadOnlyList<Matrix>) =
+    do options.Validate() |> ignore
+    do
+        if isNull weights || weights.Count <> options.Maps then
+            raise (ArgumentException(sprintf "weights has %d matrices; one per map (%d) is required" (if isNull weights then 0 else weights.Count) options.Maps, "weights"))
+        if isNull masks || masks.Count <> options.Maps then
+            raise (ArgumentException(sprintf "masks has %d matrices; one per map (%d) is required" (if isNull masks then 0 else masks.Count) options.Maps, "masks"))
+        for h in 0 .. options.Maps - 1 do
+            Check.State(weights.[h], options.Neurons, options.PatchSize, sprintf "weights[%d]" h)
+            Check.State(masks.[h], options.Neurons, options.MaskSize, sprintf "masks[%d]" h)
+    let geometry : NnlConv.Geometry =
+        { H = options.Height; W = options.Width; C = options.Channels; Window = options.Kernel; Stride = options.Stride
+          Pad = options.Padding; PoolWindow = 1; PoolStride = 1 }
+    let kind =
+        match options.MaskKind with
+        | CsnnMaskKind.BetweenLayers -> Csnn.BetweenLayers(options.Kernel * options.Kernel)
+        | _ -> Csnn.InputMask
+    let stepOptions : Csnn.StepOptions =
+        { Grid = { Rows = options.GridRows; Cols = options.GridCols }; Sigma = options.Sigma; Kind = kind
+          Rule = (match options.MaskRule with
+                  | CsnnMaskRule.EarlierMasks -> Csnn.EarlierMasks options.Gamma
+                  | _ -> Csnn.AllMasks options.Gamma)
+          AllBmus = options.AllBmus; MaskNeighbourhood = options.MaskNeighbourhood }
+    let mutable maps : Csnn.Map[] =
+        Array.init options.Maps (fun h -> { W = Convert.toRows weights.[h]; M = Convert.toRows masks.[h] })
+    let imageSize = options.Height * options.Width * options.Channels
+    let checkImages (images: Matrix) = Check.Batch(images, imageSize, "images")
+    let checkMap (h: int) =
+        if h < 0 || h >= options.Maps then raise (ArgumentOutOfRangeException("map", h, sprintf "map must be in 0..%d" (options.Maps - 1)))
+
+    /// The float64 maps themselves, for tests that hold the reference to the paper's laws.
+    member _.Maps = maps
+
+    interface ICsnnLayer with
+        member _.Options = options
+        member _.Step(images: Matrix, values: CsnnStep) =
+            checkImages images
+            values.Validate() |> ignore
+            let patches = Convert.toRows images |> Array.collect (NnlConv.patches geometry)
+            maps <- Csnn.step stepOptions values.SomRate values.MaskRate maps patches
+        member _.Forward(images) =
+            checkImages images
+            let positions = options.Positions
+            Convert.toRows images
+            |> Array.map (fun img ->
+                let outs = NnlConv.patches geometry img |> Array.map (Csnn.output kind maps)
+                Array.init options.Features (fun f -> outs.[f % positions].[f / positions]))
+            |> Convert.ofRows options.Features
+        member _.ReadWeights(h) =
+            checkMap h
+            Convert.ofRows options.PatchSize maps.[h].W
+        member _.ReadMasks(h) =
+            checkMap h
+            Convert.ofRows options.MaskSize maps.[h].M
+        member _.Dispose() = ()
+
+/// CSNN's sconv layer on the reference engine.
+[<Implements(typeof<ReferenceEngine>)>]
+type ReferenceCsnnFactory(_engine: ReferenceEngine) =
+    interface ICsnnFactory with
+        member _.Create(options, weights, masks) = new ReferenceCsnnLayer(options, weights, masks) :> ICsnnLayer
