@@ -51,6 +51,8 @@ public class DeviceLayerTests
         Assert.Equal(0, dev.Live);
         layer.Dispose();                                // twice is harmless
         Assert.Equal(0, dev.Live);
+        Assert.Throws<ObjectDisposedException>(() => layer.ReadWeights());
+        Assert.Throws<ObjectDisposedException>(() => layer.Step(Seeded.Uniform(2, 5, 5), 0.1));
     }
 
     [Fact]

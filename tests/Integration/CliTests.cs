@@ -204,7 +204,6 @@ public class CliTests
         Assert.Contains("rule nnl-conv", Regex.Replace(oneOut, @"\s+", " "));
         Assert.DoesNotContain("rule krotov", Regex.Replace(oneOut, @"\s+", " "));
         Fixtures.Refused(dir, "rules urlsom: no such rule; rules: csnn, krotov, nnl-conv, probe, top", "rules", "urlsom");
-        Assert.Contains("opencl, cuda: not implemented (DeviceEngine: CSNN's sconv layer has no GPU kernels yet", flat);
     }
 
     /// <summary>The help texts name what the code accepts: every --backend list is BackendSelector.Names, verify's

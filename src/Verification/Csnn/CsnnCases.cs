@@ -44,7 +44,7 @@ public sealed class CsnnCases : ICaseSource
             a.Step(x, values);
             b.Step(x, values);
         }
-        return States(name, a, b, tol);
+        return States(name, a, b, tol).ToList();   // read before the layers are disposed
     });
 
     public IEnumerable<Case> Cases()
