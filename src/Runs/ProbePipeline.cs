@@ -29,8 +29,8 @@ public static class ProbePipeline
         if (!raw)
         {
             string optionsPath = Path.Combine(target, "options.json");
-            if (!File.Exists(optionsPath) || !File.Exists(Path.Combine(target, "weights.npy")))
-                throw new UsageException($"eval: {target} is not a finished training run (it needs options.json and weights.npy); for the raw-pixel baseline use: hebb eval raw --dataset NAME");
+            if (!File.Exists(optionsPath))
+                throw new UsageException($"eval: {target} is not a finished training run (it needs options.json and what its rule writes); for the raw-pixel baseline use: hebb eval raw --dataset NAME");
             trained = RunFolder.Options(target)!;
             string runDataset = RunFolder.Required<string>(trained, target, "dataset");
             if (dataset is not null && dataset != runDataset)

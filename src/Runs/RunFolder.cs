@@ -36,6 +36,13 @@ public static class RunFolder
         wr.Write(text.EndsWith('\n') ? text : text + "\n");
     });
 
+    /// <summary>Refuses a run folder that lacks one of the files a finished run of its rule has, naming them.</summary>
+    public static void RequireFinished(string run, params string[] files)
+    {
+        if (files.All(f => File.Exists(Path.Combine(run, f)))) return;
+        throw new UsageException($"eval: {run} is not a finished training run (it needs options.json and {string.Join(", ", files)}); for the raw-pixel baseline use: hebb eval raw --dataset NAME");
+    }
+
     /// <summary>The rule a run folder was trained with ("krotov" for runs that predate the field).</summary>
     public static string RuleOf(string run)
     {

@@ -391,3 +391,33 @@ public class ReproduceTests
         }
     }
 }
+
+/// <summary>hebb train csnn: one masked multi-head sconv layer trained on tiny CIFAR-format files, as a user runs it.</summary>
+public class CsnnCliTests
+{
+    [Fact]
+    public void TrainCsnnWritesEachMapsFiltersMasksAndUtilization()
+    {
+        string root = Fixtures.TempDir();
+        Fixtures.WriteTinyCifar(root);
+        string run = Path.Combine(root, "run");
+        var (code, output, err) = Fixtures.Hebb(root, "train", "csnn", "--data", root, "--grid", "3x4x2", "--steps", "40", "--batch", "2",
+                                                 "--engine", "accelerated", "--backend", "cpu-managed", "--out", run);
+        Assert.True(code == 0, output + err);
+        foreach (var f in new[] { "options.json", "metrics.jsonl", "report.md", "utilization.png", "filters-0.png", "filters-1.png", "masks-1.png", "weights-1.npy", "masks-0.npy" })
+            Assert.True(File.Exists(Path.Combine(run, f)), $"{f} missing");
+        var w = Hebb.Data.Npy.Read(Path.Combine(run, "weights-0.npy"));
+        Assert.Equal((12, 27), (w.Rows, w.Cols));
+        for (int r = 0; r < w.Rows; r++)   // eq. 5: every weight vector a unit vector after training
+            Assert.InRange(Math.Sqrt(w.Row(r).ToArray().Sum(x => (double)x * x)), 1 - 1e-5, 1 + 1e-5);
+        var lines = File.ReadAllLines(Path.Combine(run, "metrics.jsonl"));
+        Assert.Equal(20, lines.Length);
+        var last = System.Text.Json.Nodes.JsonNode.Parse(lines[^1])!;
+        Assert.Equal(40, (int)last["step"]!);
+        Assert.InRange((double)last["utilization"]!, 1.0 / 24, 1.0);
+        Assert.Contains("\"rule\": \"csnn\"", File.ReadAllText(Path.Combine(run, "options.json")));
+        Fixtures.Refused(root, "--grid 3x4: ROWSxCOLSxMAPS", "train", "csnn", "--data", root, "--grid", "3x4");
+        Fixtures.Refused(root, "--sigma 0: must be greater than 0", "train", "csnn", "--data", root, "--sigma", "0");
+        Fixtures.Refused(root, "encoder for the probes comes with the CSNN models", "eval", run, "--probe", "linear", "--data", root);
+    }
+}

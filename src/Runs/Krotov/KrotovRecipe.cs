@@ -182,6 +182,7 @@ public sealed class KrotovRecipe : IRecipe
     /// image a unit vector first, the authors' remark; on).</summary>
     public EncoderPlan PlanEncoder(string run, JsonObject options, Args a)
     {
+        RunFolder.RequireFinished(run, "weights.npy");
         double n = a.Double("n", 4.5, 1);
         bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
         return new EncoderPlan("", r =>

@@ -252,6 +252,7 @@ public sealed class NnlConvRecipe : IRecipe
     /// each with its own filters, window and power (Fig. 2 middle).</summary>
     public EncoderPlan PlanEncoder(string target, JsonObject trained, Args a)
     {
+        RunFolder.RequireFinished(target, "weights.npy");
         double n = a.Double("n", 40, 1);
         bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
         int poolWindow = a.Int("pool-window", 11, 1), poolStride = a.Int("pool-stride", 6, 1), padding = a.Int("padding", 0, 0);
