@@ -420,4 +420,19 @@ public class CsnnCliTests
         Fixtures.Refused(root, "--sigma 0: must be greater than 0", "train", "csnn", "--data", root, "--sigma", "0");
         Fixtures.Refused(root, "encoder for the probes comes with the CSNN models", "eval", run, "--probe", "linear", "--data", root);
     }
+
+    [Fact]
+    public void BenchCsnnTimesTheStepsBesideTheirGemmBoundAndTheReference()
+    {
+        string root = Fixtures.TempDir();
+        Fixtures.WriteTinyCifar(root);
+        var (code, output, err) = Fixtures.Hebb(root, "bench", "csnn", "--data", root, "--grid", "2x2x2", "--steps", "6", "--repeat", "1",
+                                                 "--reference-steps", "1", "--backend", "cpu-managed");
+        Assert.True(code == 0, output + err);
+        string flat = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+        Assert.Contains("CIFAR-10 train", flat);
+        Assert.Contains("steps / GEMM-only =", flat);
+        Assert.Contains("accelerated / reference speed-up =", flat);
+        Fixtures.Refused(root, "--grid 2x2: ROWSxCOLSxMAPS", "bench", "csnn", "--data", root, "--grid", "2x2");
+    }
 }

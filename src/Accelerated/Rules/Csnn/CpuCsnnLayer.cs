@@ -21,6 +21,14 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     readonly NnlConvOptions _geometry;
     readonly float[][] _w, _m;
     readonly int _k2;
+    /// <summary>Eq. 3's h for every (BMU, neuron) pair of the grid, Neurons x Neurons: it depends on nothing else.</summary>
+    readonly float[] _h;
+    // Buffers of the batch, grown for the largest one so far: no allocation inside a step of the same size.
+    float[] _p = [], _p2 = [], _g = [], _ind = [], _e = [], _q2 = [];
+    float[][] _s = [];
+    int[] _bmus = [];
+    readonly float[] _old;
+    readonly double[] _q, _before, _all;
 
     public CsnnOptions Options { get; }
 
@@ -45,52 +53,70 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         _k2 = options.Kernel * options.Kernel;
         _w = [.. weights.Select(w => (float[])w.Data.Clone())];
         _m = [.. masks.Select(m => (float[])m.Data.Clone())];
+        int k = options.Neurons;
+        _h = new float[k * k];
+        for (int c = 0; c < k; c++)
+            for (int i = 0; i < k; i++) _h[c * k + i] = (float)Neighbourhood(c, i);
+        _e = new float[k * options.PatchSize];
+        _q2 = new float[k * options.PatchSize];
+        _old = new float[k * options.MaskSize];
+        _q = new double[k * options.MaskSize];
+        _before = new double[options.MaskSize];
+        _all = new double[options.MaskSize];
+    }
+
+    /// <summary>Makes the batch's buffers for <paramref name="rows"/> patch rows, where they are smaller.</summary>
+    void Ensure(int rows)
+    {
+        int n = Options.PatchSize, k = Options.Neurons;
+        if (_p.Length >= rows * n) return;
+        _p = new float[rows * n]; _p2 = new float[rows * n];
+        _g = new float[rows * k]; _ind = new float[rows * k];
+        _s = [.. Enumerable.Range(0, Options.Maps).Select(_ => new float[rows * k])];
+        _bmus = new int[rows * Options.Maps];
     }
 
     int ImageSize => Options.Height * Options.Width * Options.Channels;
 
-    /// <summary>Every patch of every image, (B * Positions) x PatchSize, channel-major patches (PatchMath.Copy).</summary>
-    float[] Patches(Matrix images)
+    /// <summary>Every patch of every image into the batch's buffer, (B * Positions) x PatchSize, channel-major patches
+    /// (PatchMath.Copy); returns the rows.</summary>
+    int Patches(Matrix images)
     {
-        int n = Options.PatchSize, positions = Options.Positions;
-        var p = new float[images.Rows * positions * n];
+        int n = Options.PatchSize, positions = Options.Positions, rows = images.Rows * positions;
+        Ensure(rows);
         for (int b = 0; b < images.Rows; b++)
         {
             var img = images.Row(b);
-            for (int pos = 0; pos < positions; pos++) PatchMath.Copy(_geometry, img, pos, p.AsSpan((b * positions + pos) * n, n));
+            for (int pos = 0; pos < positions; pos++) PatchMath.Copy(_geometry, img, pos, _p.AsSpan((b * positions + pos) * n, n));
         }
-        return p;
+        return rows;
     }
 
-    /// <summary>Eq. 7-9: the map's m o w, Neurons x PatchSize (a mask between layers repeated over the kernel's positions).</summary>
-    float[] Effective(int h)
+    /// <summary>Eq. 8: every patch's masked score for every neuron of map h (against m o w, eq. 7-9: a mask between
+    /// layers repeated over the kernel's positions), into the batch's scores of map h, rows x Neurons.</summary>
+    void Score(int h, int rows)
     {
-        int n = Options.PatchSize, ms = Options.MaskSize;
-        var e = new float[Options.Neurons * n];
-        for (int i = 0; i < Options.Neurons; i++)
-            for (int j = 0; j < n; j++)
-                e[i * n + j] = _w[h][i * n + j] * _m[h][i * ms + (Options.MaskKind == CsnnMaskKind.Input ? j : j / _k2)];
-        return e;
-    }
-
-    /// <summary>Eq. 8: every patch's masked score for every neuron of map h, rows x Neurons.</summary>
-    float[] Scores(int h, float[] patches, int rows)
-    {
-        int n = Options.PatchSize, k = Options.Neurons;
-        var s = new float[rows * k];
-        _gemm.Sgemm(false, true, rows, k, n, 1f, patches, n, Effective(h), n, 0f, s, k);
-        return s;
+        int n = Options.PatchSize, k = Options.Neurons, ms = Options.MaskSize;
+        var w = _w[h]; var m = _m[h];
+        for (int i = 0; i < k; i++)
+        {
+            if (Options.MaskKind == CsnnMaskKind.Input) TensorPrimitives.Multiply(w.AsSpan(i * n, n), m.AsSpan(i * ms, n), _e.AsSpan(i * n, n));
+            else
+                for (int j = 0; j < n; j++) _e[i * n + j] = w[i * n + j] * m[i * ms + j / _k2];
+        }
+        _gemm.Sgemm(false, true, rows, k, n, 1f, _p, n, _e, n, 0f, _s[h], k);
     }
 
     public Matrix Forward(Matrix images)
     {
         Check.Batch(images, ImageSize, nameof(images));
         int positions = Options.Positions, k = Options.Neurons;
-        var p = Patches(images);
+        int rows = Patches(images);
         var y = new Matrix(images.Rows, Options.Features);
         for (int h = 0; h < Options.Maps; h++)
         {
-            var s = Scores(h, p, images.Rows * positions);
+            Score(h, rows);
+            var s = _s[h];
             for (int b = 0; b < images.Rows; b++)
                 for (int pos = 0; pos < positions; pos++)
                     for (int i = 0; i < k; i++)
@@ -104,11 +130,12 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         Check.Batch(images, ImageSize, nameof(images));
         values.Validate();
         int n = Options.PatchSize, k = Options.Neurons, maps = Options.Maps;
-        var p = Patches(images);
-        int rows = images.Rows * Options.Positions;
+        int rows = Patches(images);
+        var p = _p;
         // Eq. 2 and section III-E: each map's BMU for each patch (ties: the lowest neuron), and the maps it updates.
-        var scores = Enumerable.Range(0, maps).Select(h => Scores(h, p, rows)).ToArray();
-        var bmus = new int[rows * maps];
+        for (int h = 0; h < maps; h++) Score(h, rows);
+        var scores = _s;
+        var bmus = _bmus;
         for (int q = 0; q < rows; q++)
         {
             int topMap = 0;
@@ -124,27 +151,28 @@ public sealed class CpuCsnnLayer : ICsnnLayer
             if (!Options.AllBmus)
                 for (int h = 0; h < maps; h++) if (h != topMap) bmus[q * maps + h] = -1;
         }
-        var squares = new float[p.Length];
-        TensorPrimitives.Multiply(p, p, squares);
+        var squares = _p2.AsSpan(0, rows * n);
+        TensorPrimitives.Multiply(p.AsSpan(0, rows * n), p.AsSpan(0, rows * n), squares);
         int inputs = Options.MaskKind == CsnnMaskKind.Input ? 1 : _k2;
         for (int h = 0; h < maps; h++)
         {
-            var g = new float[rows * k];        // eq. 3's h for the maps a patch updates, 0 elsewhere
-            var ind = new float[rows * k];      // the mask update's weights: the BMU indicator, or h (NH option)
+            var g = _g.AsSpan(0, rows * k);        // eq. 3's h for the maps a patch updates, 0 elsewhere
+            var ind = _ind.AsSpan(0, rows * k);    // the mask update's weights: the BMU indicator, or h (NH option)
+            g.Clear();
+            ind.Clear();
             for (int q = 0; q < rows; q++)
             {
                 int c = bmus[q * maps + h];
                 if (c < 0) continue;
-                for (int i = 0; i < k; i++) g[q * k + i] = (float)Neighbourhood(c, i);
-                if (Options.MaskNeighbourhood) g.AsSpan(q * k, k).CopyTo(ind.AsSpan(q * k, k));
+                _h.AsSpan(c * k, k).CopyTo(g.Slice(q * k, k));
+                if (Options.MaskNeighbourhood) g.Slice(q * k, k).CopyTo(ind.Slice(q * k, k));
                 else ind[q * k + c] = 1f;
             }
             // Eq. 14 / 15 from the masks before the step: Q = ind^T (P o P), then the closed forms of eq. 12 / 13.
-            var q2 = new float[k * n];
-            _gemm.Sgemm(true, false, k, n, rows, 1f, ind, k, squares, n, 0f, q2, n);
-            UpdateMasks(h, q2, values.MaskRate / ((double)rows * inputs));
+            _gemm.Sgemm(true, false, k, n, rows, 1f, _ind, k, _p2, n, 0f, _q2, n);
+            UpdateMasks(h, _q2, values.MaskRate / ((double)rows * inputs));
             // Eq. 6 then eq. 5: W += a/N G^T P, every row to unit length.
-            _gemm.Sgemm(true, false, k, n, rows, (float)(values.SomRate / rows), g, k, p, n, 1f, _w[h], n);
+            _gemm.Sgemm(true, false, k, n, rows, (float)(values.SomRate / rows), _g, k, p, n, 1f, _w[h], n);
             for (int i = 0; i < k; i++)
             {
                 var row = _w[h].AsSpan(i * n, n);
@@ -169,13 +197,17 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     {
         int k = Options.Neurons, n = Options.PatchSize, ms = Options.MaskSize;
         var m = _m[h];
-        var old = (float[])m.Clone();
-        var q = new double[k * ms];
+        var old = _old;
+        m.CopyTo(old, 0);
+        var q = _q;
+        Array.Clear(q);
         for (int i = 0; i < k; i++)
             for (int j = 0; j < n; j++)
                 q[i * ms + (Options.MaskKind == CsnnMaskKind.Input ? j : j / _k2)] += q2[i * n + j];
-        var before = new double[ms];   // sum over k < i of m_kj^2 (eq. 13), then over all k (eq. 12)
-        var all = new double[ms];
+        var before = _before;   // sum over k < i of m_kj^2 (eq. 13)
+        var all = _all;         // and over all k (eq. 12)
+        Array.Clear(before);
+        Array.Clear(all);
         for (int i = 0; i < k; i++)
             for (int j = 0; j < ms; j++) all[j] += (double)old[i * ms + j] * old[i * ms + j];
         double gamma = Options.Gamma;
