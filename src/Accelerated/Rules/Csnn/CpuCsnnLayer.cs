@@ -8,12 +8,12 @@ namespace Hebb.Accelerated.Rules.Csnn;
 /// <summary>
 /// CSNN's masked multi-head sconv layer (Stuhr &amp; Brauer, section III) in float32 on the CPU. Reference:
 /// Hebb.Reference.Csnn. A neuron's masked score p . (m o w) (eq. 7-9) is a dot product with the Hadamard product of
-/// its mask and weights, so each map's scores for all patches are one GEMM against those products. The SOM update
-/// (eq. 6) is one GEMM of the neighbourhood coefficients by the patches, then eq. 5 normalizes every weight vector.
-/// The masks' rules reduce, element by element, to closed forms of the same quantities: with S_j = sum_k m_kj^2 and
-/// T_ij = the same over k &lt; i, eq. 12 through Hebb is p_j^2 m_ij (1 - gamma S_j) and eq. 13 through Oja is
-/// p_j^2 m_ij (1 - gamma T_ij - m_ij^2); so eq. 14 / 15 need only Q = G^T (P o P), the BMU indicator (or h) times the
-/// squared patches, one more GEMM (docs/EQUATIONS.md).
+/// its mask and weights, so each map's scores for all patches are one GEMM against those products. eq. 3's h depends
+/// only on the BMU and the neuron, so the SOM update (eq. 6) is H^T A, with A the patches summed by their BMU, then
+/// eq. 5 normalizes every weight vector. The masks' rules reduce, element by element, to closed forms: with
+/// S_j = sum_k m_kj^2 and T_ij = the same over k &lt; i, eq. 12 through Hebb is p_j^2 m_ij (1 - gamma S_j) and eq. 13
+/// through Oja is p_j^2 m_ij (1 - gamma T_ij - m_ij^2); so eq. 14 / 15 need only B, the squared patches summed by their
+/// BMU (H^T B with the NH option) (docs/EQUATIONS.md).
 /// </summary>
 public sealed class CpuCsnnLayer : ICsnnLayer
 {
@@ -24,7 +24,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     /// <summary>Eq. 3's h for every (BMU, neuron) pair of the grid, Neurons x Neurons: it depends on nothing else.</summary>
     readonly float[] _h;
     // Buffers of the batch, grown for the largest one so far: no allocation inside a step of the same size.
-    float[] _p = [], _p2 = [], _g = [], _ind = [], _e = [], _q2 = [];
+    float[] _p = [], _e = [], _q2 = [], _a = [], _b = [];
     float[][] _s = [];
     int[] _bmus = [];
     readonly float[] _old;
@@ -59,6 +59,8 @@ public sealed class CpuCsnnLayer : ICsnnLayer
             for (int i = 0; i < k; i++) _h[c * k + i] = (float)Neighbourhood(c, i);
         _e = new float[k * options.PatchSize];
         _q2 = new float[k * options.PatchSize];
+        _a = new float[k * options.PatchSize];
+        _b = new float[k * options.PatchSize];
         _old = new float[k * options.MaskSize];
         _q = new double[k * options.MaskSize];
         _before = new double[options.MaskSize];
@@ -70,8 +72,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     {
         int n = Options.PatchSize, k = Options.Neurons;
         if (_p.Length >= rows * n) return;
-        _p = new float[rows * n]; _p2 = new float[rows * n];
-        _g = new float[rows * k]; _ind = new float[rows * k];
+        _p = new float[rows * n];
         _s = [.. Enumerable.Range(0, Options.Maps).Select(_ => new float[rows * k])];
         _bmus = new int[rows * Options.Maps];
     }
@@ -151,28 +152,31 @@ public sealed class CpuCsnnLayer : ICsnnLayer
             if (!Options.AllBmus)
                 for (int h = 0; h < maps; h++) if (h != topMap) bmus[q * maps + h] = -1;
         }
-        var squares = _p2.AsSpan(0, rows * n);
-        TensorPrimitives.Multiply(p.AsSpan(0, rows * n), p.AsSpan(0, rows * n), squares);
         int inputs = Options.MaskKind == CsnnMaskKind.Input ? 1 : _k2;
         for (int h = 0; h < maps; h++)
         {
-            var g = _g.AsSpan(0, rows * k);        // eq. 3's h for the maps a patch updates, 0 elsewhere
-            var ind = _ind.AsSpan(0, rows * k);    // the mask update's weights: the BMU indicator, or h (NH option)
-            g.Clear();
-            ind.Clear();
+            // The patches (A) and their squares (B) summed by the BMU they have in this map (patches the map lost left
+            // out): eq. 6's sum over patches of h(c_q, i) p_q is then sum_c h(c, i) A_c, H^T A, and eq. 14's sum of the
+            // BMU indicator (or h) times p_q^2 is B (or H^T B): products of Neurons x Neurons x PatchSize, not of every
+            // patch (the same sums, added in another order).
+            var sums = _a.AsSpan(0, k * n);
+            var squares = _b.AsSpan(0, k * n);
+            sums.Clear();
+            squares.Clear();
             for (int q = 0; q < rows; q++)
             {
                 int c = bmus[q * maps + h];
                 if (c < 0) continue;
-                _h.AsSpan(c * k, k).CopyTo(g.Slice(q * k, k));
-                if (Options.MaskNeighbourhood) g.Slice(q * k, k).CopyTo(ind.Slice(q * k, k));
-                else ind[q * k + c] = 1f;
+                var pq = p.AsSpan(q * n, n);
+                TensorPrimitives.Add(sums.Slice(c * n, n), pq, sums.Slice(c * n, n));
+                TensorPrimitives.MultiplyAdd(pq, pq, squares.Slice(c * n, n), squares.Slice(c * n, n));
             }
-            // Eq. 14 / 15 from the masks before the step: Q = ind^T (P o P), then the closed forms of eq. 12 / 13.
-            _gemm.Sgemm(true, false, k, n, rows, 1f, _ind, k, _p2, n, 0f, _q2, n);
+            // Eq. 14 / 15 from the masks before the step, by the closed forms of eq. 12 / 13.
+            if (Options.MaskNeighbourhood) _gemm.Sgemm(true, false, k, n, k, 1f, _h, k, _b, n, 0f, _q2, n);
+            else _b.AsSpan(0, k * n).CopyTo(_q2);
             UpdateMasks(h, _q2, values.MaskRate / ((double)rows * inputs));
-            // Eq. 6 then eq. 5: W += a/N G^T P, every row to unit length.
-            _gemm.Sgemm(true, false, k, n, rows, (float)(values.SomRate / rows), _g, k, p, n, 1f, _w[h], n);
+            // Eq. 6 then eq. 5: W += a/N H^T A, every row to unit length.
+            _gemm.Sgemm(true, false, k, n, k, (float)(values.SomRate / rows), _h, k, _a, n, 1f, _w[h], n);
             for (int i = 0; i < k; i++)
             {
                 var row = _w[h].AsSpan(i * n, n);

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""One masked multi-head sconv layer of CSNN (Stuhr & Brauer, section III) written the way PyTorch users write it
+(unfold, dense products, argmax, index_add), as a peer to time `hebb bench csnn` against: same data (CIFAR-10 train,
+normalized by one scalar mean and deviation), same settings (D-CSNN's first layer: 3 maps of 12 x 12, 3 x 3 x 3 patches,
+stride 1, padding 1, input masks, eq. 12 with gamma = 1, sigma = 1, SOM rate 0.1, mask rate 0.005, batch 1).
+
+    python3 bench/peers/csnn_torch.py [--device cpu|cuda] [--steps 500] [--batch 1] [--grid 12x12x3]
+
+Prints the seconds of the steps and images/s. The mask update is eq. 12 as written (Hebb on the input modified by all
+masks of the map), vectorized over the patches; only each patch's learning BMU moves its mask (eq. 14).
+"""
+import argparse, os, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import blas_kernels  # noqa: E402  (before NumPy and torch: OpenBLAS's kernels chosen as hebb chooses them)
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from conv_end_to_end import cifar10  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--data", default=os.environ.get("HEBB_DATA", "data"))
+    ap.add_argument("--steps", type=int, default=500)
+    ap.add_argument("--batch", type=int, default=1)
+    ap.add_argument("--grid", default="12x12x3")
+    ap.add_argument("--sigma", type=float, default=1.0)
+    ap.add_argument("--gamma", type=float, default=1.0)
+    ap.add_argument("--lr", type=float, default=0.1)
+    ap.add_argument("--mask-lr", type=float, default=0.005)
+    ap.add_argument("--threads", type=int, default=os.cpu_count(), help="torch's threads (default: every core, as hebb uses)")
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    rows, cols, maps = (int(v) for v in a.grid.split("x"))
+    k = rows * cols
+    dev = torch.device(a.device)
+    torch.manual_seed(1)
+    x, _, _, _ = cifar10(a.data)
+    x = x[: a.steps * a.batch]
+    x = (x - x.mean()) / (x.std() + 1e-7)
+    x = torch.from_numpy(x).to(dev)
+    n = 27
+    w = torch.rand(maps, k, n, device=dev) * 2 - 1
+    m = torch.rand(maps, k, n, device=dev) * 2 - 1
+    r, c = torch.arange(k, device=dev) // cols, torch.arange(k, device=dev) % cols
+    d2 = ((r[:, None] - r[None, :]) ** 2 + (c[:, None] - c[None, :]) ** 2).float()
+    hood = torch.exp(-d2 / (2 * a.sigma ** 2))                    # eq. 3, BMU x neuron
+
+    def step(imgs):
+        nonlocal w, m
+        p = F.unfold(imgs, 3, padding=1).transpose(1, 2).reshape(-1, n)   # patches, channel-major like hebb's
+        s = torch.einsum("qj,hij->hqi", p, m * w)                          # eq. 7-8: scores per map
+        best, bmu = s.max(dim=2)                                           # eq. 2 per map
+        top = best.argmax(dim=0)                                           # the map whose BMU scores highest
+        for h in range(maps):
+            won = top == h
+            g = hood[bmu[h]] * won[:, None]                                # eq. 3, 0 for patches this map lost
+            # eq. 12 through eq. 10, only the BMU's mask (eq. 14): y^_c o (p - gamma sum_k y^_k o m_k)
+            c = bmu[h][won]
+            pw = p[won]
+            mod = pw - a.gamma * pw * (m[h] ** 2).sum(0)
+            dm = torch.zeros_like(m[h]).index_add_(0, c, pw * m[h][c] * mod)
+            m[h] = m[h] + a.mask_lr * dm / p.shape[0]
+            wn = w[h] + a.lr * (g.T @ p) / p.shape[0]                       # eq. 6
+            w[h] = wn / wn.norm(dim=1, keepdim=True)                       # eq. 5
+
+    step(x[: a.batch])  # warm-up
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    for s in range(a.steps):
+        step(x[s * a.batch : (s + 1) * a.batch])
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+    dt = time.perf_counter() - t0
+    print(f"{a.steps} steps: {dt:.3f} s, {a.steps * a.batch / dt:,.0f} images/s ({a.device}, torch {torch.__version__}, "
+          f"{torch.get_num_threads()} threads, batch {a.batch}, {maps} maps of {rows}x{cols}; {blas_kernels.apply()})")
+
+
+if __name__ == "__main__":
+    main()
