@@ -5,8 +5,11 @@ normalized by one scalar mean and deviation), same settings (D-CSNN's first laye
 stride 1, padding 1, input masks, eq. 12 with gamma = 1, sigma = 1, SOM rate 0.1, mask rate 0.005, batch 1).
 
     python3 bench/peers/csnn_torch.py [--device cpu|cuda] [--steps 500] [--batch 1] [--grid 12x12x3]
+    python3 bench/peers/csnn_torch.py --check DIR --grid RxCxM
 
-Prints the seconds of the steps and images/s. The mask update is eq. 12 as written (Hebb on the input modified by all
+Prints the seconds of the steps and images/s. With --check, the peer takes its inputs from DIR instead (images.npy:
+B x 3*H*W normalized images, channel-major, one step per image; w.npy and m.npy: (maps * neurons) x 27 initial
+weights and masks), steps once per image and writes w_out.npy and m_out.npy, for a test to hold against hebb. The mask update is eq. 12 as written (Hebb on the input modified by all
 masks of the map), vectorized over the patches; only each patch's learning BMU moves its mask (eq. 14).
 """
 import argparse, os, sys, time
@@ -30,19 +33,28 @@ def main():
     ap.add_argument("--lr", type=float, default=0.1)
     ap.add_argument("--mask-lr", type=float, default=0.005)
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="torch's threads (default: every core, as hebb uses)")
+    ap.add_argument("--check", help="a folder of inputs to step from and write the state to (see above)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     rows, cols, maps = (int(v) for v in a.grid.split("x"))
     k = rows * cols
     dev = torch.device(a.device)
     torch.manual_seed(1)
-    x, _, _, _ = cifar10(a.data)
-    x = x[: a.steps * a.batch]
-    x = (x - x.mean()) / (x.std() + 1e-7)
-    x = torch.from_numpy(x).to(dev)
     n = 27
-    w = torch.rand(maps, k, n, device=dev) * 2 - 1
-    m = torch.rand(maps, k, n, device=dev) * 2 - 1
+    if a.check:
+        imgs = np.load(os.path.join(a.check, "images.npy"))
+        side = int(round((imgs.shape[1] / 3) ** 0.5))
+        x = torch.from_numpy(imgs.reshape(-1, 3, side, side)).to(dev)
+        w = torch.from_numpy(np.load(os.path.join(a.check, "w.npy")).reshape(maps, k, n)).to(dev)
+        m = torch.from_numpy(np.load(os.path.join(a.check, "m.npy")).reshape(maps, k, n)).to(dev)
+        a.steps, a.batch = x.shape[0], 1
+    else:
+        x, _, _, _ = cifar10(a.data)
+        x = x[: a.steps * a.batch]
+        x = (x - x.mean()) / (x.std() + 1e-7)
+        x = torch.from_numpy(x).to(dev)
+        w = torch.rand(maps, k, n, device=dev) * 2 - 1
+        m = torch.rand(maps, k, n, device=dev) * 2 - 1
     r, c = torch.arange(k, device=dev) // cols, torch.arange(k, device=dev) % cols
     d2 = ((r[:, None] - r[None, :]) ** 2 + (c[:, None] - c[None, :]) ** 2).float()
     hood = torch.exp(-d2 / (2 * a.sigma ** 2))                    # eq. 3, BMU x neuron
@@ -65,6 +77,12 @@ def main():
             wn = w[h] + a.lr * (g.T @ p) / p.shape[0]                       # eq. 6
             w[h] = wn / wn.norm(dim=1, keepdim=True)                       # eq. 5
 
+    if a.check:
+        for s in range(a.steps):
+            step(x[s : s + 1])
+        np.save(os.path.join(a.check, "w_out.npy"), w.reshape(maps * k, n).cpu().numpy())
+        np.save(os.path.join(a.check, "m_out.npy"), m.reshape(maps * k, n).cpu().numpy())
+        return
     step(x[: a.batch])  # warm-up
     if dev.type == "cuda":
         torch.cuda.synchronize()

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using Hebb.Contracts;
+using Hebb.Data;
 using Hebb.Evaluation;
+using Hebb.Reference;
+using Hebb.Verification;
 using Xunit;
 
 namespace Hebb.Tests.Integration;
@@ -241,5 +244,39 @@ public class NnlConvProbePeerTests
         var (refusedCode, _, refused) = Fixtures.Run(python, null, [Script, root, "--data", root]);
         Assert.Equal(1, refusedCode);
         Assert.Contains("not a run folder with options.json and weights.npy", refused);
+    }
+}
+
+/// <summary>bench/peers/csnn_torch.py, the PyTorch peer `hebb bench csnn` is timed against: it computes what hebb's
+/// reference computes, so that the two are timed on the same work.</summary>
+public class CsnnPeerTests
+{
+    static readonly string Script = Path.Combine(Fixtures.RepoRoot(), "bench", "peers", "csnn_torch.py");
+
+    [PythonFact("numpy", "torch")]
+    public void TheTorchPeerStepsAsTheReferenceDoes()
+    {
+        string dir = Fixtures.TempDir();
+        var o = new CsnnOptions { Height = 8, Width = 8, Channels = 3, GridRows = 2, GridCols = 3, Maps = 2, Kernel = 3, Padding = 1 };
+        var images = Seeded.Uniform(4, 3 * 8 * 8, 41, -1, 1);
+        var w = Seeded.Uniform(o.Maps * o.Neurons, o.PatchSize, 42, -1, 1);
+        var m = Seeded.Uniform(o.Maps * o.Neurons, o.PatchSize, 43, -1, 1);
+        Npy.Write(Path.Combine(dir, "images.npy"), images);
+        Npy.Write(Path.Combine(dir, "w.npy"), w);
+        Npy.Write(Path.Combine(dir, "m.npy"), m);
+        var (code, stdout, stderr) = Fixtures.Run(PythonFactAttribute.With("numpy", "torch")!, null, [Script, "--check", dir, "--grid", "2x3x2", "--threads", "1", "--mask-lr", "0.5"]);
+        Assert.True(code == 0, stdout + stderr);
+        Matrix Map(Matrix all, int h) => all.SliceRows(h * o.Neurons, o.Neurons);
+        using var layer = new ReferenceEngine().CreateCsnn(o, [Map(w, 0), Map(w, 1)], [Map(m, 0), Map(m, 1)]);
+        for (int b = 0; b < images.Rows; b++) layer.Step(images.SliceRows(b, 1), new CsnnStep(0.1, 0.5));   // a mask rate large enough that a wrong mask rule shows
+        var wOut = Npy.Read(Path.Combine(dir, "w_out.npy"));
+        var mOut = Npy.Read(Path.Combine(dir, "m_out.npy"));
+        for (int h = 0; h < o.Maps; h++)
+        {
+            var cw = Compare.Matrices("csnn", $"peer weights, map {h}", layer.ReadWeights(h), Map(wOut, h), CsnnTolerances.Trajectory);
+            var cm = Compare.Matrices("csnn", $"peer masks, map {h}", layer.ReadMasks(h), Map(mOut, h), CsnnTolerances.Trajectory);
+            Assert.True(cw.Pass, cw.ToString());
+            Assert.True(cm.Pass, cm.ToString());
+        }
     }
 }
