@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Hebb.Cli;
+using Hebb.Data;
 using Hebb.Runs;
 using Xunit;
 
@@ -40,6 +41,15 @@ public class CliTests
         Assert.Contains("--units 12", err);
         Assert.Equal(0, Fixtures.Hebb(root, "train", "krotov", "--data", root, "--units", "10", "--epochs", "1", "--k", "2",
             "--init", Path.Combine(first, "weights.npy"), "--out", Path.Combine(root, "second"), "--engine", "reference", "--limit", "20").Code);
+        // Initial weights that are not all finite are refused before the run folder is touched: the earlier run in
+        // --out keeps its weights (issue 33: they were deleted first).
+        var nan = Npy.Read(Path.Combine(first, "weights.npy"));
+        nan[3, 5] = float.NaN;
+        Npy.Write(Path.Combine(root, "nan.npy"), nan);
+        byte[] before = File.ReadAllBytes(Path.Combine(first, "weights.npy"));
+        Fixtures.Refused(root, "weights[3,5] = NaN; every initial weight must be finite", "train", "krotov", "--data", root, "--units", "10",
+            "--epochs", "1", "--k", "2", "--init", Path.Combine(root, "nan.npy"), "--out", first);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(first, "weights.npy")));
     }
 
     [Theory]

@@ -76,12 +76,7 @@ public sealed class KrotovRecipe : IRecipe
         var rng = new Random(seed);
         Matrix w0;
         if (init is null) w0 = EngineChoice.Normal(options.Units, options.Inputs, rng);
-        else
-        {
-            w0 = Npy.Read(init);
-            if (w0.Rows != options.Units || w0.Cols != options.Inputs)
-                throw new UsageException($"--init {init}: the weights are {w0.Rows}x{w0.Cols}; --units {options.Units} on {dataset} needs {options.Units}x{options.Inputs}");
-        }
+        else w0 = InitialWeights.Read(init, options.Units, options.Inputs, $"--units {options.Units} on {dataset}");
 
         RunFolder.Start(outDir, a.Str("out") is not null);
         var resolved = new JsonObject

@@ -102,9 +102,8 @@ public sealed class NnlConvRecipe : IRecipe
             throw Args.OptionError(ex, new Dictionary<string, string> { ["Window"] = "--window", ["Filters"] = "--filters", ["Units"] = "--filters", ["RankK"] = "--m", ["Delta"] = "--delta" });
         }
         var rng = new Random(seed);
-        Matrix w0 = init is null ? EngineChoice.Normal(filters, conv.PatchSize, rng) : Npy.Read(init);
-        if (w0.Rows != filters || w0.Cols != conv.PatchSize)
-            throw new UsageException($"--init {init}: the weights are {w0.Rows}x{w0.Cols}; {filters} filters of {window}x{window}x{data.Channels} need {filters}x{conv.PatchSize}");
+        Matrix w0 = init is null ? EngineChoice.Normal(filters, conv.PatchSize, rng)
+            : InitialWeights.Read(init, filters, conv.PatchSize, $"{filters} filters of {window}x{window}x{data.Channels}");
 
         RunFolder.Start(outDir, a.Str("out") is not null);
         RunFolder.WriteText(Path.Combine(outDir, "options.json"), new JsonObject
