@@ -3,12 +3,12 @@
 # finds the CUDA libraries, then hebb verify (every backend there), hebb bench krotov and nnl-conv on cuda and
 # cpu (the cpu's nnl-conv with its default threads, the second-thread feed and 4 or 8 threads).
 # Usage: scripts/device-run.sh OUTDIR [STEPS]
-#   STEPS: any of probe verify krotov peer conv cpuconv train krotovrun (default: all but cpuconv)
+#   STEPS: any of probe verify krotov peer conv csnn cpuconv train krotovrun (default: all but cpuconv)
 #   Where the session's device time is short (15 minutes, machine start included), run "probe verify conv" first:
 #   the checks and the NNL-CONV benches on cuda (time limits 300 + 120 + 240 s); the rest (krotovrun: 300 + 300 s) after.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-out=${1:?OUTDIR}; steps=${2:-"probe verify krotov peer conv train krotovrun"}
+out=${1:?OUTDIR}; steps=${2:-"probe verify krotov peer conv csnn train krotovrun"}
 log=$out/log.txt; mkdir -p "$out"
 w=/tmp/hebb-dev; mkdir -p $w/data/cifar-10-batches-bin $w/data/mnist $w/blas
 say() { echo "== $*" | tee -a "$log"; }
@@ -38,6 +38,7 @@ has verify && run 300 $hebb verify
 has krotov && { run 120 $hebb bench krotov --backend cuda; run 120 $hebb bench krotov --backend cuda --batch 1000 --reference-steps 0; }
 has peer && for b in 100 1000; do run 120 python3 bench/peers/krotov_torch.py --device cuda --batch $b; done
 has conv && { run 120 $hebb bench nnl-conv --backend cuda --limit 10000; run 240 $hebb bench nnl-conv --backend cuda; }
+has csnn && { run 120 $hebb bench csnn --backend cuda; run 120 python3 bench/peers/csnn_torch.py --device cuda; }
 if has cpuconv; then
   for o in "" "--threads 1" "--threads 4" "--threads 8"; do run 120 $hebb bench nnl-conv --backend cpu --limit 10000 $o; done
   run 240 $hebb bench nnl-conv --backend cpu

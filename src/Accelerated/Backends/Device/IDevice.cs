@@ -3,7 +3,7 @@ using System.Reflection;
 namespace Hebb.Accelerated.Backends.Device;
 
 /// <summary>
-/// What the GPU backends share: buffers, copies, launches of the kernels in Kernels/*.cl (compiled from one
+/// What the GPU backends share: buffers, copies, launches of the kernels of KernelSource (every rule's .cl, compiled from one
 /// source for OpenCL and CUDA), and a GEMM. Launch sizes are in work-items; the device rounds them up to whole
 /// work-groups, and every kernel checks its bounds.
 /// </summary>

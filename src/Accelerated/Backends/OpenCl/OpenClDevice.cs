@@ -6,7 +6,7 @@ namespace Hebb.Accelerated.Backends.OpenCl;
 
 /// <summary>
 /// An OpenCL device (a GPU if there is one, unless <c>--device</c> picks another): buffers stay on it across
-/// steps; the kernels of Kernels/*.cl are built once at start, and a build error carries the compiler's log.
+/// steps; the kernels (every embedded .cl file, KernelSource) are built once at start, and a build error carries the compiler's log.
 /// On PoCL (Debian's pocl-opencl-icd) this runs on the CPU, which is how the kernels are tested without a GPU.
 /// </summary>
 public sealed unsafe class OpenClDevice : IDevice

@@ -11,7 +11,7 @@ namespace Hebb.Tests.Equivalence;
 /// CpuKrotovLayer.Phases with a PhaseTimes (the phase timing hebb bench nnl-conv reports): a timed layer steps bit for bit as an untimed
 /// one, counts every step, and its phases are non-negative and add up to no more than the time around the steps.
 /// </summary>
-public class StepTimesTests
+public class PhaseTimesTests
 {
     [Theory]
     [InlineData(KrotovVariant.Paper), InlineData(KrotovVariant.AuthorsCode)]
