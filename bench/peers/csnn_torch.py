@@ -12,13 +12,34 @@ B x 3*H*W normalized images, channel-major, one step per image; w.npy and m.npy:
 weights and masks), steps once per image and writes w_out.npy and m_out.npy, for a test to hold against hebb. The mask update is eq. 12 as written (Hebb on the input modified by all
 masks of the map), vectorized over the patches; only each patch's learning BMU moves its mask (eq. 14).
 """
-import argparse, os, sys, time
+import argparse, os, sys, tarfile, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import blas_kernels  # noqa: E402  (before NumPy and torch: OpenBLAS's kernels chosen as hebb chooses them)
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
-from conv_end_to_end import cifar10  # noqa: E402
+
+
+def cifar_train(root, count):
+    """The first `count` CIFAR-10 training images, N x 3 x 32 x 32 float32 in [0, 1], from as many batches as they
+    need (the extracted folder or the tarball; a GPU machine may hold only data_batch_1)."""
+    folder, tgz = os.path.join(root, "cifar-10-batches-bin"), os.path.join(root, "cifar-10-binary.tar.gz")
+    out, have = [], 0
+    for i in range(1, 6):
+        name = f"data_batch_{i}.bin"
+        if os.path.isdir(folder):
+            blob = open(os.path.join(folder, name), "rb").read()
+        elif os.path.exists(tgz):
+            with tarfile.open(tgz) as t:
+                blob = t.extractfile(f"cifar-10-batches-bin/{name}").read()
+        else:
+            sys.exit(f"CIFAR-10 not found: neither {folder} nor {tgz}; set HEBB_DATA or run hebb data fetch cifar10")
+        r = np.frombuffer(blob, dtype=np.uint8).reshape(-1, 3073)
+        out.append(r[:, 1:].reshape(-1, 3, 32, 32).astype(np.float32) / 255.0)
+        have += r.shape[0]
+        if have >= count:
+            break
+    return np.concatenate(out)[:count]
 
 
 def main():
@@ -49,8 +70,7 @@ def main():
         m = torch.from_numpy(np.load(os.path.join(a.check, "m.npy")).reshape(maps, k, n)).to(dev)
         a.steps, a.batch = x.shape[0], 1
     else:
-        x, _, _, _ = cifar10(a.data)
-        x = x[: a.steps * a.batch]
+        x = cifar_train(a.data, a.steps * a.batch)
         x = (x - x.mean()) / (x.std() + 1e-7)
         x = torch.from_numpy(x).to(dev)
         w = torch.rand(maps, k, n, device=dev) * 2 - 1
