@@ -1,4 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
+using Hebb.Contracts;
 
 namespace Hebb.Bench;
 
@@ -12,12 +12,5 @@ public static class Benches
 
     public static IBench? Find(string name) => All.FirstOrDefault(b => b.Name == name);
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The CLI roots Hebb.Bench (TrimmerRootAssembly), so no benchmark is trimmed away.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "As above.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "As above.")]
-    static IReadOnlyList<IBench> Discover() =>
-        [.. typeof(IBench).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && !t.IsInterface && typeof(IBench).IsAssignableFrom(t))
-            .Select(t => (IBench)Activator.CreateInstance(t)!)
-            .OrderBy(b => b.Name, StringComparer.Ordinal)];
+    static IReadOnlyList<IBench> Discover() => [.. Registrations.Of<IBench>().OrderBy(b => b.Name, StringComparer.Ordinal)];
 }

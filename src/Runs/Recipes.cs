@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Hebb.Contracts;
 
 namespace Hebb.Runs;
@@ -18,14 +17,9 @@ public static class Recipes
         return All.FirstOrDefault(r => r.Rule == name);
     }
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The CLI roots Hebb.Runs (TrimmerRootAssembly), so no recipe is trimmed away.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "As above.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "As above.")]
     static IReadOnlyList<IRecipe> Discover()
     {
-        var recipes = typeof(IRecipe).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && !t.IsInterface && typeof(IRecipe).IsAssignableFrom(t))
-            .Select(t => (IRecipe)Activator.CreateInstance(t)!)
+        var recipes = Registrations.Of<IRecipe>()
             .OrderBy(r => r.Rule, StringComparer.Ordinal)
             .ToList();
         var orphans = recipes.Where(r => Rules.Find(r.Rule) is null).Select(r => r.Rule).ToList();

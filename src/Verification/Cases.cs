@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Hebb.Contracts;
 
 namespace Hebb.Verification;
@@ -33,14 +32,10 @@ public static class Cases
         catch (Exception ex) { return [new Comparison(c.Rule, c.Name, double.NaN, double.NaN, false, ex.ToString())]; }
     }
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The CLI roots Hebb.Verification (TrimmerRootAssembly), so no case source is trimmed away.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "As above.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "As above.")]
     static IReadOnlyList<Case> Discover()
     {
-        var cases = typeof(ICaseSource).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && !t.IsInterface && typeof(ICaseSource).IsAssignableFrom(t))
-            .SelectMany(t => ((ICaseSource)Activator.CreateInstance(t)!).Cases())
+        var cases = Registrations.Of<ICaseSource>()
+            .SelectMany(source => source.Cases())
             .OrderBy(c => c.Rule, StringComparer.Ordinal)   // stable: each rule's cases keep their order
             .ToList();
         var twice = cases.GroupBy(c => $"{c.Rule} / {c.Name}").Where(g => g.Count() > 1).Select(g => g.Key).ToList();
