@@ -35,11 +35,9 @@ public sealed class CsnnBench : IBench
         string root = DataRoot.Resolve(a.Str("data"));
         a.Str("device");
         a.RejectUnknown("bench csnn");
-        var parts = grid.Split('x');
-        if (parts.Length != 3 || !parts.All(p => int.TryParse(p, out int v) && v >= 1))
-            throw new UsageException($"--grid {grid}: ROWSxCOLSxMAPS with each at least 1 is required (e.g. 12x12x3)");
+        var (gridRows, gridCols, maps) = CsnnRecipe.ParseGrid(grid);
         var engine = EngineChoice.CreateAccelerated(a, backend);
-        var o = new CsnnOptions { GridRows = int.Parse(parts[0]), GridCols = int.Parse(parts[1]), Maps = int.Parse(parts[2]) };
+        var o = new CsnnOptions { GridRows = gridRows, GridCols = gridCols, Maps = maps };
 
         Matrix images;
         string source;
@@ -58,9 +56,8 @@ public sealed class CsnnBench : IBench
             source = $"random pixels (CIFAR-10 not found under {root})";
         }
         var rng = new Random(1);
-        Matrix Uniform(int r, int c) { var m = new Matrix(r, c); for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)(rng.NextDouble() * 2 - 1); return m; }
-        var w0 = Enumerable.Range(0, o.Maps).Select(_ => Uniform(o.Neurons, o.PatchSize)).ToArray();
-        var m0 = Enumerable.Range(0, o.Maps).Select(_ => Uniform(o.Neurons, o.MaskSize)).ToArray();
+        var w0 = Enumerable.Range(0, o.Maps).Select(_ => Randomize.Uniform(o.Neurons, o.PatchSize, rng)).ToArray();
+        var m0 = Enumerable.Range(0, o.Maps).Select(_ => Randomize.Uniform(o.Neurons, o.MaskSize, rng)).ToArray();
         var batches = Enumerable.Range(0, steps).Select(s => images.SliceRows((s * batch) % (images.Rows - batch + 1), batch)).ToArray();
         var values = new CsnnStep(0.1, 0.005);
         int rows = batch * o.Positions;

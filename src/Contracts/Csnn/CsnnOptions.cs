@@ -44,6 +44,27 @@ public sealed record CsnnOptions
     /// <summary>Output features per image: OutChannels x OutHeight x OutWidth, channel-major.</summary>
     public int Features => OutChannels * Positions;
 
+    /// <summary>Refuses an initial state that is not one weight matrix (Neurons x PatchSize) and one mask matrix
+    /// (Neurons x MaskSize) of finite values per map, naming the argument: every engine's check.</summary>
+    public void CheckState(IReadOnlyList<Matrix> weights, IReadOnlyList<Matrix> masks)
+    {
+        if (weights is null || weights.Count != Maps)
+            throw new ArgumentException($"weights has {weights?.Count ?? 0} matrices; one per map ({Maps}) is required", nameof(weights));
+        if (masks is null || masks.Count != Maps)
+            throw new ArgumentException($"masks has {masks?.Count ?? 0} matrices; one per map ({Maps}) is required", nameof(masks));
+        for (int h = 0; h < Maps; h++)
+        {
+            Check.State(weights[h], Neurons, PatchSize, $"weights[{h}]");
+            Check.State(masks[h], Neurons, MaskSize, $"masks[{h}]");
+        }
+    }
+
+    /// <summary>Refuses a map index outside 0..Maps-1, naming it.</summary>
+    public void CheckMap(int map)
+    {
+        if ((uint)map >= (uint)Maps) throw new ArgumentOutOfRangeException(nameof(map), map, $"map must be in 0..{Maps - 1}");
+    }
+
     /// <summary>Refuses options outside the layer's domain, naming the option, its value and what is allowed.</summary>
     public CsnnOptions Validate()
     {

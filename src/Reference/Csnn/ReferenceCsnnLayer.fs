@@ -7,14 +7,7 @@ open Hebb.Contracts
 /// the patches cut by NnlConv.patch (channel-major, zero padding).
 type ReferenceCsnnLayer(options: CsnnOptions, weights: Collections.Generic.IReadOnlyList<Matrix>, masks: Collections.Generic.IReadOnlyList<Matrix>) =
     do options.Validate() |> ignore
-    do
-        if isNull weights || weights.Count <> options.Maps then
-            raise (ArgumentException(sprintf "weights has %d matrices; one per map (%d) is required" (if isNull weights then 0 else weights.Count) options.Maps, "weights"))
-        if isNull masks || masks.Count <> options.Maps then
-            raise (ArgumentException(sprintf "masks has %d matrices; one per map (%d) is required" (if isNull masks then 0 else masks.Count) options.Maps, "masks"))
-        for h in 0 .. options.Maps - 1 do
-            Check.State(weights.[h], options.Neurons, options.PatchSize, sprintf "weights[%d]" h)
-            Check.State(masks.[h], options.Neurons, options.MaskSize, sprintf "masks[%d]" h)
+    do options.CheckState(weights, masks)
     let geometry : NnlConv.Geometry =
         { H = options.Height; W = options.Width; C = options.Channels; Window = options.Kernel; Stride = options.Stride
           Pad = options.Padding; PoolWindow = 1; PoolStride = 1 }
@@ -32,8 +25,6 @@ type ReferenceCsnnLayer(options: CsnnOptions, weights: Collections.Generic.IRead
         Array.init options.Maps (fun h -> { W = Convert.toRows weights.[h]; M = Convert.toRows masks.[h] })
     let imageSize = options.Height * options.Width * options.Channels
     let checkImages (images: Matrix) = Check.Batch(images, imageSize, "images")
-    let checkMap (h: int) =
-        if h < 0 || h >= options.Maps then raise (ArgumentOutOfRangeException("map", h, sprintf "map must be in 0..%d" (options.Maps - 1)))
 
     /// The float64 maps themselves, for tests that hold the reference to the paper's laws.
     member _.Maps = maps
@@ -54,10 +45,10 @@ type ReferenceCsnnLayer(options: CsnnOptions, weights: Collections.Generic.IRead
                 Array.init options.Features (fun f -> outs.[f % positions].[f / positions]))
             |> Convert.ofRows options.Features
         member _.ReadWeights(h) =
-            checkMap h
+            options.CheckMap h
             Convert.ofRows options.PatchSize maps.[h].W
         member _.ReadMasks(h) =
-            checkMap h
+            options.CheckMap h
             Convert.ofRows options.MaskSize maps.[h].M
         member _.Dispose() = ()
 

@@ -73,9 +73,8 @@ public sealed class CsnnRecipe : IRecipe
 
         // The caller's randomness: weights and masks U(-1, 1) (the paper), then the image order.
         var rng = new Random(seed);
-        Matrix Uniform(int r, int c) { var m = new Matrix(r, c); for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)(rng.NextDouble() * 2 - 1); return m; }
-        var w0 = Enumerable.Range(0, maps).Select(_ => Uniform(options.Neurons, options.PatchSize)).ToArray();
-        var m0 = Enumerable.Range(0, maps).Select(_ => Uniform(options.Neurons, options.MaskSize)).ToArray();
+        var w0 = Enumerable.Range(0, maps).Select(_ => Randomize.Uniform(options.Neurons, options.PatchSize, rng)).ToArray();
+        var m0 = Enumerable.Range(0, maps).Select(_ => Randomize.Uniform(options.Neurons, options.MaskSize, rng)).ToArray();
         var order = Enumerable.Range(0, n).ToArray();
         rng.Shuffle(order);
 
@@ -171,7 +170,8 @@ public sealed class CsnnRecipe : IRecipe
         return sum / images.Rows;
     }
 
-    static (int Rows, int Cols, int Maps) ParseGrid(string s)
+    /// <summary>--grid ROWSxCOLSxMAPS (hebb train csnn, hebb bench csnn), or a usage error.</summary>
+    public static (int Rows, int Cols, int Maps) ParseGrid(string s)
     {
         var parts = s.Split('x');
         if (parts.Length == 3 && parts.All(p => int.TryParse(p, out int v) && v >= 1))

@@ -35,15 +35,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     public CpuCsnnLayer(IGemm gemm, CsnnOptions options, IReadOnlyList<Matrix> weights, IReadOnlyList<Matrix> masks)
     {
         Options = options.Validate();
-        if (weights is null || weights.Count != options.Maps)
-            throw new ArgumentException($"weights has {weights?.Count ?? 0} matrices; one per map ({options.Maps}) is required", nameof(weights));
-        if (masks is null || masks.Count != options.Maps)
-            throw new ArgumentException($"masks has {masks?.Count ?? 0} matrices; one per map ({options.Maps}) is required", nameof(masks));
-        for (int h = 0; h < options.Maps; h++)
-        {
-            Check.State(weights[h], options.Neurons, options.PatchSize, $"weights[{h}]");
-            Check.State(masks[h], options.Neurons, options.MaskSize, $"masks[{h}]");
-        }
+        options.CheckState(weights, masks);
         _gemm = gemm;
         _geometry = new NnlConvOptions
         {
@@ -227,20 +219,16 @@ public sealed class CpuCsnnLayer : ICsnnLayer
 
     public Matrix ReadWeights(int map)
     {
-        CheckMap(map);
+        Options.CheckMap(map);
         return new Matrix(Options.Neurons, Options.PatchSize, (float[])_w[map].Clone());
     }
 
     public Matrix ReadMasks(int map)
     {
-        CheckMap(map);
+        Options.CheckMap(map);
         return new Matrix(Options.Neurons, Options.MaskSize, (float[])_m[map].Clone());
     }
 
-    void CheckMap(int map)
-    {
-        if ((uint)map >= (uint)Options.Maps) throw new ArgumentOutOfRangeException(nameof(map), map, $"map must be in 0..{Options.Maps - 1}");
-    }
 
     public void Dispose() { }
 }

@@ -22,15 +22,7 @@ public sealed class DeviceCsnnLayer : DeviceLayer, ICsnnLayer
     public DeviceCsnnLayer(IDevice dev, CsnnOptions options, IReadOnlyList<Matrix> weights, IReadOnlyList<Matrix> masks) : base(dev)
     {
         Options = options.Validate();
-        if (weights is null || weights.Count != options.Maps)
-            throw new ArgumentException($"weights has {weights?.Count ?? 0} matrices; one per map ({options.Maps}) is required", nameof(weights));
-        if (masks is null || masks.Count != options.Maps)
-            throw new ArgumentException($"masks has {masks?.Count ?? 0} matrices; one per map ({options.Maps}) is required", nameof(masks));
-        for (int h = 0; h < options.Maps; h++)
-        {
-            Check.State(weights[h], options.Neurons, options.PatchSize, $"weights[{h}]");
-            Check.State(masks[h], options.Neurons, options.MaskSize, $"masks[{h}]");
-        }
+        options.CheckState(weights, masks);
         _k = options.Neurons; _n = options.PatchSize; _ms = options.MaskSize; _k2 = options.Kernel * options.Kernel;
         _w = [.. weights.Select(w => StateBuffer(w.Data.Length, w.Data))];
         _m = [.. masks.Select(m => StateBuffer(m.Data.Length, m.Data))];
@@ -100,18 +92,14 @@ public sealed class DeviceCsnnLayer : DeviceLayer, ICsnnLayer
 
     public Matrix ReadWeights(int map)
     {
-        CheckMap(map);
+        Options.CheckMap(map);
         return ReadMatrix(_w[map], _k, _n);
     }
 
     public Matrix ReadMasks(int map)
     {
-        CheckMap(map);
+        Options.CheckMap(map);
         return ReadMatrix(_m[map], _k, _ms);
     }
 
-    void CheckMap(int map)
-    {
-        if ((uint)map >= (uint)Options.Maps) throw new ArgumentOutOfRangeException(nameof(map), map, $"map must be in 0..{Options.Maps - 1}");
-    }
 }
