@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Hebb.Contracts;
 using Hebb.Data;
+using Hebb.Evaluation;
 using Spectre.Console;
 
 namespace Hebb.Runs;
@@ -152,22 +153,19 @@ public sealed class CsnnRecipe : IRecipe
     {
         var o = layer.Options;
         var y = layer.Forward(images);
-        double sum = 0;
-        var used = new bool[o.OutChannels];
+        var winners = new int[images.Rows * o.Positions];   // image by image, position by position
         for (int b = 0; b < images.Rows; b++)
         {
-            Array.Clear(used);
             var row = y.Row(b);
             for (int pos = 0; pos < o.Positions; pos++)
             {
                 int best = 0;
                 for (int ch = 1; ch < o.OutChannels; ch++)
                     if (row[ch * o.Positions + pos] > row[best * o.Positions + pos]) best = ch;
-                used[best] = true;
+                winners[b * o.Positions + pos] = best;
             }
-            sum += used.Count(u => u) / (double)o.OutChannels;
         }
-        return sum / images.Rows;
+        return Metrics.Utilization(winners, o.OutChannels, o.Positions);
     }
 
     /// <summary>--grid ROWSxCOLSxMAPS (hebb train csnn, hebb bench csnn), or a usage error.</summary>
