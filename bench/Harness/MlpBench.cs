@@ -1,12 +1,6 @@
 using System.Diagnostics;
-using Hebb.Accelerated;
-using Hebb.Accelerated.Backends.Cpu;
-using Hebb.Accelerated.Rules.Krotov;
 using Hebb.Contracts;
-using Hebb.Data;
-using Hebb.Reference;
 using Hebb.Runs;
-using Hebb.Verification;
 using Spectre.Console;
 
 namespace Hebb.Bench;

@@ -1,11 +1,8 @@
-using Hebb.Accelerated.Rules.NnlConv;
 using System.Diagnostics;
-using Hebb.Accelerated;
 using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Accelerated.Rules.Krotov;
 using Hebb.Contracts;
 using Hebb.Data;
-using Hebb.Reference;
 using Hebb.Runs;
 using Hebb.Verification;
 using Spectre.Console;

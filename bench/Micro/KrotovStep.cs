@@ -2,10 +2,8 @@ using Hebb.Accelerated.Rules.NnlConv;
 using Hebb.Accelerated.Rules.Krotov;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
-using Hebb.Accelerated;
 using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Contracts;
-using Hebb.Evaluation;
 
 namespace Hebb.Bench;
 

@@ -1,10 +1,3 @@
-using System.Buffers.Binary;
-using System.Globalization;
-using System.IO.Compression;
-using System.Text;
-using System.Text.RegularExpressions;
-using Hebb.Contracts;
-
 namespace Hebb.Data;
 
 /// <summary>Writes a file whole or not at all: into a temporary file beside it, then renamed over it.</summary>

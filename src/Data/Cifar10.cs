@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Formats.Tar;
 using System.IO.Compression;
 using Hebb.Contracts;

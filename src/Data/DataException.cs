@@ -1,8 +1,3 @@
-using System.Buffers.Binary;
-using System.Formats.Tar;
-using System.IO.Compression;
-using Hebb.Contracts;
-
 namespace Hebb.Data;
 
 /// <summary>A dataset file is missing, truncated or corrupt; the message says which file, what was wrong and where we looked.</summary>

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Formats.Tar;
 using System.IO.Compression;
 using Hebb.Contracts;
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Hebb.Data;
 
 /// <summary>A dataset's official download address and files.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Hebb.Data;
 
 /// <summary>One file of a dataset: its name under the base address, where it goes under the data folder, its MD5.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Hebb.Contracts;
 
 namespace Hebb.Evaluation;

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Hebb.Contracts;
-
 namespace Hebb.Evaluation;
 
 /// <summary>One evaluation point of a probe's training: the mean loss of the minibatches since the last point, and

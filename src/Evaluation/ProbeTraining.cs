@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Hebb.Contracts;
-
 namespace Hebb.Evaluation;
 
 /// <summary>How a probe is trained: Adam with standard parameters and batch 512 as CSNN does.</summary>

@@ -1,5 +1,3 @@
-using Hebb.Contracts;
-
 namespace Hebb.Evaluation;
 
 /// <summary>Train / validation / test sets and a sentence saying how they were made.</summary>

@@ -1,5 +1,3 @@
-using Hebb.Contracts;
-
 namespace Hebb.Evaluation;
 
 /// <summary>Seeded splits.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Hebb.Runs;
 
 /// <summary>A command line was wrong: the message names the option, the value and what is allowed.</summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using Hebb.Contracts;
-
 namespace Hebb.Verification;
 
 /// <summary>One comparison rule everywhere: |a - b| &lt;= Atol + Rtol * |reference|.</summary>

@@ -1,4 +1,3 @@
-using Hebb.Accelerated.Rules.Krotov;
 using Hebb.Accelerated;
 using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Accelerated.Backends.Device;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Hebb.Cli;
 using Hebb.Data;
 using Hebb.Runs;
 using Xunit;

@@ -1,5 +1,4 @@
 using Hebb.Accelerated.Rules.Krotov;
-using Hebb.Accelerated;
 using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Contracts;
 using Hebb.Evaluation;

@@ -1,6 +1,5 @@
 using Hebb.Accelerated.Rules.NnlConv;
 using Hebb.Contracts;
-using Hebb.Evaluation;
 using Hebb.Reference;
 using Xunit;
 

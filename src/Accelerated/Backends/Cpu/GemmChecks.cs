@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Hebb.Accelerated.Backends.Cpu;
 
 static class GemmChecks

@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using System.Numerics.Tensors;
-using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using Hebb.Contracts;
-
 namespace Hebb.Accelerated.Backends.Cpu;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Hebb.Accelerated.Backends.Device;
 
 /// <summary>A kernel argument: a buffer, an int or a float.</summary>

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Hebb.Accelerated.Backends.Device;
 
 /// <summary>A buffer in a device's memory; its length is in 4-byte elements (float or int).</summary>

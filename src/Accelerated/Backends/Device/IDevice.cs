@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Hebb.Accelerated.Backends.Device;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Hebb.Accelerated.Backends.Device;
 
 namespace Hebb.Accelerated.Backends.OpenCl;
 

@@ -1,12 +1,9 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Hebb.Contracts;
-
 using Hebb.Accelerated.Backends.Cpu;
-using Hebb.Accelerated.Backends.Device;
 
 namespace Hebb.Accelerated.Rules.Krotov;
 

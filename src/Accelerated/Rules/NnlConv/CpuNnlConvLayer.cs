@@ -1,8 +1,6 @@
 using System.Numerics.Tensors;
 using Hebb.Contracts;
-
 using Hebb.Accelerated.Backends.Cpu;
-using Hebb.Accelerated.Backends.Device;
 
 namespace Hebb.Accelerated.Rules.NnlConv;
 

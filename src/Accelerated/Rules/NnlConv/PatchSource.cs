@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using Hebb.Contracts;
 
 namespace Hebb.Accelerated.Rules.NnlConv;

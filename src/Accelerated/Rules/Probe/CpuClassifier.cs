@@ -1,7 +1,5 @@
 using Hebb.Contracts;
-
 using Hebb.Accelerated.Backends.Cpu;
-using Hebb.Accelerated.Backends.Device;
 
 namespace Hebb.Accelerated.Rules.Probe;
 

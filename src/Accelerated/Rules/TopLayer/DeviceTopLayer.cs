@@ -1,6 +1,4 @@
 using Hebb.Contracts;
-
-using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Accelerated.Backends.Device;
 
 namespace Hebb.Accelerated.Rules.TopLayer;

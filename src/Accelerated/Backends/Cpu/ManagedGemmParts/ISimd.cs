@@ -1,8 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using X86 = System.Runtime.Intrinsics.X86;
-
 namespace Hebb.Accelerated.Backends.Cpu;
 
 /// <summary>The vector operations a tile needs, for each width (a struct per width, so that the JIT compiles the

@@ -1,8 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using X86 = System.Runtime.Intrinsics.X86;
-
 namespace Hebb.Accelerated.Backends.Cpu;
 
 /// <summary>One call's operands, as pointers (pinned by the caller for the call's duration).</summary>

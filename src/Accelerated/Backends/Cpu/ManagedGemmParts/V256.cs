@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using X86 = System.Runtime.Intrinsics.X86;
 
 namespace Hebb.Accelerated.Backends.Cpu;
 
