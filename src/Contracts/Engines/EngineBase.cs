@@ -5,14 +5,16 @@ namespace Hebb.Contracts;
 
 /// <summary>
 /// What every engine shares: it finds its rule factories among the classes of its own assembly marked
-/// <see cref="ImplementsAttribute"/> for its type (or a base type), makes each once, on first use, with the engine
-/// as the constructor's argument, and keeps it. Reasons for a missing factory come from
+/// <see cref="ImplementsAttribute"/> for its type (or a base type), the search done once per process for each engine
+/// type and factory; makes each factory once, on first use, with the engine as the constructor's argument, and keeps it. Reasons for a missing factory come from
 /// <see cref="NotImplementedOnAttribute"/>.
 /// </summary>
 public abstract class EngineBase : IEngine
 {
-    readonly Dictionary<Type, object?> _factories = new();
-    readonly Dictionary<Type, string> _missing = new();
+    /// <summary>Each (engine type, factory) pair's implementation, or the reason there is none: found once per process.</summary>
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type Engine, Type Factory), (Type? Implementation, string WhyNot)> Lookups = new();
+
+    readonly Dictionary<Type, object> _factories = new();
 
     public abstract string Name { get; }
 
@@ -20,16 +22,12 @@ public abstract class EngineBase : IEngine
     {
         ArgumentNullException.ThrowIfNull(factory);
         if (!factory.IsInterface) throw new ArgumentException($"factory must be a rule's factory interface; {factory.Name} is not an interface", nameof(factory));
+        var (type, why) = Lookup(GetType(), factory);
+        whyNot = type is null ? $"{Name}: {why}" : "";
+        if (type is null) return null;
         lock (_factories)
         {
-            if (!_factories.TryGetValue(factory, out var made))
-            {
-                var type = Implementation(GetType(), factory, out var why);
-                made = type is null ? null : Make(type);
-                _factories[factory] = made;
-                if (made is null) _missing[factory] = $"{Name}: {why}";
-            }
-            whyNot = made is null ? _missing[factory] : "";
+            if (!_factories.TryGetValue(factory, out var made)) _factories[factory] = made = Make(type);
             return made;
         }
     }
@@ -39,9 +37,12 @@ public abstract class EngineBase : IEngine
     public static string? Missing(Type engine, IRule rule)
     {
         foreach (var f in rule.Factories)
-            if (Implementation(engine, f, out var why) is null) return $"{engine.Name}: {why}";
+            if (Lookup(engine, f) is (null, var why)) return $"{engine.Name}: {why}";
         return null;
     }
+
+    static (Type? Implementation, string WhyNot) Lookup(Type engine, Type factory) =>
+        Lookups.GetOrAdd((engine, factory), key => (Implementation(key.Engine, key.Factory, out var why), why));
 
     /// <summary>The class of <paramref name="engine"/>'s assembly that implements <paramref name="factory"/> on it, or null
     /// with the reason (a <see cref="NotImplementedOnAttribute"/>'s, else "no implementation").</summary>
