@@ -140,8 +140,8 @@ public sealed class CsnnRecipe : IRecipe
 
             `filters-H.png`: map H's weight vectors on its grid ({rows} rows of {cols}), each scaled to its own largest |weight|
             (colour: RGB from [-max, max]); a self-organized map shows neighbours alike. `masks-H.png`: the masks the same way.
-            `weights-H.npy`, `masks-H.npy`: neurons x {options.PatchSize} (channel-major patches). `utilization.png`, `metrics.jsonl`:
-            the utilization along training.
+            `weights-H.npy`, `masks-H.npy`: neurons x {options.PatchSize} (channel-major patches). `utilization.png`: the utilization
+            measured every {every:N0} steps ({utilization.Count} points, left to right); `metrics.jsonl`: the same with the step of each.
             """);
         AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; filters, masks and report.md in {Markup.Escape(outDir)}");
         return 0;
