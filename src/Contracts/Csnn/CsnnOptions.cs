@@ -31,6 +31,9 @@ public sealed record CsnnOptions
     public bool AllBmus { get; init; }
     /// <summary>Multiply each mask's update by the neighbourhood h (the NH option) instead of moving the BMU's mask only.</summary>
     public bool MaskNeighbourhood { get; init; }
+    /// <summary>The block's max pooling after the normalization: window = stride = Pool, padding "same" (the paper's
+    /// 2 x 2 halves the spatial size, rounding up); 1 is none. Only <see cref="ICsnnLayer.Encode"/> pools.</summary>
+    public int Pool { get; init; } = 1;
 
     public int Neurons => GridRows * GridCols;
     public int PatchSize => Kernel * Kernel * Channels;
@@ -43,6 +46,12 @@ public sealed record CsnnOptions
     public int OutChannels => Maps * Neurons;
     /// <summary>Output features per image: OutChannels x OutHeight x OutWidth, channel-major.</summary>
     public int Features => OutChannels * Positions;
+    /// <summary>The block's output height after pooling with padding "same": ceil(OutHeight / Pool).</summary>
+    public int PooledHeight => (OutHeight + Pool - 1) / Pool;
+    public int PooledWidth => (OutWidth + Pool - 1) / Pool;
+    /// <summary>The block's output features per image (<see cref="ICsnnLayer.Encode"/>): OutChannels x PooledHeight x
+    /// PooledWidth, channel-major.</summary>
+    public int EncodedFeatures => OutChannels * PooledHeight * PooledWidth;
 
     /// <summary>Refuses an initial state that is not one weight matrix (Neurons x PatchSize) and one mask matrix
     /// (Neurons x MaskSize) of finite values per map, naming the argument: every engine's check.</summary>
@@ -82,6 +91,8 @@ public sealed record CsnnOptions
         if (!Enum.IsDefined(MaskRule)) throw new ArgumentOutOfRangeException(nameof(MaskRule), MaskRule, "MaskRule must be AllMasks or EarlierMasks");
         if (!(Gamma >= 0 && Gamma <= 1)) throw new ArgumentOutOfRangeException(nameof(Gamma), Gamma, "Gamma must be in [0, 1]");
         if (!(Sigma > 0) || double.IsInfinity(Sigma)) throw new ArgumentOutOfRangeException(nameof(Sigma), Sigma, "Sigma (the neighbourhood's radius) must be a finite number > 0");
+        if (Pool < 1 || Pool > Math.Max(OutHeight, OutWidth))
+            throw new ArgumentOutOfRangeException(nameof(Pool), Pool, $"Pool must be in 1..{Math.Max(OutHeight, OutWidth)} (1: no pooling; at most the sconv output's {OutHeight} x {OutWidth})");
         return this;
     }
 }

@@ -13,6 +13,11 @@ public interface ICsnnLayer : ILearner<CsnnStep>
     /// by neuron, then positions row by row), with no nonlinearity.</summary>
     Matrix Forward(Matrix images);
 
+    /// <summary>The block's output (section III-F): the layer's scores (<see cref="Forward"/>), each channel normalized
+    /// by <paramref name="normalization"/>, then max pooled over Pool x Pool windows with stride Pool, padding "same"
+    /// (padded cells never win): B x EncodedFeatures, channel-major.</summary>
+    Matrix Encode(Matrix images, CsnnNormalization normalization);
+
     /// <summary>Map <paramref name="map"/>'s weights, Neurons x PatchSize (a host copy).</summary>
     Matrix ReadWeights(int map);
 

@@ -171,3 +171,30 @@ let step (o: StepOptions) (somRate: float) (maskRate: float) (maps: Map[]) (patc
 /// outputs concatenated in the feature dimension), with no nonlinearity.
 let output (kind: MaskKind) (maps: Map[]) (p: float[]) : float[] =
     maps |> Array.collect (fun map -> scores kind map p)
+
+/// Section III-F: batch norm without trainable parameters, channel by channel: x becomes (x - mean) / sqrt(var + eps).
+let batchNorm (mean: float) (variance: float) (eps: float) (x: float) : float = (x - mean) / sqrt (variance + eps)
+
+/// The statistics batch norm uses (Ioffe & Szegedy): per channel, the mean and the population variance of the values
+/// over every image and position. outputs: one array per image, channel-major (channel c at c*positions + pos).
+let channelStatistics (channels: int) (positions: int) (outputs: float[][]) : float[] * float[] =
+    let count = float (outputs.Length * positions)
+    let values c = outputs |> Seq.collect (fun (o: float[]) -> o.[c * positions .. (c + 1) * positions - 1])
+    let mean = Array.init channels (fun c -> Seq.sum (values c) / count)
+    let variance = Array.init channels (fun c -> (values c |> Seq.sumBy (fun x -> (x - mean.[c]) * (x - mean.[c]))) / count)
+    mean, variance
+
+/// Section III-F: max pooling of one channel's height x width plane over s x s windows with stride s and padding
+/// "same" (TensorFlow's): ceil(height / s) x ceil(width / s) outputs, the padding's total (out*s - n) split with the
+/// smaller half before; padded cells never win.
+let maxPoolSame (s: int) (height: int) (width: int) (plane: float[]) : float[] =
+    let outH, outW = (height + s - 1) / s, (width + s - 1) / s
+    let top, left = (outH * s - height) / 2, (outW * s - width) / 2
+    Array.init (outH * outW) (fun o ->
+        let oy, ox = o / outW, o % outW
+        let mutable best = Double.NegativeInfinity
+        for dy in 0 .. s - 1 do
+            for dx in 0 .. s - 1 do
+                let y, x = oy * s + dy - top, ox * s + dx - left
+                if y >= 0 && y < height && x >= 0 && x < width then best <- max best plane.[y * width + x]
+        best)

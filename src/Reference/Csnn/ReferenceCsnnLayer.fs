@@ -26,8 +26,29 @@ type ReferenceCsnnLayer(options: CsnnOptions, weights: Collections.Generic.IRead
     let imageSize = options.Height * options.Width * options.Channels
     let checkImages (images: Matrix) = Check.Batch(images, imageSize, "images")
 
+    /// Every neuron's score at every position for each image, float64, channel-major (eq. 8).
+    let scores (images: Matrix) =
+        let positions = options.Positions
+        Convert.toRows images
+        |> Array.map (fun img ->
+            let outs = NnlConv.patches geometry img |> Array.map (Csnn.output kind maps)
+            Array.init options.Features (fun f -> outs.[f % positions].[f / positions]))
+
     /// The float64 maps themselves, for tests that hold the reference to the paper's laws.
     member _.Maps = maps
+
+    /// The block's output in float64 (section III-F): the scores, batch norm per channel, max pooling "same".
+    member _.Block(images: Matrix, normalization: CsnnNormalization) =
+        checkImages images
+        normalization.CheckFor(options, "normalization") |> ignore
+        let positions = options.Positions
+        scores images
+        |> Array.map (fun y ->
+            Array.init options.OutChannels (fun c ->
+                y.[c * positions .. (c + 1) * positions - 1]
+                |> Array.map (Csnn.batchNorm (float normalization.Mean.[c]) (float normalization.Variance.[c]) normalization.Epsilon)
+                |> Csnn.maxPoolSame options.Pool options.OutHeight options.OutWidth)
+            |> Array.concat)
 
     interface ICsnnLayer with
         member _.Options = options
@@ -38,12 +59,9 @@ type ReferenceCsnnLayer(options: CsnnOptions, weights: Collections.Generic.IRead
             maps <- Csnn.step stepOptions values.SomRate values.MaskRate maps patches
         member _.Forward(images) =
             checkImages images
-            let positions = options.Positions
-            Convert.toRows images
-            |> Array.map (fun img ->
-                let outs = NnlConv.patches geometry img |> Array.map (Csnn.output kind maps)
-                Array.init options.Features (fun f -> outs.[f % positions].[f / positions]))
-            |> Convert.ofRows options.Features
+            scores images |> Convert.ofRows options.Features
+        member this.Encode(images, normalization) =
+            this.Block(images, normalization) |> Convert.ofRows options.EncodedFeatures
         member _.ReadWeights(h) =
             options.CheckMap h
             Convert.ofRows options.PatchSize maps.[h].W

@@ -32,6 +32,61 @@ public sealed class CsnnCases : ICaseSource
         return [Compare.Matrices("csnn", name, a.Forward(x), b.Forward(x), CsnnTolerances.Scores)];
     });
 
+    /// <summary>A normalization with means U(-1, 1) and variances U(0.5, 2) for each of the layer's output channels.</summary>
+    static CsnnNormalization Norm(CsnnOptions o, int seed)
+    {
+        var v = Uniform(2, o.OutChannels, seed, -1, 1);
+        return CsnnNormalization.Estimated([.. v.Row(0)], [.. v.Row(1).ToArray().Select(x => 1.25f + 0.75f * x)]);
+    }
+
+    static Case Block(string name, CsnnOptions o, int batch, int seed, CsnnNormalization? given = null) => new("csnn", name, (r, e) =>
+    {
+        var (w, m) = Initial(o, seed);
+        using var a = r.CreateCsnn(o, w, m);
+        using var b = e.CreateCsnn(o, w, m);
+        var x = Images(o, batch, seed + 7);
+        var norm = given ?? Norm(o, seed + 8);
+        return [Compare.Matrices("csnn", name, a.Encode(x, norm), b.Encode(x, norm), CsnnTolerances.Scores)];
+    });
+
+    /// <summary>Two layers trained one after the other as the models are (section III-G): the first for some steps,
+    /// then the second on the first's block outputs (batch norm with fixed statistics, 2 x 2 pooling), masks between
+    /// layers; then both layers' states and the second block's outputs compared.</summary>
+    static Case LayerWise(string name, int seed) => new("csnn", name, (r, e) =>
+    {
+        var first = new CsnnOptions { Height = 7, Width = 7, Channels = 3, GridRows = 2, GridCols = 2, Maps = 2, Pool = 2 };
+        var second = new CsnnOptions
+        {
+            Height = first.PooledHeight, Width = first.PooledWidth, Channels = first.OutChannels, GridRows = 2, GridCols = 3, Maps = 1,
+            MaskKind = CsnnMaskKind.BetweenLayers, Sigma = 1.5, Pool = 2,
+        };
+        var (w1, m1) = Initial(first, seed);
+        var (w2, m2) = Initial(second, seed + 1);
+        var norm1 = Norm(first, seed + 2);
+        var norm2 = Norm(second, seed + 3);
+        using var a1 = r.CreateCsnn(first, w1, m1);
+        using var b1 = e.CreateCsnn(first, w1, m1);
+        using var a2 = r.CreateCsnn(second, w2, m2);
+        using var b2 = e.CreateCsnn(second, w2, m2);
+        var values = new CsnnStep(0.1, 0.05);
+        for (int s = 0; s < 3; s++)
+        {
+            var x = Images(first, 1, seed + 10 + s);
+            a1.Step(x, values);
+            b1.Step(x, values);
+        }
+        for (int s = 0; s < 3; s++)
+        {
+            var x = Images(first, 2, seed + 20 + s);
+            a2.Step(a1.Encode(x, norm1), values);
+            b2.Step(b1.Encode(x, norm1), values);
+        }
+        var probe = Images(first, 2, seed + 30);
+        var list = States(name + ", layer 1", a1, b1, CsnnTolerances.Trajectory).Concat(States(name + ", layer 2", a2, b2, CsnnTolerances.Trajectory)).ToList();
+        list.Add(Compare.Matrices("csnn", name + ": the second block's outputs", a2.Encode(a1.Encode(probe, norm1), norm2), b2.Encode(b1.Encode(probe, norm1), norm2), CsnnTolerances.Trajectory));
+        return list;
+    });
+
     static Case Steps(string name, CsnnOptions o, int batch, int steps, Tolerance tol, int seed) => new("csnn", name, (r, e) =>
     {
         var (w, m) = Initial(o, seed);
@@ -61,6 +116,10 @@ public sealed class CsnnCases : ICaseSource
             input with { Maps = 3, AllBmus = true, MaskNeighbourhood = true, Sigma = 1.5 }, 2, 1, CsnnTolerances.OneStep, 350);
         yield return Steps("5-step trajectory, input masks, batch of 1", input, 1, 5, CsnnTolerances.Trajectory, 360);
         yield return Steps("5-step trajectory, masks between layers, eq. 12 gamma 0.8, 2 maps", between with { Maps = 2, Gamma = 0.8 }, 2, 5, CsnnTolerances.Trajectory, 370);
+        yield return Block("block (section III-F): scores, batch norm, 2x2 max pool 'same' of a 4x5 output", input with { Pool = 2 }, 3, 390);
+        yield return Block("block: masks between layers, no pooling, the authors' code's normalization", between, 2, 395, CsnnNormalization.AuthorsCode(between.OutChannels));
+        yield return Block("block: 3x3 max pool 'same' of a 7x7 output (one padded row and column on each side)", between with { Height = 7, Width = 7, Pool = 3 }, 2, 396);
+        yield return LayerWise("two layers trained layer-wise, the second on the first's blocks", 400);
         yield return new("csnn", "exact ties: lowest neuron, then lowest map, wins", (r, e) => Ties(r, e));
         yield return new("csnn", "bad input is refused, state kept", (r, e) => BadInput(r, e));
     }

@@ -185,6 +185,45 @@ let hebbAndOjaAreElementWise =
          && Array.forall2 (fun (yi: float) (oi: float) -> yi <> 0.0 || oi = 0.0) y o)
         |> Prop.label (sprintf "hebb %A oja %A" h o))
 
+/// Section III-F, max pooling "same": ceil(n / s) outputs per side; every input cell lies in exactly one window; each
+/// output is the largest cell of its window and at least every cell of it.
+let maxPoolingCoversEveryCellOnce =
+    let gen = gen {
+        let! s = Gen.choose (1, 4)
+        let! h = Gen.choose (1, 9)
+        let! w = Gen.choose (1, 9)
+        let! plane = vectorOf (h * w) (floatIn -5.0 5.0)
+        return s, h, w, plane }
+    Prop.forAll (Arb.fromGen gen) (fun (s, h, w, plane) ->
+        let pooled = maxPoolSame s h w plane
+        let outH, outW = (h + s - 1) / s, (w + s - 1) / s
+        let top, left = (outH * s - h) / 2, (outW * s - w) / 2
+        let window y x = ((y + top) / s) * outW + (x + left) / s
+        let cells = [ for y in 0 .. h - 1 do for x in 0 .. w - 1 -> window y x, plane.[y * w + x] ]
+        let byWindow = cells |> List.groupBy fst
+        (pooled.Length = outH * outW
+         && byWindow.Length = pooled.Length
+         && byWindow |> List.forall (fun (o, vs) -> pooled.[o] = (vs |> List.map snd |> List.max)))
+        |> Prop.label (sprintf "s %d, %dx%d: %A" s h w pooled))
+
+/// Section III-F, batch norm without trainable parameters: with the statistics of the very outputs it normalizes, each
+/// channel has mean 0 and variance var / (var + eps) over images and positions.
+let batchNormWithItsOwnStatisticsCentresAndScales =
+    let gen = gen {
+        let! channels = Gen.choose (1, 4)
+        let! positions = Gen.choose (1, 6)
+        let! images = Gen.choose (1, 4)
+        let! outputs = rows images (vectorOf (channels * positions) (floatIn -3.0 7.0))
+        return channels, positions, outputs }
+    Prop.forAll (Arb.fromGen gen) (fun (channels, positions, outputs) ->
+        let eps = 1e-3
+        let mean, variance = channelStatistics channels positions outputs
+        let normalized = outputs |> Array.map (Array.mapi (fun f x -> batchNorm mean.[f / positions] variance.[f / positions] eps x))
+        let mean', variance' = channelStatistics channels positions normalized
+        (Array.forall (fun m -> abs m <= 1e-9) mean'
+         && Array.forall2 (fun v v' -> abs (v' - v / (v + eps)) <= 1e-9) variance variance')
+        |> Prop.label (sprintf "means %A, variances %A after, %A before" mean' variance' variance))
+
 [<Property(MaxTest = 200, Replay = Replay, QuietOnSuccess = true)>]
 let ``weight vectors have unit norm after every update (eq. 5)`` () = weightsHaveUnitNormAfterEveryUpdate
 [<Property(MaxTest = 300, Replay = Replay, QuietOnSuccess = true)>]
@@ -201,3 +240,7 @@ let ``masks stay bounded under eq. 12 with gamma 1`` () = masksStayBounded
 let ``eq. 13 keeps every mask coefficient within max(|m|, 1)`` () = earlierMasksRuleKeepsEachCoefficientWithinOne
 [<Property(MaxTest = 300, Replay = Replay, QuietOnSuccess = true)>]
 let ``Hebb and Oja in element-wise form (eq. 10-11)`` () = hebbAndOjaAreElementWise
+[<Property(MaxTest = 300, Replay = Replay, QuietOnSuccess = true)>]
+let ``max pooling "same" covers every cell once and keeps each window's largest (section III-F)`` () = maxPoolingCoversEveryCellOnce
+[<Property(MaxTest = 200, Replay = Replay, QuietOnSuccess = true)>]
+let ``batch norm with its own statistics gives mean 0 and variance var over var plus eps (section III-F)`` () = batchNormWithItsOwnStatisticsCentresAndScales

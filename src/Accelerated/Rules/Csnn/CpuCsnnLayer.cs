@@ -118,6 +118,12 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         return y;
     }
 
+    public Matrix Encode(Matrix images, CsnnNormalization normalization)
+    {
+        normalization.CheckFor(Options, nameof(normalization));
+        return CsnnBlock.NormPool(Forward(images), Options, normalization);
+    }
+
     public void Step(Matrix images, CsnnStep values)
     {
         Check.Batch(images, ImageSize, nameof(images));

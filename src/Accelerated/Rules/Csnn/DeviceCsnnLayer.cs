@@ -14,7 +14,8 @@ public sealed class DeviceCsnnLayer : DeviceLayer, ICsnnLayer
     readonly DeviceBuffer[] _w, _m, _e;
     readonly DeviceBuffer _q;
     readonly int _k, _n, _ms, _k2;
-    DeviceBuffer? _img, _p, _p2, _bmus, _best, _g, _ind, _out;
+    DeviceBuffer? _img, _p, _p2, _bmus, _best, _g, _ind, _out, _pooled;
+    readonly DeviceBuffer _norm;
     DeviceBuffer[] _s = [];
 
     public CsnnOptions Options { get; }
@@ -28,6 +29,7 @@ public sealed class DeviceCsnnLayer : DeviceLayer, ICsnnLayer
         _m = [.. masks.Select(m => StateBuffer(m.Data.Length, m.Data))];
         _e = [.. weights.Select(w => StateBuffer(w.Data.Length))];
         _q = StateBuffer(_k * _n);
+        _norm = StateBuffer(2 * options.OutChannels);
     }
 
     int ImageSize => Options.Height * Options.Width * Options.Channels;
@@ -41,6 +43,7 @@ public sealed class DeviceCsnnLayer : DeviceLayer, ICsnnLayer
         _s = [.. Enumerable.Range(0, o.Maps).Select(_ => BatchBuffer(rows * _k))];
         _bmus = BatchBuffer(rows * o.Maps); _best = BatchBuffer(rows * o.Maps);
         _g = BatchBuffer(rows * _k); _ind = BatchBuffer(rows * _k); _out = BatchBuffer(images * o.Features);
+        _pooled = BatchBuffer(images * o.EncodedFeatures);
     });
 
     /// <summary>The batch's patches, and every map's scores against m o w (eq. 7-9); returns the patch rows.</summary>
@@ -67,6 +70,23 @@ public sealed class DeviceCsnnLayer : DeviceLayer, ICsnnLayer
         for (int h = 0; h < o.Maps; h++)
             Device.Launch("csnn_scatter", rows * _k, 1, 256, 1, images.Rows, o.Positions, _k, h, o.Features, _s[h], _out!);
         return ReadMatrix(_out!, images.Rows, o.Features);
+    }
+
+    public Matrix Encode(Matrix images, CsnnNormalization normalization)
+    {
+        Check.Batch(images, ImageSize, nameof(images));
+        var o = Options;
+        normalization.CheckFor(o, nameof(normalization));
+        int rows = Score(images);
+        for (int h = 0; h < o.Maps; h++)
+            Device.Launch("csnn_scatter", rows * _k, 1, 256, 1, images.Rows, o.Positions, _k, h, o.Features, _s[h], _out!);
+        var norm = new float[2 * o.OutChannels];
+        for (int c = 0; c < o.OutChannels; c++) { norm[c] = normalization.Mean[c]; norm[o.OutChannels + c] = normalization.Scale(c); }
+        Device.Write(_norm, norm);
+        int ph = o.PooledHeight, pw = o.PooledWidth, total = images.Rows * o.EncodedFeatures;
+        Device.Launch("csnn_norm_pool", total, 1, 256, 1, images.Rows, o.OutChannels, o.OutHeight, o.OutWidth, o.Pool, ph, pw,
+                      (ph * o.Pool - o.OutHeight) / 2, (pw * o.Pool - o.OutWidth) / 2, _norm, _out!, _pooled!);
+        return ReadMatrix(_pooled!, images.Rows, o.EncodedFeatures);
     }
 
     public void Step(Matrix images, CsnnStep values)

@@ -87,3 +87,30 @@ KERNEL void csnn_scatter(const int B, const int positions, const int k, const in
     const int i = x % k, row = x / k, b = row / positions, pos = row % positions;
     out[b * features + (h * k + i) * positions + pos] = S[x];
 }
+
+/* Section III-F: the block after the scores. Channel c's values become (y - mean_c) * scale_c (batch norm without
+   trainable parameters; norm holds the channels' means, then their scales 1 / sqrt(var + eps)), then max pooling
+   over s x s windows with stride s and padding "same" (top / left: the smaller half of the padding; padded cells never
+   win). One work item per output value of the b images: Y is b x (channels x h x w), Z is b x (channels x ph x pw). */
+KERNEL void csnn_norm_pool(const int b, const int channels, const int h, const int w, const int s, const int ph,
+                           const int pw, const int top, const int left, GLOBAL const float* norm,
+                           GLOBAL const float* Y, GLOBAL float* Z)
+{
+    const int x = GID(0);
+    if (x >= b * channels * ph * pw) return;
+    const int ox = x % pw, oy = (x / pw) % ph, c = (x / (pw * ph)) % channels, img = x / (pw * ph * channels);
+    const float mean = norm[c], scale = norm[channels + c];
+    GLOBAL const float* plane = Y + ((long)img * channels + c) * h * w;
+    float best = -INFINITY;
+    for (int dy = 0; dy < s; dy++)
+    {
+        const int yy = oy * s + dy - top;
+        if (yy < 0 || yy >= h) continue;
+        for (int dx = 0; dx < s; dx++)
+        {
+            const int xx = ox * s + dx - left;
+            if (xx >= 0 && xx < w) best = fmax(best, (plane[yy * w + xx] - mean) * scale);
+        }
+    }
+    Z[x] = best;
+}
