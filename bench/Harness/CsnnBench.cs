@@ -25,10 +25,18 @@ public sealed class CsnnBench : IBench
           the patches summed by their BMU; same shapes, same GEMM), and the reference engine's time for a few steps.
           Best of R. Images from
           CIFAR-10's training set (random pixels of its size when it is absent, and the output says so).
+
+        hebb bench csnn --model d-csnn|s-csnn [--steps 2000] [--encode 60000] [--backend X] [--data DIR]
+          A whole model: its layer-wise training at batch 1 (the authors': 2,000 steps a layer) and the encoding of
+          --encode images through every block (the probes' work: CIFAR-10's 60,000), each beside its GEMM-only bound
+          measured in the same run: for training, each step's scores and H^T A per map plus the score GEMMs that
+          carry the step's image through the blocks before the layer; for encoding, every layer's score GEMMs at the
+          same chunk shapes.
         """;
 
     public int Run(Args a)
     {
+        if (a.Str("model") is { } model) return RunModel(a, model);
         string backend = EngineChoice.Backend(a);
         string grid = a.Str("grid") ?? "12x12x3";
         int batch = a.Int("batch", 1, 1), steps = a.Int("steps", 500, 1), repeat = a.Int("repeat", 3, 1), refSteps = a.Int("reference-steps", 2, 0);
@@ -45,7 +53,8 @@ public sealed class CsnnBench : IBench
         try
         {
             var data = Datasets.Load("cifar10", root, train: true);
-            images = InputNorm.Apply(data.Images, Math.Min(data.Count, count), 3, perChannel: false);
+            int n = Math.Min(data.Count, count);
+            images = InputNorm.Fit(data.Images, n, 3, perChannel: false).Apply(data.Images.SliceRows(0, n));
             source = "CIFAR-10 train";
         }
         catch (DataException)
@@ -98,7 +107,7 @@ public sealed class CsnnBench : IBench
     /// <summary>The products a step cannot avoid for each map (every patch's scores; H^T A over the patches summed by their
     /// BMU), on the engine's own GEMM (host arrays on cpu; device buffers in place on a GPU backend, waiting once at the
     /// end); the action runs them for the given number of steps.</summary>
-    static Action<int> Bound(IEngine engine, CsnnOptions o, int rows)
+    static Action<int> Bound(IEngine engine, CsnnOptions o, int rows, bool scoresOnly = false)
     {
         int n = o.PatchSize, k = o.Neurons, maps = o.Maps;
         switch (engine)
@@ -113,7 +122,7 @@ public sealed class CsnnBench : IBench
                         for (int h = 0; h < maps; h++)
                         {
                             g.Sgemm(false, true, rows, k, n, 1f, p, n, e, n, 0f, s, k);
-                            g.Sgemm(true, false, k, n, k, 1f, hh, k, e, n, 1f, w, n);
+                            if (!scoresOnly) g.Sgemm(true, false, k, n, k, 1f, hh, k, e, n, 1f, w, n);
                         }
                 };
             }
@@ -127,7 +136,7 @@ public sealed class CsnnBench : IBench
                         for (int h = 0; h < maps; h++)
                         {
                             d.Gemm(false, true, rows, k, n, 1f, p, n, e, n, 0f, s, k);
-                            d.Gemm(true, false, k, n, k, 1f, hh, k, e, n, 1f, w, n);
+                            if (!scoresOnly) d.Gemm(true, false, k, n, k, 1f, hh, k, e, n, 1f, w, n);
                         }
                     d.Finish();
                 };
@@ -135,5 +144,85 @@ public sealed class CsnnBench : IBench
             default:
                 throw new UsageException($"bench csnn: no GEMM-only bound for {engine.Name}");
         }
+    }
+
+    /// <summary><c>hebb bench csnn --model</c>: a model's layer-wise training and its encoding, each beside its
+    /// GEMM-only bound, in one run.</summary>
+    static int RunModel(Args a, string modelName)
+    {
+        string backend = EngineChoice.Backend(a);
+        if (!CsnnModels.Names.Contains(modelName)) throw new UsageException($"--model {modelName}: allowed values are {string.Join(", ", CsnnModels.Names)}");
+        int steps = a.Int("steps", 2000, 1), encode = a.Int("encode", 60000, 1);
+        string root = DataRoot.Resolve(a.Str("data"));
+        a.Str("device");
+        a.RejectUnknown("bench csnn");
+        var engine = EngineChoice.CreateAccelerated(a, backend);
+        Matrix images;
+        string source;
+        try
+        {
+            var train = Datasets.Load("cifar10", root, train: true);
+            var test = Datasets.Load("cifar10", root, train: false);
+            var all = new Matrix(train.Count + test.Count, train.Images.Cols);
+            train.Images.Data.CopyTo(all.Data, 0);
+            test.Images.Data.CopyTo(all.Data, train.Images.Data.Length);
+            images = InputNorm.Fit(train.Images, train.Count, 3, perChannel: false).Apply(all.SliceRows(0, Math.Min(encode + steps, all.Rows)));
+            source = "CIFAR-10 (training, then test images)";
+        }
+        catch (DataException)
+        {
+            images = Randomize.Uniform(Math.Min(encode + steps, 60000), 3072, new Random(7));
+            source = $"random pixels (CIFAR-10 not found under {root})";
+        }
+        var rng = new Random(1);
+        var options = new List<CsnnOptions>();
+        var (height, width, channels) = (32, 32, 3);
+        foreach (var spec in CsnnModels.Named(modelName))
+        {
+            var o = spec.Options(height, width, channels, 3, 2, new CsnnOptions()).Validate();
+            options.Add(o);
+            (height, width, channels) = (o.PooledHeight, o.PooledWidth, o.OutChannels);
+        }
+        var layers = options.Select(o => engine.CreateCsnn(o,
+            [.. Enumerable.Range(0, o.Maps).Select(_ => Randomize.Uniform(o.Neurons, o.PatchSize, rng))],
+            [.. Enumerable.Range(0, o.Maps).Select(_ => Randomize.Uniform(o.Neurons, o.MaskSize, rng))])).ToList();
+        using var model = new CsnnModel(layers);
+        for (int l = 0; l < layers.Count; l++) model.Norms[l] = CsnnNormalization.AuthorsCode(options[l].OutChannels);
+        AnsiConsole.MarkupLine($"[bold]hebb bench csnn --model {modelName}[/]: {Markup.Escape(engine.Name)}; {options.Count} layers x {steps:N0} steps at batch 1, then {Math.Min(encode, images.Rows):N0} images encoded; {Markup.Escape(source)}");
+
+        var table = new Table().AddColumns("what", "seconds", "GEMM-only bound (s)", "x bound");
+        var values = new CsnnStep(0.1, 0.005);
+        double trainTotal = 0, trainBound = 0;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int s = 0; s < steps; s++) layers[l].Step(model.Encode(images.SliceRows(s % images.Rows, 1), l), values);
+            layers[l].ReadWeights(0);
+            double t = sw.Elapsed.TotalSeconds;
+            var bw = Stopwatch.StartNew();
+            var carry = Enumerable.Range(0, l).Select(j => Bound(engine, options[j], options[j].Positions, scoresOnly: true)).ToList();
+            var own = Bound(engine, options[l], options[l].Positions);
+            var prep = bw.Elapsed.TotalSeconds;
+            bw.Restart();
+            foreach (var c in carry) c(steps);
+            own(steps);
+            double b = bw.Elapsed.TotalSeconds;
+            table.AddRow($"training layer {l + 1} ({options[l].GridRows}x{options[l].GridCols}x{options[l].Maps}, {options[l].PatchSize}-long patches), {steps:N0} steps", $"{t:F2}", $"{b:F2}", $"{t / b:F2}");
+            trainTotal += t; trainBound += b;
+        }
+        table.AddRow("[bold]training, all layers[/]", $"{trainTotal:F2}", $"{trainBound:F2}", $"[bold]{trainTotal / trainBound:F2}[/]");
+        int count = Math.Min(encode, images.Rows);
+        var x = images.SliceRows(0, count);
+        var esw = Stopwatch.StartNew();
+        model.Encode(x, layers.Count);
+        double et = esw.Elapsed.TotalSeconds;
+        const int chunk = 64;
+        var bounds = options.Select(o => Bound(engine, o, chunk * o.Positions, scoresOnly: true)).ToList();
+        var ebw = Stopwatch.StartNew();
+        foreach (var bd in bounds) bd((count + chunk - 1) / chunk);
+        double eb = ebw.Elapsed.TotalSeconds;
+        table.AddRow($"[bold]encoding {count:N0} images[/] ({count / et:N0} images/s)", $"{et:F2}", $"{eb:F2}", $"[bold]{et / eb:F2}[/]");
+        AnsiConsole.Write(table);
+        return 0;
     }
 }

@@ -4,6 +4,14 @@ public static class Datasets
 {
     public static readonly string[] Names = ["mnist", "fashion-mnist", "cifar10"];
 
+    /// <summary>The ten classes' names, by label.</summary>
+    public static string[] ClassNames(string name) => name switch
+    {
+        "cifar10" => ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
+        "fashion-mnist" => ["T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"],
+        _ => ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
+    };
+
     /// <summary>Loads the train or test split of <paramref name="name"/> from <paramref name="root"/>.</summary>
     public static Dataset Load(string name, string root, bool train) => name switch
     {

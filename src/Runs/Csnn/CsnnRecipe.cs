@@ -8,11 +8,11 @@ using Spectre.Console;
 namespace Hebb.Runs;
 
 /// <summary>
-/// CSNN (Stuhr &amp; Brauer), so far one masked multi-head sconv layer trained on a dataset's images:
-/// <c>hebb train csnn</c> steps it (section III: eq. 1-15) on minibatches of whole images with constant rates, and
-/// writes each map's filters on its grid, its masks, the neuron utilization per input along the way (Fig. 5, left),
-/// and the weights and masks. The models of several layers (batch norm, pooling, layer-wise training), their encoder
-/// for the probes and their presets are not built yet (issue 31).
+/// CSNN (Stuhr &amp; Brauer): <c>hebb train csnn</c> trains a model (D-CSNN or S-CSNN, section IV-A) layer by layer
+/// (section III-G): each layer's steps (eq. 1-15) on minibatches of whole images through the blocks before it, with
+/// constant rates; then its normalization is fixed from its outputs on training images. Writes each layer's state, the
+/// first layer's filters and masks on their grids, the class-average representation per map (Fig. 6 c, d), the
+/// neuron utilization per layer along training (Fig. 5, left). <c>hebb eval</c> probes the last block's output.
 /// </summary>
 public sealed class CsnnRecipe : IRecipe
 {
@@ -20,38 +20,57 @@ public sealed class CsnnRecipe : IRecipe
 
     public string TrainHelp => """
         hebb train csnn [options]
-          Trains one masked multi-head sconv layer of CSNN (Stuhr & Brauer, section III) on whole images: each step
-          scores every patch of a minibatch of images against every neuron of every map through its mask (eq. 7-9),
-          moves the best map's BMU and its grid neighbours toward the unmasked patches (eq. 2-6) and the BMU's mask by
-          eq. 12 or 13 (eq. 14 / 15), with constant rates. Defaults: D-CSNN's first layer (12x12 grids, 3 maps, 3x3
-          kernel, stride 1, padding 1, input masks, eq. 12 with gamma 1, sigma 1), batch 1, 2,000 steps (the authors'
-          steps per layer). Not yet: the deeper layers, batch norm, pooling, the probes' encoder (issue 31).
+          Trains a CSNN model (Stuhr & Brauer) layer by layer: each step scores every patch of a minibatch of images
+          (through the blocks already learned) against every neuron of every map through its mask (eq. 7-9), moves
+          the best map's BMU and its grid neighbours toward the unmasked patches (eq. 2-6) and the BMU's mask by eq. 12
+          or 13 (eq. 14 / 15), with constant rates. After its steps a layer's batch norm statistics are fixed from its
+          outputs; every block is layer -> normalization -> max pool 2x2 "same". Defaults: D-CSNN-B1 (the authors').
 
-          --dataset cifar10|mnist|fashion-mnist   (cifar10)      --data DIR
-          --grid RxCxM (12x12x3: R x C neurons per map, M maps)   --kernel K (3)   --stride S (1)   --padding P (1)
-          --sigma S (1.0)   --rule 12|13 (12)   --gamma G (1 for rule 12, 0.5 for rule 13)   --all-bmus   --mask-nh
-          --lr A (0.1, the SOM's)   --mask-lr A (0.005)   --batch B (1)   --steps T (2000)
-          --input-norm scalar|channel (scalar: one mean and deviation over all training pixels, the authors' code;
-                       channel: per channel)
-          --engine accelerated|reference   --backend X   --seed S (1: initial weights and masks U(-1, 1), image order)
-          --limit N (the first N training images)   --out DIR (runs/csnn-DATASET-TIME)
+          --model d-csnn|s-csnn (d-csnn: grids 12x12x3, 14x14x3, 16x16x3, sigma 1, 1.5, 1.5, stride 1;
+                                  s-csnn: 10x10x1 stride 2, 16x16x1; sigma 1, 1.25)
+          --layers N (all the model's: train and keep its first N layers)
+          --grid RxCxM[,...]  --sigma S[,...]  --stride S[,...]  --steps T[,...] (2000: one value for every layer,
+                or one per layer; the steps each layer trains for, one after another)
+          --kernel K (3)   --pool P (2: P x P max pooling "same" after each layer; 1: none)
+          --norm batch|code|none (batch: the paper's batch norm without trainable parameters, statistics of the
+                 layer's outputs on --norm-images training images; code: the authors' code, a division by
+                 sqrt(1.001); none: the D-NBN row)   --norm-images N (1000)
+          --rule 12|13 (12)   --gamma G (1 for rule 12, 0.5 for rule 13)   --all-bmus (D-BMU)   --mask-nh (D-NH)
+          --masks learned|none (none: masks of ones that never learn, the NM rows; random static masks, RM: --mask-lr 0;
+                  an untrained SOM, RS: --lr 0)
+          --lr A (0.1, the SOM's)   --mask-lr A (0.005)   --batch B (1)
+          --input-norm scalar|channel (scalar: one mean and deviation over all training pixels, the authors' code)
+          --dataset cifar10|mnist|fashion-mnist (cifar10)   --data DIR   --limit N (the first N training images)
+          --engine accelerated|reference   --backend X   --seed S (1: weights and masks U(-1, 1), image order)
+          --out DIR (runs/csnn-DATASET-TIME)
         """;
 
     /// <summary>Images of the fixed batch neuron utilization is measured on.</summary>
     const int UtilizationImages = 20;
 
+    /// <summary>Test images the class-average representation (Fig. 6) is taken over.</summary>
+    const int ClassMapImages = 2000;
+
     public int Train(Args a)
     {
         string dataset = a.Choice("dataset", "cifar10", Datasets.Names);
         string root = DataRoot.Resolve(a.Str("data"));
-        var (rows, cols, maps) = ParseGrid(a.Str("grid") ?? "12x12x3");
-        int kernel = a.Int("kernel", 3, 1), stride = a.Int("stride", 1, 1), padding = a.Int("padding", 1, 0);
-        double sigma = a.Positive("sigma", 1.0);
+        string modelName = a.Choice("model", "d-csnn", CsnnModels.Names);
+        var model = CsnnModels.Named(modelName);
+        int layerCount = a.Int("layers", model.Count, 1, model.Count);
+        var grids = PerLayer(a, "grid", layerCount, model.Select(l => $"{l.GridRows}x{l.GridCols}x{l.Maps}"), ParseGrid);
+        var sigmas = PerLayer(a, "sigma", layerCount, model.Select(l => l.Sigma.ToString(System.Globalization.CultureInfo.InvariantCulture)), v => PositiveNumber("sigma", v));
+        var strides = PerLayer(a, "stride", layerCount, model.Select(l => l.Stride.ToString()), v => Count("stride", v, 1));
+        var stepsPer = PerLayer(a, "steps", layerCount, model.Select(l => l.Steps.ToString()), v => Count("steps", v, 1));
+        int kernel = a.Int("kernel", 3, 1), pool = a.Int("pool", 2, 1);
+        var norm = a.Choice("norm", "batch", "batch", "code", "none") switch { "code" => CsnnNorm.Code, "none" => CsnnNorm.None, _ => CsnnNorm.Batch };
+        int normImages = a.Int("norm-images", 1000, 1);
         var rule = a.Choice("rule", "12", "12", "13") == "12" ? CsnnMaskRule.AllMasks : CsnnMaskRule.EarlierMasks;
         double gamma = a.Double("gamma", rule == CsnnMaskRule.AllMasks ? 1.0 : 0.5, 0, 1);
         bool allBmus = a.Has("all-bmus"), maskNh = a.Has("mask-nh");
+        bool learnedMasks = a.Choice("masks", "learned", "learned", "none") == "learned";
         double lr = a.Double("lr", 0.1, 0), maskLr = a.Double("mask-lr", 0.005, 0);
-        int batch = a.Int("batch", 1, 1), steps = a.Int("steps", 2000, 1), limit = a.Int("limit", int.MaxValue, 1), seed = a.Int("seed", 1);
+        int batch = a.Int("batch", 1, 1), limit = a.Int("limit", int.MaxValue, 1), seed = a.Int("seed", 1);
         bool perChannel = a.Choice("input-norm", "scalar", "scalar", "channel") == "channel";
         var engine = EngineChoice.Create(a);
         string outDir = a.Str("out") ?? Path.Combine("runs", $"csnn-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
@@ -59,93 +78,163 @@ public sealed class CsnnRecipe : IRecipe
 
         var data = Datasets.Load(dataset, root, train: true);
         int n = Math.Min(limit, data.Count);
-        var options = new CsnnOptions
+        var rules = new CsnnOptions { MaskRule = rule, Gamma = gamma, AllBmus = allBmus, MaskNeighbourhood = maskNh };
+        var specs = Enumerable.Range(0, layerCount)
+            .Select(l => model[l] with { GridRows = grids[l].Rows, GridCols = grids[l].Cols, Maps = grids[l].Maps, Sigma = sigmas[l], Stride = strides[l], Steps = stepsPer[l] })
+            .ToList();
+        var options = new List<CsnnOptions>();
+        var (height, width, channels) = (data.Height, data.Width, data.Channels);
+        foreach (var spec in specs)
         {
-            Height = data.Height, Width = data.Width, Channels = data.Channels, Kernel = kernel, Stride = stride, Padding = padding,
-            GridRows = rows, GridCols = cols, Maps = maps, MaskKind = CsnnMaskKind.Input, MaskRule = rule, Gamma = gamma, Sigma = sigma,
-            AllBmus = allBmus, MaskNeighbourhood = maskNh,
-        };
-        try { options.Validate(); }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            throw Args.OptionError(ex, new Dictionary<string, string> { ["Kernel"] = "--kernel", ["Stride"] = "--stride", ["Padding"] = "--padding", ["Sigma"] = "--sigma", ["Gamma"] = "--gamma" });
+            var o = spec.Options(height, width, channels, kernel, pool, rules);
+            try { o.Validate(); }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                throw Args.OptionError(ex, new Dictionary<string, string> { ["Kernel"] = "--kernel", ["Stride"] = "--stride", ["Sigma"] = "--sigma", ["Gamma"] = "--gamma", ["Pool"] = "--pool" });
+            }
+            options.Add(o);
+            (height, width, channels) = (o.PooledHeight, o.PooledWidth, o.OutChannels);
         }
-        var images = InputNorm.Apply(data.Images, n, data.Channels, perChannel);
+        var input = InputNorm.Fit(data.Images, n, data.Channels, perChannel);
+        var images = input.Apply(n == data.Count ? data.Images : data.Images.SliceRows(0, n));
 
-        // The caller's randomness: weights and masks U(-1, 1) (the paper), then the image order.
+        // The caller's randomness: each layer's weights and masks U(-1, 1) (the paper), then the image order.
         var rng = new Random(seed);
-        var w0 = Enumerable.Range(0, maps).Select(_ => Randomize.Uniform(options.Neurons, options.PatchSize, rng)).ToArray();
-        var m0 = Enumerable.Range(0, maps).Select(_ => Randomize.Uniform(options.Neurons, options.MaskSize, rng)).ToArray();
+        var initial = options.Select(o => Initial(o, rng, learnedMasks)).ToList();
         var order = Enumerable.Range(0, n).ToArray();
         rng.Shuffle(order);
+        int totalSteps = specs.Sum(s => s.Steps);
 
         RunFolder.Start(outDir, a.Str("out") is not null);
         RunFolder.WriteText(Path.Combine(outDir, "options.json"), new JsonObject
         {
-            ["rule"] = Rule, ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["grid_rows"] = rows, ["grid_cols"] = cols,
-            ["maps"] = maps, ["kernel"] = kernel, ["stride"] = stride, ["padding"] = padding, ["sigma"] = sigma,
-            ["mask_rule"] = rule == CsnnMaskRule.AllMasks ? "12" : "13", ["gamma"] = gamma, ["all_bmus"] = allBmus, ["mask_nh"] = maskNh,
-            ["lr"] = lr, ["mask_lr"] = maskLr, ["batch"] = batch, ["steps"] = steps, ["input_norm"] = perChannel ? "channel" : "scalar",
+            ["rule"] = Rule, ["model"] = modelName, ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["kernel"] = kernel, ["pool"] = pool,
+            ["norm"] = norm.ToString().ToLowerInvariant(), ["norm_images"] = normImages, ["mask_rule"] = rule == CsnnMaskRule.AllMasks ? "12" : "13",
+            ["gamma"] = gamma, ["all_bmus"] = allBmus, ["mask_nh"] = maskNh, ["masks"] = learnedMasks ? "learned" : "none",
+            ["lr"] = lr, ["mask_lr"] = maskLr, ["batch"] = batch, ["input_norm"] = perChannel ? "channel" : "scalar",
+            ["input_mean"] = new JsonArray([.. input.Mean.Select(v => (JsonNode)v)]), ["input_std"] = new JsonArray([.. input.Std.Select(v => (JsonNode)v)]),
             ["seed"] = seed, ["images"] = n, ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
+            ["layers"] = new JsonArray([.. specs.Select((s, l) => (JsonNode)new JsonObject
+            {
+                ["grid_rows"] = s.GridRows, ["grid_cols"] = s.GridCols, ["maps"] = s.Maps, ["stride"] = s.Stride, ["padding"] = options[l].Padding,
+                ["sigma"] = s.Sigma, ["masks"] = s.Masks == CsnnMaskKind.Input ? "input" : "between", ["steps"] = s.Steps,
+            })]),
         }.ToJsonString(new() { WriteIndented = true }));
-        AnsiConsole.MarkupLine($"[bold]hebb train csnn[/] on {dataset} ({n:N0} images): {maps} map(s) of {rows}x{cols}, {kernel}x{kernel}x{data.Channels} patches, batch {batch}, {steps:N0} steps; {Markup.Escape(engine.Name)} -> {Markup.Escape(outDir)}");
+        AnsiConsole.MarkupLine($"[bold]hebb train csnn[/] {modelName}, {layerCount} layer(s) ({string.Join(", ", specs.Select(s => $"{s.GridRows}x{s.GridCols}x{s.Maps}"))}) on {dataset} ({n:N0} images), batch {batch}, {string.Join(" + ", specs.Select(s => s.Steps.ToString("N0")))} steps; {Markup.Escape(engine.Name)} -> {Markup.Escape(outDir)}");
 
-        using var layer = engine.CreateCsnn(options, w0, m0);
-        ILearner<CsnnStep> learner = layer;
-        var schedule = new ConstantRates(new CsnnStep(lr, maskLr));
+        var layers = new List<ICsnnLayer>();
+        foreach (var (o, (w, m)) in options.Zip(initial)) layers.Add(engine.CreateCsnn(o, w, m));
+        using var csnn = new CsnnModel(layers);
+        var schedule = new ConstantRates(new CsnnStep(lr, learnedMasks ? maskLr : 0));
         var probe = images.Gather(order.AsSpan(0, Math.Min(UtilizationImages, n)));
+        var normSet = images.Gather(order.AsSpan(0, Math.Min(normImages, n)));
         string metricsPath = Path.Combine(outDir, "metrics.jsonl");
         File.WriteAllText(metricsPath, "");
-        var utilization = new List<double>();
-        int every = Math.Max(1, steps / 20);
+        var utilization = new List<(string, double[])>();
+        var seconds = new List<double>();
         var total = Stopwatch.StartNew();
-        Progress.Run("training", steps, task =>
+        int global = 0;
+        for (int l = 0; l < layerCount; l++)
         {
+            int steps = specs[l].Steps, every = Math.Max(1, steps / 20);
+            var curve = new List<double>();
+            ILearner<CsnnStep> learner = layers[l];
             var sw = Stopwatch.StartNew();
-            for (int s = 0; s < steps; s++)
+            var layerProbe = csnn.Encode(probe, l);
+            Progress.Run($"layer {l + 1}", steps, task =>
             {
-                var idx = Enumerable.Range(s * batch, batch).Select(i => order[i % n]).ToArray();
-                learner.Step(images.Gather(idx), schedule.At(new TrainingTime(0, 1, s, steps)));
-                task.Increment(1);
-                if ((s + 1) % every != 0 && s + 1 != steps) continue;
-                for (int h = 0; h < maps; h++) Divergence.CheckFinite(layer.ReadWeights(h), s + 1, lr, outDir);
-                double used = Utilization(layer, probe);
-                utilization.Add(used);
-                File.AppendAllText(metricsPath, new JsonObject
+                for (int s = 0; s < steps; s++, global++)
                 {
-                    ["step"] = s + 1, ["seconds"] = sw.Elapsed.TotalSeconds, ["images_per_s"] = (s + 1) * batch / total.Elapsed.TotalSeconds,
-                    ["utilization"] = used,
-                }.ToJsonString() + "\n");
-                task.Description = $"step {s + 1:N0}/{steps:N0}: {used:P1} of the neurons used per input";
-            }
-        });
-
-        for (int h = 0; h < maps; h++)
-        {
-            var w = layer.ReadWeights(h);
-            var m = layer.ReadMasks(h);
-            Npy.Write(Path.Combine(outDir, $"weights-{h}.npy"), w);
-            Npy.Write(Path.Combine(outDir, $"masks-{h}.npy"), m);
-            Pictures.FilterGrid(Path.Combine(outDir, $"filters-{h}.png"), w, kernel, kernel, data.Channels, w.Rows, cols, scale: 8);
-            Pictures.FilterGrid(Path.Combine(outDir, $"masks-{h}.png"), m, kernel, kernel, data.Channels, m.Rows, cols, scale: 8);
+                    var idx = Enumerable.Range(global * batch, batch).Select(i => order[i % n]).ToArray();
+                    learner.Step(csnn.Encode(images.Gather(idx), l), schedule.At(new TrainingTime(0, 1, s, steps)));
+                    task.Increment(1);
+                    if ((s + 1) % every != 0 && s + 1 != steps) continue;
+                    for (int h = 0; h < options[l].Maps; h++) Divergence.CheckFinite(layers[l].ReadWeights(h), global + 1, lr, outDir);
+                    double used = Utilization(layers[l], layerProbe);
+                    curve.Add(used);
+                    File.AppendAllText(metricsPath, new JsonObject
+                    {
+                        ["layer"] = l + 1, ["step"] = s + 1, ["seconds"] = sw.Elapsed.TotalSeconds, ["images_per_s"] = (s + 1) * batch / sw.Elapsed.TotalSeconds,
+                        ["utilization"] = used,
+                    }.ToJsonString() + "\n");
+                    task.Description = $"layer {l + 1}, step {s + 1:N0}/{steps:N0}: {used:P1} of the neurons used per input";
+                }
+            });
+            csnn.Norms[l] = csnn.Estimate(l, normSet, norm);
+            csnn.Save(outDir, l);
+            seconds.Add(sw.Elapsed.TotalSeconds);
+            utilization.Add(($"layer {l + 1}", curve.ToArray()));
         }
-        Pictures.Curves(Path.Combine(outDir, "utilization.png"), [("share of the neurons used per input", utilization.ToArray())]);
+
+        var first = options[0];
+        for (int h = 0; h < first.Maps; h++)
+        {
+            string d = Path.Combine(outDir, "layer-1");
+            Pictures.FilterGrid(Path.Combine(d, $"filters-{h}.png"), layers[0].ReadWeights(h), kernel, kernel, first.Channels, first.Neurons, first.GridCols, scale: 8);
+            Pictures.FilterGrid(Path.Combine(d, $"masks-{h}.png"), layers[0].ReadMasks(h), kernel, kernel, first.Channels, first.Neurons, first.GridCols, scale: 8);
+        }
+        var test = Datasets.Load(dataset, root, train: false);
+        int shown = Math.Min(ClassMapImages, test.Count);
+        var classMaps = ClassMaps.Write(outDir, csnn, input.Apply(test.Images.SliceRows(0, shown)), test.Labels[..shown], Datasets.ClassNames(dataset));
+        Pictures.Curves(Path.Combine(outDir, "utilization.png"), utilization);
+        var finalUse = utilization.Select(u => u.Item2[^1]).ToList();
         RunFolder.WriteText(Path.Combine(outDir, "report.md"), $"""
-            # CSNN: one masked multi-head sconv layer (Stuhr & Brauer, section III)
+            # CSNN: {modelName}, {layerCount} layer(s) trained layer-wise (Stuhr & Brauer)
 
             - dataset: {dataset}, {n:N0} training images, input normalized {(perChannel ? "per channel" : "by one scalar mean and deviation")}; engine: {engine.Name}
-            - {maps} map(s) of {rows}x{cols} neurons, {kernel}x{kernel}x{data.Channels} patches, stride {stride}, padding {padding}; input masks, eq. {(rule == CsnnMaskRule.AllMasks ? "12" : "13")} with gamma = {gamma}; sigma = {sigma}{(allBmus ? "; every map's BMU learns (D-BMU)" : "; only the best map's BMU learns")}{(maskNh ? "; masks by h (NH)" : "")}
-            - {steps:N0} steps of {batch} image(s), SOM rate {lr}, mask rate {maskLr}, seed {seed}; time {total.Elapsed.TotalSeconds:F1} s
-            - neuron utilization (Fig. 5, left: the share of all neurons that are the learning BMU of at least one patch of an input, over {probe.Rows} training images): {utilization[^1]:P1} at the end
+            - eq. {(rule == CsnnMaskRule.AllMasks ? "12" : "13")} with gamma = {gamma}{(allBmus ? "; every map's BMU learns (D-BMU)" : "; only the best map's BMU learns")}{(maskNh ? "; masks by h (NH)" : "")}{(learnedMasks ? "" : "; no masks (NM)")}; SOM rate {lr}, mask rate {maskLr}; batch {batch}; seed {seed}
+            - each block: layer -> {norm switch { CsnnNorm.Batch => $"batch norm (statistics of {normSet.Rows:N0} training images)", CsnnNorm.Code => "the authors' code's normalization (divide by sqrt(1.001))", _ => "no normalization" }} -> {pool}x{pool} max pooling "same"
+            - representation: {options[^1].EncodedFeatures:N0} features ({options[^1].OutChannels} x {options[^1].PooledHeight} x {options[^1].PooledWidth})
 
-            `filters-H.png`: map H's weight vectors on its grid ({rows} rows of {cols}), each scaled to its own largest |weight|
-            (colour: RGB from [-max, max]); a self-organized map shows neighbours alike. `masks-H.png`: the masks the same way.
-            `weights-H.npy`, `masks-H.npy`: neurons x {options.PatchSize} (channel-major patches). `utilization.png`: the utilization
-            measured every {every:N0} steps ({utilization.Count} points, left to right); `metrics.jsonl`: the same with the step of each.
+            | layer | grid | kernel, stride, padding | sigma | masks | steps | time | utilization at the end |
+            | --- | --- | --- | --- | --- | --- | --- | --- |
+            {string.Join("\n", specs.Select((s, l) => $"| {l + 1} | {s.GridRows}x{s.GridCols}x{s.Maps} | {kernel}, {s.Stride}, {options[l].Padding} | {s.Sigma} | {(s.Masks == CsnnMaskKind.Input ? "input (eq. 14)" : "between layers (eq. 15)")} | {s.Steps:N0} | {seconds[l]:F1} s | {finalUse[l]:P1} |"))}
+
+            Time {total.Elapsed.TotalSeconds:F1} s in all. Utilization (Fig. 5, left): the share of a layer's neurons that are the learning
+            BMU of at least one patch of an input, over {probe.Rows} training images; `utilization.png` one line per layer (each measured 20
+            times along its steps, left to right), `metrics.jsonl` the same with steps.
+
+            `layer-1/filters-H.png`: map H's weight vectors on its grid, each scaled to its own largest |weight| (RGB from
+            [-max, max]); a self-organized map shows neighbours alike. `layer-1/masks-H.png`: the masks the same way.
+            {classMaps}
+            `layer-L/weights-H.npy`, `masks-H.npy`: neurons x patch (channel-major patches) and neurons x mask; `norm.npy`: the
+            normalization's means and variances per output channel (epsilon {(norm == CsnnNorm.None ? 0 : CsnnNormalization.BatchNormEpsilon)}).
             """);
-        AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; filters, masks and report.md in {Markup.Escape(outDir)}");
+        AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; report.md in {Markup.Escape(outDir)}; probes: hebb eval {Markup.Escape(outDir)} --probe linear|mlp|fewshot");
         return 0;
     }
+
+    /// <summary>A layer's weights and masks U(-1, 1) (the paper); masks of ones where they are not used (NM).</summary>
+    static (Matrix[] W, Matrix[] M) Initial(CsnnOptions o, Random rng, bool learnedMasks)
+    {
+        var w = Enumerable.Range(0, o.Maps).Select(_ => Randomize.Uniform(o.Neurons, o.PatchSize, rng)).ToArray();
+        var m = Enumerable.Range(0, o.Maps).Select(_ => learnedMasks ? Randomize.Uniform(o.Neurons, o.MaskSize, rng) : Ones(o.Neurons, o.MaskSize)).ToArray();
+        return (w, m);
+    }
+
+    static Matrix Ones(int rows, int cols)
+    {
+        var m = new Matrix(rows, cols);
+        Array.Fill(m.Data, 1f);
+        return m;
+    }
+
+    /// <summary>A per-layer option: one value for every layer, or a comma-separated value per layer.</summary>
+    static List<T> PerLayer<T>(Args a, string name, int layers, IEnumerable<string> defaults, Func<string, T> parse)
+    {
+        var given = a.Str(name)?.Split(',');
+        if (given is not null && given.Length != 1 && given.Length != layers)
+            throw new UsageException($"--{name} {a.Str(name)}: one value for every layer, or one per layer ({layers}), is required");
+        var fallback = defaults.Take(layers).ToList();
+        return [.. Enumerable.Range(0, layers).Select(l => parse(given is null ? fallback[l] : given.Length == 1 ? given[0] : given[l]))];
+    }
+
+    static double PositiveNumber(string name, string v) =>
+        double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x)
+            ? x : throw new UsageException($"--{name} {v}: a finite number > 0 is required");
+
+    static int Count(string name, string v, int min) =>
+        int.TryParse(v, out int x) && x >= min ? x : throw new UsageException($"--{name} {v}: an integer >= {min} is required");
 
     /// <summary>CSNN Fig. 5 (left): for each image, the share of all neurons (every map's) that are the learning BMU of
     /// at least one of its patches (the best map's best neuron, by the layer's scores); the mean over the images.</summary>
@@ -178,7 +267,10 @@ public sealed class CsnnRecipe : IRecipe
     }
 
     public string EvalHelp => """
-          Not yet: a csnn run's encoder for the probes (the models of several layers, issue 31).
+          csnn runs: the representation is the last block's output flattened (4 x 4 x 768 = 12,288 values for D-CSNN
+          on CIFAR-10), the input normalized with the training set's statistics, not standardized (the authors' code).
+          --random-baseline: every layer's weights and masks U(-1, 1) (the paper's R rows), batch norm statistics
+          estimated again for them on the run's --norm-images training images. Neuron utilization of the last layer.
         """;
 
     public string DefaultProbe => "linear";
@@ -190,6 +282,81 @@ public sealed class CsnnRecipe : IRecipe
 
     public IReadOnlyList<EncoderOption> EncoderOptions => [];
 
-    public EncoderPlan PlanEncoder(string run, JsonObject options, Args a) =>
-        throw new UsageException($"eval: {run} is a csnn run of one layer; its encoder for the probes comes with the CSNN models (issue 31), not yet built");
+    public EncoderPlan PlanEncoder(string run, JsonObject options, Args a)
+    {
+        if (options["layers"] is not JsonArray specs)
+            throw new UsageException($"eval: {run} is a csnn run of one layer from before the models were built; train it again with hebb train csnn");
+        RunFolder.RequireFinished(run, Path.Combine($"layer-{specs.Count}", "norm.npy"));
+        return new EncoderPlan("", r =>
+        {
+            var data = r.Train;
+            int kernel = RunFolder.Required<int>(options, run, "kernel"), pool = RunFolder.Required<int>(options, run, "pool");
+            var rules = new CsnnOptions
+            {
+                MaskRule = RunFolder.Required<string>(options, run, "mask_rule") == "13" ? CsnnMaskRule.EarlierMasks : CsnnMaskRule.AllMasks,
+                Gamma = RunFolder.Required<double>(options, run, "gamma"),
+            };
+            var norm = RunFolder.Required<string>(options, run, "norm") switch { "code" => CsnnNorm.Code, "none" => CsnnNorm.None, _ => CsnnNorm.Batch };
+            var input = new InputNorm([.. options["input_mean"]!.AsArray().Select(v => (double)v!)], [.. options["input_std"]!.AsArray().Select(v => (double)v!)]);
+            var rng = new Random(r.Seed);
+            var layers = new List<ICsnnLayer>();
+            var (height, width, channels) = (data.Height, data.Width, data.Channels);
+            var norms = new List<CsnnNormalization>();
+            for (int l = 0; l < specs.Count; l++)
+            {
+                var spec = specs[l]!.AsObject();
+                var o = new CsnnLayerSpec(RunFolder.Required<int>(spec, run, "grid_rows"), RunFolder.Required<int>(spec, run, "grid_cols"), RunFolder.Required<int>(spec, run, "maps"),
+                    RunFolder.Required<int>(spec, run, "stride"), RunFolder.Required<double>(spec, run, "sigma"),
+                    RunFolder.Required<string>(spec, run, "masks") == "input" ? CsnnMaskKind.Input : CsnnMaskKind.BetweenLayers, 0)
+                    .Options(height, width, channels, kernel, pool, rules).Validate();
+                string d = Path.Combine(run, $"layer-{l + 1}");
+                var (w, m) = r.Random ? Initial(o, rng, learnedMasks: true)
+                    : ([.. Enumerable.Range(0, o.Maps).Select(h => Npy.Read(Path.Combine(d, $"weights-{h}.npy")))], [.. Enumerable.Range(0, o.Maps).Select(h => Npy.Read(Path.Combine(d, $"masks-{h}.npy")))]);
+                var stats = Npy.Read(Path.Combine(d, "norm.npy"));
+                if (stats.Rows != 2 || stats.Cols != o.OutChannels)
+                    throw new UsageException($"eval: {Path.Combine(d, "norm.npy")} is {stats.Rows} x {stats.Cols}; 2 x {o.OutChannels} (means, variances) is required");
+                norms.Add(norm == CsnnNorm.Batch ? CsnnNormalization.Estimated([.. stats.Row(0)], [.. stats.Row(1)])
+                          : norm == CsnnNorm.Code ? CsnnNormalization.AuthorsCode(o.OutChannels) : CsnnNormalization.None(o.OutChannels));
+                layers.Add(r.Engine.CreateCsnn(o, w, m));
+                (height, width, channels) = (o.PooledHeight, o.PooledWidth, o.OutChannels);
+            }
+            var model = new CsnnModel(layers);
+            if (r.Random)
+            {
+                // Random weights need their own statistics, estimated as training does on its first images.
+                int count = Math.Min(RunFolder.Optional(options, run, "norm_images", 1000), data.Count);
+                var sample = input.Apply(data.Images.SliceRows(0, count));
+                for (int l = 0; l < layers.Count; l++) model.Norms[l] = model.Estimate(l, sample, norm);
+            }
+            else
+                for (int l = 0; l < layers.Count; l++) model.Norms[l] = norms[l];
+            var last = layers[^1].Options;
+            return new RunEncoder(new CsnnEncoder(model, input, "CSNN" + (r.Random ? " with random U(-1, 1) weights and masks" : "")), [model])
+            {
+                Competition = (last.OutChannels, images => Winners(model, input.Apply(images))),
+            };
+        });
+    }
+
+    /// <summary>Each image's winning neuron of the last layer: the neuron of any map whose output, averaged over the
+    /// block's positions, is largest (ties: the lowest), for neuron utilization and selectivity.</summary>
+    static int[] Winners(CsnnModel model, Matrix images)
+    {
+        var o = model.Layers[^1].Options;
+        var y = model.Encode(images, model.Layers.Count);
+        int plane = o.PooledHeight * o.PooledWidth;
+        var winners = new int[images.Rows];
+        for (int b = 0; b < images.Rows; b++)
+        {
+            var row = y.Row(b);
+            double best = double.NegativeInfinity;
+            for (int c = 0; c < o.OutChannels; c++)
+            {
+                double s = 0;
+                foreach (float v in row.Slice(c * plane, plane)) s += v;
+                if (s > best) { best = s; winners[b] = c; }
+            }
+        }
+        return winners;
+    }
 }

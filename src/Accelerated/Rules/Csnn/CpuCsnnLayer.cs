@@ -77,17 +77,18 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     {
         int n = Options.PatchSize, positions = Options.Positions, rows = images.Rows * positions;
         Ensure(rows);
-        for (int b = 0; b < images.Rows; b++)
+        var p = _p;
+        Parallel.For(0, images.Rows, b =>
         {
             var img = images.Row(b);
-            for (int pos = 0; pos < positions; pos++) PatchMath.Copy(_geometry, img, pos, _p.AsSpan((b * positions + pos) * n, n));
-        }
+            for (int pos = 0; pos < positions; pos++) PatchMath.Copy(_geometry, img, pos, p.AsSpan((b * positions + pos) * n, n));
+        });
         return rows;
     }
 
-    /// <summary>Eq. 8: every patch's masked score for every neuron of map h (against m o w, eq. 7-9: a mask between
-    /// layers repeated over the kernel's positions), into the batch's scores of map h, rows x Neurons.</summary>
-    void Score(int h, int rows)
+    /// <summary>Eq. 7-9: map h's m o w for each neuron (a mask between layers repeated over the kernel's positions),
+    /// into the buffer E.</summary>
+    void Effective(int h)
     {
         int n = Options.PatchSize, k = Options.Neurons, ms = Options.MaskSize;
         var w = _w[h]; var m = _m[h];
@@ -97,9 +98,19 @@ public sealed class CpuCsnnLayer : ICsnnLayer
             else
                 for (int j = 0; j < n; j++) _e[i * n + j] = w[i * n + j] * m[i * ms + j / _k2];
         }
+    }
+
+    /// <summary>Eq. 8: every patch's masked score for every neuron of map h (P (m o w)^T), into the batch's scores of
+    /// map h, rows x Neurons.</summary>
+    void Score(int h, int rows)
+    {
+        int n = Options.PatchSize, k = Options.Neurons;
+        Effective(h);
         _gemm.Sgemm(false, true, rows, k, n, 1f, _p, n, _e, n, 0f, _s[h], k);
     }
 
+    /// <summary>Eq. 8 for the whole batch in one GEMM per map (rows x Neurons, as a step scores), then each image's
+    /// block transposed into the output's channel-major layout, images in parallel.</summary>
     public Matrix Forward(Matrix images)
     {
         Check.Batch(images, ImageSize, nameof(images));
@@ -110,10 +121,17 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         {
             Score(h, rows);
             var s = _s[h];
-            for (int b = 0; b < images.Rows; b++)
-                for (int pos = 0; pos < positions; pos++)
-                    for (int i = 0; i < k; i++)
-                        y[b, ((h * k) + i) * positions + pos] = s[(b * positions + pos) * k + i];
+            int map = h;
+            Parallel.For(0, images.Rows, b =>
+            {
+                var dst = y.Row(b).Slice(map * k * positions, k * positions);
+                var src = s.AsSpan(b * positions * k, positions * k);
+                for (int i = 0; i < k; i++)
+                {
+                    var line = dst.Slice(i * positions, positions);
+                    for (int pos = 0; pos < positions; pos++) line[pos] = src[pos * k + i];
+                }
+            });
         }
         return y;
     }

@@ -1,0 +1,25 @@
+using Hebb.Contracts;
+
+namespace Hebb.Runs;
+
+/// <summary>One layer of a CSNN model as the paper's section IV-A describes it: its SOM grid (rows x cols per map, and
+/// the maps), its stride, sigma of eq. 3, its masks (input masks for the first layer, eq. 14; masks between layers
+/// after it, eq. 15), and the steps it trains for in the layer-wise schedule (the authors: 2,000 each).</summary>
+public sealed record CsnnLayerSpec(int GridRows, int GridCols, int Maps, int Stride, double Sigma, CsnnMaskKind Masks, int Steps)
+{
+    /// <summary>The layer's options on an input of height x width x channels: kernel K with the padding that keeps
+    /// ceil(n / stride) positions per side ("same"; split evenly, where TensorFlow puts an odd remainder after).</summary>
+    public CsnnOptions Options(int height, int width, int channels, int kernel, int pool, CsnnOptions rules) => rules with
+    {
+        Height = height, Width = width, Channels = channels, Kernel = kernel, Stride = Stride, Padding = SamePadding(height, kernel, Stride),
+        GridRows = GridRows, GridCols = GridCols, Maps = Maps, MaskKind = Masks, Sigma = Sigma, Pool = pool,
+    };
+
+    /// <summary>The symmetric padding closest to "same": half of max((ceil(n / s) - 1) s + K - n, 0), rounded up.</summary>
+    public static int SamePadding(int n, int kernel, int stride)
+    {
+        int outSide = (n + stride - 1) / stride;
+        int total = Math.Max((outSide - 1) * stride + kernel - n, 0);
+        return (total + 1) / 2;
+    }
+}
