@@ -33,6 +33,9 @@ static class EvalCommand
                               chooses on the raw validation half, the test half is shadowed (80% of each image x 0.3)
           --shots 1,2,5,10,20,50  --draws 10   (fewshot)
           --utilization-batch B   batch size of the neuron-utilization metric (1000)
+          --features DIR      keep the encoded training and test sets in DIR and take them from there when the same
+                              representation, images and options come again (so that the probes of a slow encoder,
+                              CSNN's, encode once); about 2.5 GB for D-CSNN on CIFAR-10
           --out DIR           report folder (RUN/eval-PROBE..., or runs/raw-DATASET-PROBE)
 
         {string.Join("\n\n", Recipes.All.Select(r => $"  Runs of {r.Rule} (hebb train {r.Rule}):\n{r.EvalHelp}"))}

@@ -66,6 +66,7 @@ public static class ProbePipeline
         int[] shots = ParseShots(a.Str("shots"));
         int utilBatch = a.Int("utilization-batch", 1000, 1);
         string? outOption = a.Str("out");
+        string? featuresDir = a.Str("features");
         var engine = EngineChoice.Create(a);
         a.RejectUnknown("eval");
         if (raw && random) throw new UsageException("--random-baseline: raw pixels have no weights to randomize; give a training run");
@@ -89,21 +90,44 @@ public static class ProbePipeline
         AnsiConsole.MarkupLine($"[bold]hebb eval[/] {probe} probe on {Markup.Escape(name)}; {Markup.Escape(engine.Name)}");
 
         var sw = Stopwatch.StartNew();
-        var train = new LabeledSet(encoder.Encode(trainImages.X), trainImages.Y);
-        if (augment > 0)
+        // The features of this representation, these images and these options: from --features DIR when it holds
+        // them (written by an earlier eval with the same key), else encoded (and written there when it is given).
+        string key = $"{name} | {dataset} | training {trainImages.Count} | test {testImages.Count} | augment {augment} | shadow {shadow} | seed {seed}";
+        var cached = featuresDir is null ? null : FeatureCache.Load(featuresDir, key);
+        LabeledSet train, test;
+        LabeledSet? shadowed;
+        if (cached is { } c)
         {
-            var rng = new Random(seed + 17);
-            var parts = new List<LabeledSet> { train };
-            for (int c = 0; c < augment; c++)
-                parts.Add(new LabeledSet(encoder.Encode(Augment.Apply(trainImages.X, trainData.Height, trainData.Width, trainData.Channels, rng, flip: dataset == "cifar10")), trainImages.Y));
-            train = Concat(parts);
+            train = new LabeledSet(c.Train, [.. Enumerable.Range(0, 1 + augment).SelectMany(_ => trainImages.Y)]);
+            test = new LabeledSet(c.Test, testImages.Y);
+            shadowed = c.Shadowed is null ? null : new LabeledSet(c.Shadowed, testImages.Y);
+            AnsiConsole.MarkupLine($"features from {Markup.Escape(featuresDir!)} ({Markup.Escape(key)})");
         }
-        var test = new LabeledSet(encoder.Encode(testImages.X), testImages.Y);
-        LabeledSet? shadowed = shadow
-            ? new LabeledSet(encoder.Encode(Shadow.Apply(testImages.X, testData.Height, testData.Width, testData.Channels, new Random(seed + 29))), testImages.Y)
-            : null;
+        else
+        {
+            train = new LabeledSet(encoder.Encode(trainImages.X), trainImages.Y);
+            if (augment > 0)
+            {
+                var rng = new Random(seed + 17);
+                var parts = new List<LabeledSet> { train };
+                for (int k = 0; k < augment; k++)
+                    parts.Add(new LabeledSet(encoder.Encode(Augment.Apply(trainImages.X, trainData.Height, trainData.Width, trainData.Channels, rng, flip: dataset == "cifar10")), trainImages.Y));
+                train = Concat(parts);
+            }
+            test = new LabeledSet(encoder.Encode(testImages.X), testImages.Y);
+            shadowed = shadow
+                ? new LabeledSet(encoder.Encode(Shadow.Apply(testImages.X, testData.Height, testData.Width, testData.Channels, new Random(seed + 29))), testImages.Y)
+                : null;
+            if (featuresDir is not null)
+            {
+                foreach (var (set, what) in new[] { (train, "training"), (test, "test"), (shadowed, "shadowed test") })
+                    if (set is not null) FeaturesFinite(set.X, what, opened?.OverflowCause);
+                FeatureCache.Save(featuresDir, key, train.X, test.X, shadowed?.X);
+            }
+        }
         foreach (var (set, what) in new[] { (train, "training"), (test, "test"), (shadowed, "shadowed test") })
             if (set is not null) FeaturesFinite(set.X, what, opened?.OverflowCause);
+        int[]? winners = opened?.Competition is var (_, winnersOf) ? winnersOf(opened.WinnersFromFeatures ? test.X : testImages.X) : null;
         if (standardize)
         {
             var st = standardizeMode == "global" ? Standardizer.Global(train.X) : new Standardizer(train.X);
@@ -118,9 +142,8 @@ public static class ProbePipeline
             ["augment"] = augment, ["shadow"] = shadow, ["standardize"] = standardizeMode, ["train_images"] = trainImages.Y.Length, ["test_images"] = testImages.Y.Length,
         };
         var md = new StringBuilder($"# {probe} probe on {name}\n\n- engine: {engine.Name}; {encoder.Features:N0} features{(standardizeMode == "on" ? ", each standardized with the training set's mean and deviation" : standardizeMode == "global" ? ", all divided by one number, their root mean square on the training set" : "")}\n");
-        if (opened?.Competition is var (units, winnersOf))
+        if (opened?.Competition is var (units, _) && winners is not null)
         {
-            var winners = winnersOf(testImages.X);
             double util = Metrics.Utilization(winners, units, Math.Min(utilBatch, winners.Length));
             double sel = Metrics.NeuralSelectivity(winners, testImages.Y, units, 10);
             report["utilization"] = util; report["utilization_batch"] = Math.Min(utilBatch, winners.Length); report["selectivity"] = sel;

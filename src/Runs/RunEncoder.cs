@@ -15,6 +15,11 @@ public sealed class RunEncoder(IEncoder encoder, IReadOnlyList<IDisposable> owne
     /// or null where the representation has no such units.</summary>
     public (int Units, Func<Matrix, int[]> Winners)? Competition { get; init; }
 
+    /// <summary>Whether <see cref="Competition"/>'s Winners takes the encoded test features (as the encoder wrote them,
+    /// before any standardization) instead of the test images: where the winner is read off the representation, so
+    /// that it costs no second encoding.</summary>
+    public bool WinnersFromFeatures { get; init; }
+
     /// <summary>Why features may not be finite with these options, or null (then: "the encoder produced NaN or infinite values").</summary>
     public string? OverflowCause { get; init; }
 

@@ -333,20 +333,19 @@ public sealed class CsnnRecipe : IRecipe
             var last = layers[^1].Options;
             return new RunEncoder(new CsnnEncoder(model, input, "CSNN" + (r.Random ? " with random U(-1, 1) weights and masks" : "")), [model])
             {
-                Competition = (last.OutChannels, images => Winners(model, input.Apply(images))),
+                Competition = (last.OutChannels, features => Winners(last, features)),
+                WinnersFromFeatures = true,
             };
         });
     }
 
-    /// <summary>Each image's winning neuron of the last layer: the neuron of any map whose output, averaged over the
-    /// block's positions, is largest (ties: the lowest), for neuron utilization and selectivity.</summary>
-    static int[] Winners(CsnnModel model, Matrix images)
+    /// <summary>Each image's winning neuron of the last layer, from its encoded features: the neuron of any map whose
+    /// block output, averaged over the positions, is largest (ties: the lowest), for neuron utilization and selectivity.</summary>
+    static int[] Winners(CsnnOptions o, Matrix y)
     {
-        var o = model.Layers[^1].Options;
-        var y = model.Encode(images, model.Layers.Count);
         int plane = o.PooledHeight * o.PooledWidth;
-        var winners = new int[images.Rows];
-        for (int b = 0; b < images.Rows; b++)
+        var winners = new int[y.Rows];
+        for (int b = 0; b < y.Rows; b++)
         {
             var row = y.Row(b);
             double best = double.NegativeInfinity;
