@@ -166,6 +166,7 @@ public static class ProbePipeline
                 arr.Add((JsonNode)new JsonObject { ["shots"] = s, ["mean"] = mean, ["std"] = std, ["accuracies"] = new JsonArray([.. accs.Select(x => (JsonNode)x)]) });
                 md.Append($"| {s} | {mean:P2} ± {std:P2} |\n");
                 File.AppendAllText(curvePath, new JsonObject { ["shots"] = s, ["mean"] = mean, ["std"] = std }.ToJsonString() + "\n");
+                report[$"test_accuracy_{s}"] = mean;
             }
             report["split"] = split.Description; report["fewshot"] = arr;
             series.Add(("test accuracy by shots", [.. results.Select(r => r.Mean)]));

@@ -401,33 +401,59 @@ public class ReproduceTests
     }
 }
 
-/// <summary>hebb train csnn: one masked multi-head sconv layer trained on tiny CIFAR-format files, as a user runs it.</summary>
+/// <summary>hebb train csnn and hebb eval on its runs: a small two-layer CSNN model trained layer-wise on tiny
+/// CIFAR-format files, as a user runs it.</summary>
 public class CsnnCliTests
 {
     [Fact]
-    public void TrainCsnnWritesEachMapsFiltersMasksAndUtilization()
+    public void TrainCsnnTrainsTheLayersOneAfterAnotherAndEvalProbesTheLastBlock()
     {
         string root = Fixtures.TempDir();
         Fixtures.WriteTinyCifar(root);
         string run = Path.Combine(root, "run");
-        var (code, output, err) = Fixtures.Hebb(root, "train", "csnn", "--data", root, "--grid", "3x4x2", "--steps", "40", "--batch", "2",
-                                                 "--engine", "accelerated", "--backend", "cpu-managed", "--out", run);
+        var (code, output, err) = Fixtures.Hebb(root, "train", "csnn", "--data", root, "--layers", "2", "--grid", "3x4x2,2x2x1", "--steps", "10,6",
+                                                 "--batch", "2", "--norm-images", "30", "--engine", "accelerated", "--backend", "cpu-managed", "--out", run);
         Assert.True(code == 0, output + err);
-        foreach (var f in new[] { "options.json", "metrics.jsonl", "report.md", "utilization.png", "filters-0.png", "filters-1.png", "masks-1.png", "weights-1.npy", "masks-0.npy" })
+        foreach (var f in new[] { "options.json", "metrics.jsonl", "report.md", "utilization.png", "class-maps-layer-1.png", "class-maps-layer-2.png",
+                                  "layer-1/filters-0.png", "layer-1/filters-1.png", "layer-1/masks-1.png", "layer-1/weights-1.npy", "layer-1/norm.npy",
+                                  "layer-2/weights-0.npy", "layer-2/masks-0.npy", "layer-2/norm.npy" })
             Assert.True(File.Exists(Path.Combine(run, f)), $"{f} missing");
-        var w = Hebb.Data.Npy.Read(Path.Combine(run, "weights-0.npy"));
+        var w = Hebb.Data.Npy.Read(Path.Combine(run, "layer-1", "weights-0.npy"));
         Assert.Equal((12, 27), (w.Rows, w.Cols));
         for (int r = 0; r < w.Rows; r++)   // eq. 5: every weight vector a unit vector after training
             Assert.InRange(Math.Sqrt(w.Row(r).ToArray().Sum(x => (double)x * x)), 1 - 1e-5, 1 + 1e-5);
-        var lines = File.ReadAllLines(Path.Combine(run, "metrics.jsonl"));
-        Assert.Equal(20, lines.Length);
-        var last = System.Text.Json.Nodes.JsonNode.Parse(lines[^1])!;
-        Assert.Equal(40, (int)last["step"]!);
-        Assert.InRange((double)last["utilization"]!, 1.0 / 24, 1.0);
-        Assert.Contains("\"rule\": \"csnn\"", File.ReadAllText(Path.Combine(run, "options.json")));
+        // The second layer sees the first's 24 channels (2 maps of 12 neurons), pooled to 16 x 16, through masks between layers.
+        Assert.Equal((4, 9 * 24), (Hebb.Data.Npy.Read(Path.Combine(run, "layer-2", "weights-0.npy")).Rows, Hebb.Data.Npy.Read(Path.Combine(run, "layer-2", "weights-0.npy")).Cols));
+        Assert.Equal((4, 24), (Hebb.Data.Npy.Read(Path.Combine(run, "layer-2", "masks-0.npy")).Rows, Hebb.Data.Npy.Read(Path.Combine(run, "layer-2", "masks-0.npy")).Cols));
+        var norm = Hebb.Data.Npy.Read(Path.Combine(run, "layer-1", "norm.npy"));
+        Assert.Equal((2, 24), (norm.Rows, norm.Cols));
+        Assert.All(norm.Row(1).ToArray(), v => Assert.True(v > 0, "a channel's variance is 0"));
+        var lines = File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToList();
+        Assert.Equal(10, lines.Count(l => (int)l["layer"]! == 1));
+        Assert.Equal(6, lines.Count(l => (int)l["layer"]! == 2));
+        Assert.InRange((double)lines[^1]["utilization"]!, 1.0 / 4, 1.0);
+        Assert.Contains("| 2 | 2x2x1 | 3, 1, 1 | 1.5 | between layers (eq. 15) | 6 |", File.ReadAllText(Path.Combine(run, "report.md")));
+
+        // The probes take the last block's output: 4 channels x 8 x 8; the features are kept and taken back.
+        string features = Path.Combine(root, "features");
+        (code, output, err) = Fixtures.Hebb(root, "eval", run, "--probe", "linear", "--epochs", "2", "--data", root, "--features", features, "--backend", "cpu-managed");
+        Assert.True(code == 0, output + err);
+        var report = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(run, "eval-linear", "report.json")))!;
+        Assert.Equal(256, (int)report["features"]!);
+        Assert.InRange((double)report["utilization"]!, 0.0, 1.0);
+        Assert.True(File.Exists(Path.Combine(features, "train.npy")) && File.Exists(Path.Combine(features, "features.json")));
+        (code, output, err) = Fixtures.Hebb(root, "eval", run, "--probe", "mlp", "--epochs", "2", "--data", root, "--features", features, "--backend", "cpu-managed");
+        Assert.True(code == 0, output + err);
+        Assert.Contains("features from", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));
+        (code, output, err) = Fixtures.Hebb(root, "eval", run, "--probe", "linear", "--epochs", "2", "--data", root, "--random-baseline", "--backend", "cpu-managed");
+        Assert.True(code == 0, output + err);
+        Assert.Contains("random U(-1, 1) weights and masks", File.ReadAllText(Path.Combine(run, "eval-linear-random", "report.md")));
+
         Fixtures.Refused(root, "--grid 3x4: ROWSxCOLSxMAPS", "train", "csnn", "--data", root, "--grid", "3x4");
-        Fixtures.Refused(root, "--sigma 0: must be greater than 0", "train", "csnn", "--data", root, "--sigma", "0");
-        Fixtures.Refused(root, "encoder for the probes comes with the CSNN models", "eval", run, "--probe", "linear", "--data", root);
+        Fixtures.Refused(root, "--sigma 0: a finite number > 0", "train", "csnn", "--data", root, "--sigma", "0");
+        Fixtures.Refused(root, "--steps 10,10: one value for every layer, or one per layer (3)", "train", "csnn", "--data", root, "--steps", "10,10");
+        Fixtures.Refused(root, "--pool", "train", "csnn", "--data", root, "--pool", "0");
+        Fixtures.Refused(root, "--model x: allowed values", "train", "csnn", "--data", root, "--model", "x");
     }
 
     [Fact]
