@@ -95,8 +95,13 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         for (int i = 0; i < k; i++)
         {
             if (Options.MaskKind == CsnnMaskKind.Input) TensorPrimitives.Multiply(w.AsSpan(i * n, n), m.AsSpan(i * ms, n), _e.AsSpan(i * n, n));
-            else
-                for (int j = 0; j < n; j++) _e[i * n + j] = w[i * n + j] * m[i * ms + j / _k2];
+            else   // channel-major patches: element c * K*K + position is channel c's
+                for (int c = 0; c < ms; c++)
+                {
+                    float mc = m[i * ms + c];
+                    int at = i * n + c * _k2;
+                    for (int j = at; j < at + _k2; j++) _e[j] = w[j] * mc;
+                }
         }
     }
 
@@ -220,10 +225,14 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         var old = _old;
         m.CopyTo(old, 0);
         var q = _q;
-        Array.Clear(q);
+        int inputs = Options.MaskKind == CsnnMaskKind.Input ? 1 : _k2;   // the patch elements of one mask element
         for (int i = 0; i < k; i++)
-            for (int j = 0; j < n; j++)
-                q[i * ms + (Options.MaskKind == CsnnMaskKind.Input ? j : j / _k2)] += q2[i * n + j];
+            for (int c = 0; c < ms; c++)
+            {
+                double sum = 0;
+                for (int j = (i * ms + c) * inputs, end = j + inputs; j < end; j++) sum += q2[j];
+                q[i * ms + c] = sum;
+            }
         var before = _before;   // sum over k < i of m_kj^2 (eq. 13)
         var all = _all;         // and over all k (eq. 12)
         Array.Clear(before);
