@@ -31,6 +31,10 @@ public sealed record CsnnOptions
     public bool AllBmus { get; init; }
     /// <summary>Multiply each mask's update by the neighbourhood h (the NH option) instead of moving the BMU's mask only.</summary>
     public bool MaskNeighbourhood { get; init; }
+    /// <summary>Masks between layers as the authors' code pairs them (authors-code-facts.md): the masked patch
+    /// channel-major, dotted with weights laid out position-major, so that a patch element meets another element's
+    /// weight (<c>Csnn.weightAt</c>); learning is unchanged. Only with <see cref="CsnnMaskKind.BetweenLayers"/>.</summary>
+    public bool CodePairing { get; init; }
     /// <summary>The block's max pooling after the normalization: window = stride = Pool, padding "same" (the paper's
     /// 2 x 2 halves the spatial size, rounding up); 1 is none. Only <see cref="ICsnnLayer.Encode"/> pools.</summary>
     public int Pool { get; init; } = 1;
@@ -91,6 +95,8 @@ public sealed record CsnnOptions
         if (!Enum.IsDefined(MaskRule)) throw new ArgumentOutOfRangeException(nameof(MaskRule), MaskRule, "MaskRule must be AllMasks or EarlierMasks");
         if (!(Gamma >= 0 && Gamma <= 1)) throw new ArgumentOutOfRangeException(nameof(Gamma), Gamma, "Gamma must be in [0, 1]");
         if (!(Sigma > 0) || double.IsInfinity(Sigma)) throw new ArgumentOutOfRangeException(nameof(Sigma), Sigma, "Sigma (the neighbourhood's radius) must be a finite number > 0");
+        if (CodePairing && MaskKind != CsnnMaskKind.BetweenLayers)
+            throw new ArgumentOutOfRangeException(nameof(CodePairing), CodePairing, "CodePairing applies only to masks between layers (MaskKind BetweenLayers)");
         if (Pool < 1 || Pool > Math.Max(OutHeight, OutWidth))
             throw new ArgumentOutOfRangeException(nameof(Pool), Pool, $"Pool must be in 1..{Math.Max(OutHeight, OutWidth)} (1: no pooling; at most the sconv output's {OutHeight} x {OutWidth})");
         return this;

@@ -21,6 +21,10 @@ type Grid =
 type MaskKind =
     | InputMask
     | BetweenLayers of positions: int
+    /// Eq. 9's mask as the authors' code applies it (authors-code-facts.md): the masked patch is channel-major but the
+    /// weights it is dotted with were learned from position-major patches, so patch element j (channel j / (K*K),
+    /// position j % (K*K)) meets the weight of position j / C, channel j % C. Learning is as in BetweenLayers.
+    | BetweenLayersCodePairing of positions: int
 
 /// The mask's local rule: eq. 12 (the input modified by all masks of the map, through Hebb's eq. 10) or eq. 13 (by
 /// the masks before it in the grid, through Oja's eq. 11), each with its gamma.
@@ -36,7 +40,17 @@ type Map = { W: float[][]; M: float[][] }
 let maskAt (kind: MaskKind) (m: float[]) (j: int) : float =
     match kind with
     | InputMask -> m.[j]
-    | BetweenLayers positions -> m.[j / positions]
+    | BetweenLayers positions
+    | BetweenLayersCodePairing positions -> m.[j / positions]
+
+/// The weight that meets element j of a (masked) patch in the score: its own, except with the authors' code's pairing
+/// of eq. 9, where it is the weight of position j / C, channel j % C (stored channel-major at (j % C) * K*K + j / C).
+let weightAt (kind: MaskKind) (w: float[]) (j: int) : float =
+    match kind with
+    | BetweenLayersCodePairing positions ->
+        let channels = w.Length / positions
+        w.[(j % channels) * positions + j / channels]
+    | _ -> w.[j]
 
 /// Eq. 7 (input mask) and eq. 9 (mask between layers): the masked patch y^ = p o m.
 let maskedPatch (kind: MaskKind) (p: float[]) (m: float[]) : float[] =
@@ -47,7 +61,7 @@ let score (kind: MaskKind) (p: float[]) (m: float[]) (w: float[]) : float =
     let y = maskedPatch kind p m
     let mutable s = 0.0
     for j in 0 .. p.Length - 1 do
-        s <- s + y.[j] * w.[j]
+        s <- s + y.[j] * weightAt kind w j
     s
 
 /// The scores of every neuron of a map for a patch.
@@ -128,7 +142,8 @@ let maskDelta (rule: MaskRule) (p: float[]) (masks: float[][]) (i: int) : float[
 let maskInputs (kind: MaskKind) (p: float[]) : float[][] =
     match kind with
     | InputMask -> [| p |]
-    | BetweenLayers positions ->
+    | BetweenLayers positions
+    | BetweenLayersCodePairing positions ->
         let channels = p.Length / positions
         Array.init positions (fun pos -> Array.init channels (fun c -> p.[c * positions + pos]))
 

@@ -13,6 +13,7 @@ type ReferenceCsnnLayer(options: CsnnOptions, weights: Collections.Generic.IRead
           Pad = options.Padding; PoolWindow = 1; PoolStride = 1 }
     let kind =
         match options.MaskKind with
+        | CsnnMaskKind.BetweenLayers when options.CodePairing -> Csnn.BetweenLayersCodePairing(options.Kernel * options.Kernel)
         | CsnnMaskKind.BetweenLayers -> Csnn.BetweenLayers(options.Kernel * options.Kernel)
         | _ -> Csnn.InputMask
     let stepOptions : Csnn.StepOptions =

@@ -38,6 +38,8 @@ public sealed class CsnnRecipe : IRecipe
           --rule 12|13 (12)   --gamma G (1 for rule 12, 0.5 for rule 13)   --all-bmus (D-BMU)   --mask-nh (D-NH)
           --masks learned|none (none: masks of ones that never learn, the NM rows; random static masks, RM: --mask-lr 0;
                   an untrained SOM, RS: --lr 0)
+          --pairing paper|code (paper: eq. 9 pairs each mask element with its channel's patch elements and their
+                    weights; code: the authors' code, whose masked patch meets weights laid out in another order)
           --lr A (0.1, the SOM's)   --mask-lr A (0.005)   --batch B (1)
           --input-norm scalar|channel (scalar: one mean and deviation over all training pixels, the authors' code)
           --dataset cifar10|mnist|fashion-mnist (cifar10)   --data DIR   --limit N (the first N training images)
@@ -69,6 +71,7 @@ public sealed class CsnnRecipe : IRecipe
         double gamma = a.Double("gamma", rule == CsnnMaskRule.AllMasks ? 1.0 : 0.5, 0, 1);
         bool allBmus = a.Has("all-bmus"), maskNh = a.Has("mask-nh");
         bool learnedMasks = a.Choice("masks", "learned", "learned", "none") == "learned";
+        bool codePairing = a.Choice("pairing", "paper", "paper", "code") == "code";
         double lr = a.Double("lr", 0.1, 0), maskLr = a.Double("mask-lr", 0.005, 0);
         int batch = a.Int("batch", 1, 1), limit = a.Int("limit", int.MaxValue, 1), seed = a.Int("seed", 1);
         bool perChannel = a.Choice("input-norm", "scalar", "scalar", "channel") == "channel";
@@ -86,7 +89,7 @@ public sealed class CsnnRecipe : IRecipe
         var (height, width, channels) = (data.Height, data.Width, data.Channels);
         foreach (var spec in specs)
         {
-            var o = spec.Options(height, width, channels, kernel, pool, rules);
+            var o = spec.Options(height, width, channels, kernel, pool, rules) with { CodePairing = codePairing && spec.Masks == CsnnMaskKind.BetweenLayers };
             try { o.Validate(); }
             catch (ArgumentOutOfRangeException ex)
             {
@@ -110,7 +113,7 @@ public sealed class CsnnRecipe : IRecipe
         {
             ["rule"] = Rule, ["model"] = modelName, ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["kernel"] = kernel, ["pool"] = pool,
             ["norm"] = norm.ToString().ToLowerInvariant(), ["norm_images"] = normImages, ["mask_rule"] = rule == CsnnMaskRule.AllMasks ? "12" : "13",
-            ["gamma"] = gamma, ["all_bmus"] = allBmus, ["mask_nh"] = maskNh, ["masks"] = learnedMasks ? "learned" : "none",
+            ["gamma"] = gamma, ["all_bmus"] = allBmus, ["mask_nh"] = maskNh, ["masks"] = learnedMasks ? "learned" : "none", ["pairing"] = codePairing ? "code" : "paper",
             ["lr"] = lr, ["mask_lr"] = maskLr, ["batch"] = batch, ["input_norm"] = perChannel ? "channel" : "scalar",
             ["input_mean"] = new JsonArray([.. input.Mean.Select(v => (JsonNode)v)]), ["input_std"] = new JsonArray([.. input.Std.Select(v => (JsonNode)v)]),
             ["seed"] = seed, ["images"] = n, ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
@@ -182,7 +185,7 @@ public sealed class CsnnRecipe : IRecipe
             # CSNN: {modelName}, {layerCount} layer(s) trained layer-wise (Stuhr & Brauer)
 
             - dataset: {dataset}, {n:N0} training images, input normalized {(perChannel ? "per channel" : "by one scalar mean and deviation")}; engine: {engine.Name}
-            - eq. {(rule == CsnnMaskRule.AllMasks ? "12" : "13")} with gamma = {gamma}{(allBmus ? "; every map's BMU learns (D-BMU)" : "; only the best map's BMU learns")}{(maskNh ? "; masks by h (NH)" : "")}{(learnedMasks ? "" : "; no masks (NM)")}; SOM rate {lr}, mask rate {maskLr}; batch {batch}; seed {seed}
+            - eq. {(rule == CsnnMaskRule.AllMasks ? "12" : "13")} with gamma = {gamma}{(allBmus ? "; every map's BMU learns (D-BMU)" : "; only the best map's BMU learns")}{(maskNh ? "; masks by h (NH)" : "")}{(learnedMasks ? "" : "; no masks (NM)")}{(codePairing ? "; masks between layers paired as the authors' code does" : "")}; SOM rate {lr}, mask rate {maskLr}; batch {batch}; seed {seed}
             - each block: layer -> {norm switch { CsnnNorm.Batch => $"batch norm (statistics of {normSet.Rows:N0} training images)", CsnnNorm.Code => "the authors' code's normalization (divide by sqrt(1.001))", _ => "no normalization" }} -> {pool}x{pool} max pooling "same"
             - representation: {options[^1].EncodedFeatures:N0} features ({options[^1].OutChannels} x {options[^1].PooledHeight} x {options[^1].PooledWidth})
 
@@ -296,6 +299,7 @@ public sealed class CsnnRecipe : IRecipe
                 MaskRule = RunFolder.Required<string>(options, run, "mask_rule") == "13" ? CsnnMaskRule.EarlierMasks : CsnnMaskRule.AllMasks,
                 Gamma = RunFolder.Required<double>(options, run, "gamma"),
             };
+            bool codePairing = RunFolder.Optional(options, run, "pairing", "paper") == "code";
             var norm = RunFolder.Required<string>(options, run, "norm") switch { "code" => CsnnNorm.Code, "none" => CsnnNorm.None, _ => CsnnNorm.Batch };
             var input = new InputNorm([.. options["input_mean"]!.AsArray().Select(v => (double)v!)], [.. options["input_std"]!.AsArray().Select(v => (double)v!)]);
             var rng = new Random(r.Seed);
@@ -308,7 +312,8 @@ public sealed class CsnnRecipe : IRecipe
                 var o = new CsnnLayerSpec(RunFolder.Required<int>(spec, run, "grid_rows"), RunFolder.Required<int>(spec, run, "grid_cols"), RunFolder.Required<int>(spec, run, "maps"),
                     RunFolder.Required<int>(spec, run, "stride"), RunFolder.Required<double>(spec, run, "sigma"),
                     RunFolder.Required<string>(spec, run, "masks") == "input" ? CsnnMaskKind.Input : CsnnMaskKind.BetweenLayers, 0)
-                    .Options(height, width, channels, kernel, pool, rules).Validate();
+                    .Options(height, width, channels, kernel, pool, rules);
+                o = (o with { CodePairing = codePairing && o.MaskKind == CsnnMaskKind.BetweenLayers }).Validate();
                 string d = Path.Combine(run, $"layer-{l + 1}");
                 var (w, m) = r.Random ? Initial(o, rng, learnedMasks: true)
                     : ([.. Enumerable.Range(0, o.Maps).Select(h => Npy.Read(Path.Combine(d, $"weights-{h}.npy")))], [.. Enumerable.Range(0, o.Maps).Select(h => Npy.Read(Path.Combine(d, $"masks-{h}.npy")))]);

@@ -116,6 +116,8 @@ public sealed class CsnnCases : ICaseSource
             input with { Maps = 3, AllBmus = true, MaskNeighbourhood = true, Sigma = 1.5 }, 2, 1, CsnnTolerances.OneStep, 350);
         yield return Steps("5-step trajectory, input masks, batch of 1", input, 1, 5, CsnnTolerances.Trajectory, 360);
         yield return Steps("5-step trajectory, masks between layers, eq. 12 gamma 0.8, 2 maps", between with { Maps = 2, Gamma = 0.8 }, 2, 5, CsnnTolerances.Trajectory, 370);
+        yield return Forward("forward, masks between layers with the authors' code's pairing (eq. 9)", between with { CodePairing = true }, 2, 315);
+        yield return Steps("5-step trajectory, the authors' code's pairing of masks between layers", between with { CodePairing = true, Maps = 2 }, 1, 5, CsnnTolerances.Trajectory, 375);
         yield return Block("block (section III-F): scores, batch norm, 2x2 max pool 'same' of a 4x5 output", input with { Pool = 2 }, 3, 390);
         yield return Block("block: masks between layers, no pooling, the authors' code's normalization", between, 2, 395, CsnnNormalization.AuthorsCode(between.OutChannels));
         yield return Block("block: 3x3 max pool 'same' of a 7x7 output (one padded row and column on each side)", between with { Height = 7, Width = 7, Pool = 3 }, 2, 396);

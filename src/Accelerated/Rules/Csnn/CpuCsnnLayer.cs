@@ -95,13 +95,15 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         for (int i = 0; i < k; i++)
         {
             if (Options.MaskKind == CsnnMaskKind.Input) TensorPrimitives.Multiply(w.AsSpan(i * n, n), m.AsSpan(i * ms, n), _e.AsSpan(i * n, n));
-            else   // channel-major patches: element c * K*K + position is channel c's
+            else if (!Options.CodePairing)   // channel-major patches: element c * K*K + position is channel c's
                 for (int c = 0; c < ms; c++)
                 {
                     float mc = m[i * ms + c];
                     int at = i * n + c * _k2;
                     for (int j = at; j < at + _k2; j++) _e[j] = w[j] * mc;
                 }
+            else   // the authors' code: element j meets the weight of position j / C, channel j % C
+                for (int j = 0; j < n; j++) _e[i * n + j] = w[i * n + (j % ms) * _k2 + j / ms] * m[i * ms + j / _k2];
         }
     }
 

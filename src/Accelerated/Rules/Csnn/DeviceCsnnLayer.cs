@@ -56,7 +56,7 @@ public sealed class DeviceCsnnLayer : DeviceLayer, ICsnnLayer
         Device.Launch("im2col", _n, rows, 16, 16, b, o.Channels, o.Height, o.Width, o.Kernel, o.Stride, o.Padding, o.OutHeight, o.OutWidth, _img!, _p!);
         for (int h = 0; h < o.Maps; h++)
         {
-            Device.Launch("csnn_effective", _k * _n, 1, 256, 1, _k, _n, _ms, _k2, Between ? 1 : 0, _w[h], _m[h], _e[h]);
+            Device.Launch("csnn_effective", _k * _n, 1, 256, 1, _k, _n, _ms, _k2, Between ? 1 : 0, Options.CodePairing ? 1 : 0, _w[h], _m[h], _e[h]);
             Device.Gemm(false, true, rows, _k, _n, 1f, _p!, _n, _e[h], _n, 0f, _s[h], _k);
         }
         return rows;

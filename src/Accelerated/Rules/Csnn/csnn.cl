@@ -2,13 +2,15 @@
    come from im2col (nnl-conv.cl), the products from the device's GEMM, the rows' norms from normalize_rows. */
 
 /* Eq. 7-9: E = m o w for each neuron (a mask between layers repeated over the kernel's k2 positions). */
-KERNEL void csnn_effective(const int k, const int n, const int ms, const int k2, const int between,
+KERNEL void csnn_effective(const int k, const int n, const int ms, const int k2, const int between, const int codePairing,
                            GLOBAL const float* W, GLOBAL const float* M, GLOBAL float* E)
 {
     const int x = GID(0);
     if (x >= k * n) return;
     const int i = x / n, j = x % n;
-    E[x] = W[x] * M[i * ms + (between ? j / k2 : j)];
+    /* The authors' code's pairing of eq. 9: element j meets the weight of position j / C, channel j % C. */
+    const float w = codePairing ? W[i * n + (j % ms) * k2 + j / ms] : W[x];
+    E[x] = w * M[i * ms + (between ? j / k2 : j)];
 }
 
 /* Eq. 2 for map h: each patch's best neuron (ties: the lowest) and its score. */
