@@ -12,6 +12,7 @@ public sealed class CsnnRule : IRule
         "eq. 2-3: the BMU per map, the winning map, the Gaussian neighbourhood over the grid",
         "eq. 4-6: the SOM update toward the unmasked patches, each weight vector normalized",
         "eq. 10-15: the masks' rules (Hebb, Oja; input modified by all masks, or by the earlier ones)",
+        "section III-F, G: blocks (batch norm without trainable parameters, max pooling 'same'), layer-wise training of S-CSNN and D-CSNN",
     ];
     public IReadOnlyList<Type> Factories => [typeof(ICsnnFactory)];
 }
