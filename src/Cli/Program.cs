@@ -41,7 +41,10 @@ namespace Hebb.Cli
             {
                 Console.WriteLine(command switch
                 {
-                    "train" => TrainCommand.Help, "eval" => EvalCommand.Help, "bench" => BenchCommand.Help,
+                    // hebb train RULE --help, hebb bench NAME --help: that one's help only.
+                    "train" => a.Positional.Count > 1 && Recipes.Find(a.Positional[1]) is { } recipe ? recipe.TrainHelp : TrainCommand.Help,
+                    "bench" => a.Positional.Count > 1 && Hebb.Bench.Benches.Find(a.Positional[1]) is { } bench ? bench.Help : BenchCommand.Help,
+                    "eval" => EvalCommand.Help,
                     "verify" => VerifyCommand.Help, "reproduce" => ReproduceCommand.Help, "rules" => RulesCommand.Help, _ => DataCommand.Help,
                 });
                 return 0;

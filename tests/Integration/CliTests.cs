@@ -236,9 +236,17 @@ public class CliTests
         var rules = Regex.Match(help["verify"], @"--rule ([a-z|-]+)\]").Groups[1].Value;
         Assert.Equal(Hebb.Verification.Cases.All.Select(c => c.Rule).Distinct().Order(), rules.Split('|').Order());
 
-        var benches = Regex.Matches(help["bench"], @"^hebb bench ([a-z-]+)", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
+        var benches = Regex.Matches(help["bench"], @"^hebb bench ([a-z-]+)", RegexOptions.Multiline).Select(m => m.Groups[1].Value).Distinct();
         var listed = Regex.Match(help[""], @"hebb bench ([a-z|-]+) ").Groups[1].Value;
         Assert.Equal(benches.Order(), listed.Split('|').Order());
+
+        // hebb train RULE --help and hebb bench NAME --help give that one's help only.
+        var (_, trainCsnn, _) = Fixtures.Hebb(dir, "train", "csnn", "--help");
+        Assert.Contains("hebb train csnn", trainCsnn);
+        Assert.DoesNotContain("hebb train krotov", trainCsnn);
+        var (_, benchKrotov, _) = Fixtures.Hebb(dir, "bench", "krotov", "--help");
+        Assert.Contains("hebb bench krotov", benchKrotov);
+        Assert.DoesNotContain("hebb bench csnn", benchKrotov);
     }
 }
 
