@@ -118,15 +118,11 @@ public static class ProbePipeline
             shadowed = shadow
                 ? new LabeledSet(encoder.Encode(Shadow.Apply(testImages.X, testData.Height, testData.Width, testData.Channels, new Random(seed + 29))), testImages.Y)
                 : null;
-            if (featuresDir is not null)
-            {
-                foreach (var (set, what) in new[] { (train, "training"), (test, "test"), (shadowed, "shadowed test") })
-                    if (set is not null) FeaturesFinite(set.X, what, opened?.OverflowCause);
-                FeatureCache.Save(featuresDir, key, train.X, test.X, shadowed?.X);
-            }
+            // Checked once, as encoded (features kept under --features were checked before they were written).
+            foreach (var (set, what) in new[] { (train, "training"), (test, "test"), (shadowed, "shadowed test") })
+                if (set is not null) FeaturesFinite(set.X, what, opened?.OverflowCause);
+            if (featuresDir is not null) FeatureCache.Save(featuresDir, key, train.X, test.X, shadowed?.X);
         }
-        foreach (var (set, what) in new[] { (train, "training"), (test, "test"), (shadowed, "shadowed test") })
-            if (set is not null) FeaturesFinite(set.X, what, opened?.OverflowCause);
         int[]? winners = opened?.Competition is var (_, winnersOf) ? winnersOf(opened.WinnersFromFeatures ? test.X : testImages.X) : null;
         if (standardize)
         {

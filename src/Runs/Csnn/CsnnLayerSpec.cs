@@ -8,11 +8,13 @@ namespace Hebb.Runs;
 public sealed record CsnnLayerSpec(int GridRows, int GridCols, int Maps, int Stride, double Sigma, CsnnMaskKind Masks, int Steps)
 {
     /// <summary>The layer's options on an input of height x width x channels: kernel K with the padding that keeps
-    /// ceil(n / stride) positions per side ("same"; split evenly, where TensorFlow puts an odd remainder after).</summary>
+    /// ceil(n / stride) positions per side ("same"; split evenly, where TensorFlow puts an odd remainder after). The
+    /// authors' code's pairing (<paramref name="rules"/>' CodePairing) applies to masks between layers only.</summary>
     public CsnnOptions Options(int height, int width, int channels, int kernel, int pool, CsnnOptions rules) => rules with
     {
         Height = height, Width = width, Channels = channels, Kernel = kernel, Stride = Stride, Padding = SamePadding(height, kernel, Stride),
         GridRows = GridRows, GridCols = GridCols, Maps = Maps, MaskKind = Masks, Sigma = Sigma, Pool = pool,
+        CodePairing = rules.CodePairing && Masks == CsnnMaskKind.BetweenLayers,
     };
 
     /// <summary>The symmetric padding closest to "same": half of max((ceil(n / s) - 1) s + K - n, 0), rounded up.</summary>

@@ -65,7 +65,7 @@ public sealed class CsnnRecipe : IRecipe
         var strides = PerLayer(a, "stride", layerCount, model.Select(l => l.Stride.ToString()), v => Count("stride", v, 1));
         var stepsPer = PerLayer(a, "steps", layerCount, model.Select(l => l.Steps.ToString()), v => Count("steps", v, 1));
         int kernel = a.Int("kernel", 3, 1), pool = a.Int("pool", 2, 1);
-        var norm = a.Choice("norm", "batch", "batch", "code", "none") switch { "code" => CsnnNorm.Code, "none" => CsnnNorm.None, _ => CsnnNorm.Batch };
+        var norm = Enum.Parse<CsnnNorm>(a.Choice("norm", "batch", "batch", "code", "none"), ignoreCase: true);
         int normImages = a.Int("norm-images", 1000, 1);
         var rule = a.Choice("rule", "12", "12", "13") == "12" ? CsnnMaskRule.AllMasks : CsnnMaskRule.EarlierMasks;
         double gamma = a.Double("gamma", rule == CsnnMaskRule.AllMasks ? 1.0 : 0.5, 0, 1);
@@ -81,7 +81,7 @@ public sealed class CsnnRecipe : IRecipe
 
         var data = Datasets.Load(dataset, root, train: true);
         int n = Math.Min(limit, data.Count);
-        var rules = new CsnnOptions { MaskRule = rule, Gamma = gamma, AllBmus = allBmus, MaskNeighbourhood = maskNh };
+        var rules = new CsnnOptions { MaskRule = rule, Gamma = gamma, AllBmus = allBmus, MaskNeighbourhood = maskNh, CodePairing = codePairing };
         var specs = Enumerable.Range(0, layerCount)
             .Select(l => model[l] with { GridRows = grids[l].Rows, GridCols = grids[l].Cols, Maps = grids[l].Maps, Sigma = sigmas[l], Stride = strides[l], Steps = stepsPer[l] })
             .ToList();
@@ -89,7 +89,7 @@ public sealed class CsnnRecipe : IRecipe
         var (height, width, channels) = (data.Height, data.Width, data.Channels);
         foreach (var spec in specs)
         {
-            var o = spec.Options(height, width, channels, kernel, pool, rules) with { CodePairing = codePairing && spec.Masks == CsnnMaskKind.BetweenLayers };
+            var o = spec.Options(height, width, channels, kernel, pool, rules);
             try { o.Validate(); }
             catch (ArgumentOutOfRangeException ex)
             {
@@ -298,9 +298,9 @@ public sealed class CsnnRecipe : IRecipe
             {
                 MaskRule = RunFolder.Required<string>(options, run, "mask_rule") == "13" ? CsnnMaskRule.EarlierMasks : CsnnMaskRule.AllMasks,
                 Gamma = RunFolder.Required<double>(options, run, "gamma"),
+                CodePairing = RunFolder.Optional(options, run, "pairing", "paper") == "code",
             };
-            bool codePairing = RunFolder.Optional(options, run, "pairing", "paper") == "code";
-            var norm = RunFolder.Required<string>(options, run, "norm") switch { "code" => CsnnNorm.Code, "none" => CsnnNorm.None, _ => CsnnNorm.Batch };
+            var norm = Enum.Parse<CsnnNorm>(RunFolder.Required<string>(options, run, "norm"), ignoreCase: true);
             var input = new InputNorm([.. options["input_mean"]!.AsArray().Select(v => (double)v!)], [.. options["input_std"]!.AsArray().Select(v => (double)v!)]);
             var rng = new Random(r.Seed);
             var layers = new List<ICsnnLayer>();
@@ -312,8 +312,7 @@ public sealed class CsnnRecipe : IRecipe
                 var o = new CsnnLayerSpec(RunFolder.Required<int>(spec, run, "grid_rows"), RunFolder.Required<int>(spec, run, "grid_cols"), RunFolder.Required<int>(spec, run, "maps"),
                     RunFolder.Required<int>(spec, run, "stride"), RunFolder.Required<double>(spec, run, "sigma"),
                     RunFolder.Required<string>(spec, run, "masks") == "input" ? CsnnMaskKind.Input : CsnnMaskKind.BetweenLayers, 0)
-                    .Options(height, width, channels, kernel, pool, rules);
-                o = (o with { CodePairing = codePairing && o.MaskKind == CsnnMaskKind.BetweenLayers }).Validate();
+                    .Options(height, width, channels, kernel, pool, rules).Validate();
                 string d = Path.Combine(run, $"layer-{l + 1}");
                 var (w, m) = r.Random ? Initial(o, rng, learnedMasks: true)
                     : ([.. Enumerable.Range(0, o.Maps).Select(h => Npy.Read(Path.Combine(d, $"weights-{h}.npy")))], [.. Enumerable.Range(0, o.Maps).Select(h => Npy.Read(Path.Combine(d, $"masks-{h}.npy")))]);
