@@ -22,6 +22,19 @@ def mnist(root):
         return np.frombuffer(f.read(n * h * w), dtype=np.uint8).reshape(n, h * w).astype(np.float32) / 255.0
 
 
+def update(w, v, eps, p, k, delta, prec=1e-30):
+    """One step of the fast rule on the minibatch v (B x N) from w (K x N), as the authors' code does it; the new w."""
+    tot = (torch.sign(w) * w.abs() ** (p - 1)) @ v.T          # K x B currents
+    top = torch.topk(tot, k, dim=0).indices                   # k x B, strongest first
+    g = torch.zeros_like(tot)
+    cols = torch.arange(v.shape[0], device=v.device)
+    g[top[0], cols] = 1.0
+    g[top[k - 1], cols] = -delta
+    xx = (g * tot).sum(1)
+    ds = g @ v - xx[:, None] * w
+    return w + eps * ds / torch.clamp(ds.abs().max(), min=prec)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -43,15 +56,7 @@ def main():
 
     def step(v, eps):
         nonlocal w
-        tot = (torch.sign(w) * w.abs() ** (a.p - 1)) @ v.T          # K x B currents
-        top = torch.topk(tot, a.k, dim=0).indices                   # k x B, strongest first
-        g = torch.zeros_like(tot)
-        cols = torch.arange(v.shape[0], device=dev)
-        g[top[0], cols] = 1.0
-        g[top[a.k - 1], cols] = -a.delta
-        xx = (g * tot).sum(1)
-        ds = g @ v - xx[:, None] * w
-        w = w + eps * ds / torch.clamp(ds.abs().max(), min=prec)
+        w = update(w, v, eps, a.p, a.k, a.delta, prec)
 
     step(x[: a.batch], a.lr)  # warm-up
     if dev.type == "cuda":

@@ -19,6 +19,7 @@ namespace Hebb.Cli
               hebb reproduce NAME                            a published experiment from presets/NAME.json, ours beside the paper
               hebb bench {BenchCommand.Names + " [options]",-35} an epoch beside its GEMM-only bound (and the reference), one run
               hebb verify [--backend X]                      equivalence of a backend with the reference, on this machine
+              hebb check export|compare RULE ...             hold your own implementation of a rule to the reference
               hebb data fetch NAME                           download a dataset and check its checksums
 
             Backends: --backend auto|cpu|cpu-managed|opencl|cuda (or HEBB_BACKEND); data: --data DIR (or HEBB_DATA).
@@ -26,7 +27,7 @@ namespace Hebb.Cli
             hebb COMMAND --help for the options of a command.
             """;
 
-        static readonly string[] Names = ["rules", "train", "eval", "bench", "verify", "data", "reproduce"];
+        static readonly string[] Names = ["rules", "train", "eval", "bench", "verify", "check", "data", "reproduce"];
 
         public static int Run(string[] args)
         {
@@ -45,7 +46,7 @@ namespace Hebb.Cli
                     "train" => a.Positional.Count > 1 && Recipes.Find(a.Positional[1]) is { } recipe ? recipe.TrainHelp : TrainCommand.Help,
                     "bench" => a.Positional.Count > 1 && Hebb.Bench.Benches.Find(a.Positional[1]) is { } bench ? bench.Help : BenchCommand.Help,
                     "eval" => EvalCommand.Help,
-                    "verify" => VerifyCommand.Help, "reproduce" => ReproduceCommand.Help, "rules" => RulesCommand.Help, _ => DataCommand.Help,
+                    "verify" => VerifyCommand.Help, "check" => CheckCommand.Help, "reproduce" => ReproduceCommand.Help, "rules" => RulesCommand.Help, _ => DataCommand.Help,
                 });
                 return 0;
             }
@@ -58,6 +59,7 @@ namespace Hebb.Cli
                     "eval" => EvalCommand.Run(a),
                     "bench" => BenchCommand.Run(a),
                     "verify" => VerifyCommand.Run(a),
+                    "check" => CheckCommand.Run(a),
                     "data" => DataCommand.Run(a),
                     "reproduce" => ReproduceCommand.Run(a),
                     _ => throw new UsageException($"unknown command '{command}'; commands: {string.Join(", ", Names)}"),

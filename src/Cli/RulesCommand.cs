@@ -15,7 +15,7 @@ static class RulesCommand
         hebb rules [NAME]
           Lists every rule (and trainable layer set) Hebb implements: its paper and equations; the backends that
           implement it (reference, cpu, opencl, cuda), or the reason one does not; its equivalence cases (hebb verify
-          --rule NAME); whether hebb train, hebb eval and hebb bench take it; and the presets that train it
+          --rule NAME); whether hebb train, hebb eval, hebb bench and hebb check take it; and the presets that train it
           (hebb reproduce PRESET). With NAME: that rule only.
         """;
 
@@ -51,6 +51,7 @@ static class RulesCommand
             else if (rule.IsTrainableLayer) commands.Add("a trainable layer: hebb eval's probes train it");
             else commands.Add("no recipe yet: hebb train and hebb eval do not take it");
             commands.AddRange(Hebb.Bench.Benches.All.Where(b => b.Rule == rule.Name).Select(b => $"hebb bench {b.Name}"));
+            if (Hebb.Checks.RuleChecks.Find(rule.Name) is not null) commands.Add($"hebb check export|compare {rule.Name}");
             grid.AddRow("commands", Markup.Escape(string.Join("; ", commands)));
             var own = presets is null ? [] : ReproduceCommand.PresetsOf(presets, rule.Name).ToList();
             grid.AddRow("presets", Markup.Escape(own.Count > 0 ? string.Join(", ", own) + " (hebb reproduce NAME)" : "none"));

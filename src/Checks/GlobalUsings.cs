@@ -1,0 +1,1 @@
+global using State = System.Collections.Generic.IReadOnlyDictionary<string, Hebb.Data.NdArray>;
