@@ -42,6 +42,43 @@ def cifar_train(root, count):
     return np.concatenate(out)[:count]
 
 
+BUGS = ("masked-learning", "no-renormalize", "hood-without-2", "gamma-0", "unmasked-bmu")
+
+
+def neighbourhood(rows, cols, sigma, dev, two=2.0):
+    """Eq. 3 between every pair of a rows x cols grid's neurons: exp(-d^2 / (2 sigma^2)), BMU x neuron."""
+    k = rows * cols
+    r, c = torch.arange(k, device=dev) // cols, torch.arange(k, device=dev) % cols
+    d2 = ((r[:, None] - r[None, :]) ** 2 + (c[:, None] - c[None, :]) ** 2).float()
+    return torch.exp(-d2 / (two * sigma ** 2))
+
+
+def update(w, m, imgs, hood, gamma, lr, mask_lr, kernel=3, padding=1, bug=None):
+    """One step of the layer (input masks, eq. 12 through eq. 10, only the best map's BMU learns) on the images
+    (B x C x H x W) from the weights and masks (maps x neurons x C*K*K); returns the new (w, m). `bug` makes one of the
+    mistakes of BUGS, for the tests of `hebb check`."""
+    assert bug is None or bug in BUGS, bug
+    maps, n = w.shape[0], w.shape[2]
+    w, m = w.clone(), m.clone()
+    p = F.unfold(imgs, kernel, padding=padding).transpose(1, 2).reshape(-1, n)   # patches, channel-major like hebb's
+    s = torch.einsum("qj,hij->hqi", p, w if bug == "unmasked-bmu" else m * w)  # eq. 7-8: scores per map
+    best, bmu = s.max(dim=2)                                                # eq. 2 per map
+    top = best.argmax(dim=0)                                                # the map whose BMU scores highest
+    for h in range(maps):
+        won = top == h
+        g = hood[bmu[h]] * won[:, None]                                     # eq. 3, 0 for patches this map lost
+        # eq. 12 through eq. 10, only the BMU's mask (eq. 14): y^_c o (p - gamma sum_k y^_k o m_k)
+        c = bmu[h][won]
+        pw = p[won]
+        mod = pw - (0.0 if bug == "gamma-0" else gamma) * pw * (m[h] ** 2).sum(0)
+        dm = torch.zeros_like(m[h]).index_add_(0, c, pw * m[h][c] * mod)
+        learned = (g.T @ p) * m[h] if bug == "masked-learning" else g.T @ p
+        wn = w[h] + lr * learned / p.shape[0]                               # eq. 6
+        m[h] = m[h] + mask_lr * dm / p.shape[0]
+        w[h] = wn if bug == "no-renormalize" else wn / wn.norm(dim=1, keepdim=True)   # eq. 5
+    return w, m
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -75,27 +112,11 @@ def main():
         x = torch.from_numpy(x).to(dev)
         w = torch.rand(maps, k, n, device=dev) * 2 - 1
         m = torch.rand(maps, k, n, device=dev) * 2 - 1
-    r, c = torch.arange(k, device=dev) // cols, torch.arange(k, device=dev) % cols
-    d2 = ((r[:, None] - r[None, :]) ** 2 + (c[:, None] - c[None, :]) ** 2).float()
-    hood = torch.exp(-d2 / (2 * a.sigma ** 2))                    # eq. 3, BMU x neuron
+    hood = neighbourhood(rows, cols, a.sigma, dev)
 
     def step(imgs):
         nonlocal w, m
-        p = F.unfold(imgs, 3, padding=1).transpose(1, 2).reshape(-1, n)   # patches, channel-major like hebb's
-        s = torch.einsum("qj,hij->hqi", p, m * w)                          # eq. 7-8: scores per map
-        best, bmu = s.max(dim=2)                                           # eq. 2 per map
-        top = best.argmax(dim=0)                                           # the map whose BMU scores highest
-        for h in range(maps):
-            won = top == h
-            g = hood[bmu[h]] * won[:, None]                                # eq. 3, 0 for patches this map lost
-            # eq. 12 through eq. 10, only the BMU's mask (eq. 14): y^_c o (p - gamma sum_k y^_k o m_k)
-            c = bmu[h][won]
-            pw = p[won]
-            mod = pw - a.gamma * pw * (m[h] ** 2).sum(0)
-            dm = torch.zeros_like(m[h]).index_add_(0, c, pw * m[h][c] * mod)
-            m[h] = m[h] + a.mask_lr * dm / p.shape[0]
-            wn = w[h] + a.lr * (g.T @ p) / p.shape[0]                       # eq. 6
-            w[h] = wn / wn.norm(dim=1, keepdim=True)                       # eq. 5
+        w, m = update(w, m, imgs, hood, a.gamma, a.lr, a.mask_lr)
 
     if a.check:
         for s in range(a.steps):

@@ -224,3 +224,97 @@ public class KrotovTermsTests
             }
     }
 }
+
+/// <summary><c>hebb check</c> for CSNN: the PyTorch layer of bench/peers passes and each of its deliberate mistakes is
+/// named by the term it breaks; the accelerated cpu engine (float32) passes on masks between layers with every option,
+/// and with the authors' pairing it is named as that variant.</summary>
+public class CsnnCheckTests
+{
+    static string Replay => Path.Combine(Fixtures.RepoRoot(), "bench", "peers", "check_replay.py");
+
+    [PythonFact("numpy", "torch")]
+    public void TorchPeerPassesAndEachMistakeIsNamed()
+    {
+        string root = Fixtures.TempDir(), dir = Path.Combine(root, "case");
+        Assert.Equal(0, Fixtures.Hebb(root, "check", "export", "csnn", "--out", dir).Code);
+        var python = PythonFactAttribute.With("numpy", "torch")!;
+        foreach (var (bug, named) in new[]
+        {
+            ("", "VERDICT: yours matches paper"),
+            ("masked-learning", "weights: explained: the weights learn from the masked patch p o m_i"),
+            ("no-renormalize", "weights: explained: eq. 5's renormalization is missing"),
+            ("hood-without-2", "weights: explained: the neighbourhood is exp(-d^2 / sigma^2)"),
+            ("gamma-0", "masks: explained: the masks' input is not modified by the masks (gamma = 0)"),
+            ("unmasked-bmu", "weights: explained: the BMU is chosen by the unmasked score"),
+        })
+        {
+            string theirs = Path.Combine(root, "torch" + bug);
+            var (code, stdout, stderr) = Fixtures.Run(python, null, bug == "" ? [Replay, dir, theirs, "--impl", "torch"] : [Replay, dir, theirs, "--impl", "torch", "--bug", bug]);
+            Assert.True(code == 0, stdout + stderr);
+            (code, stdout, stderr) = Fixtures.Hebb(root, "check", "compare", "csnn", dir, theirs);
+            Assert.True(code == (bug == "" ? 0 : 1), $"{bug}: exit {code}\n{stdout}{stderr}");
+            Assert.Contains(named, stdout);
+        }
+    }
+
+    [Fact]
+    public void FloatEngineMatchesMasksBetweenLayersAndTheAuthorsPairingIsNamed()
+    {
+        string root = Fixtures.TempDir();
+        foreach (bool codePairing in new[] { false, true })
+        {
+            string dir = Path.Combine(root, $"case{codePairing}");
+            var (code, stdout, stderr) = Fixtures.Hebb(root, "check", "export", "csnn", "--out", dir, "--masks", "between", "--channels", "4", "--rule", "13",
+                "--gamma", "0.5", "--all-bmus", "--mask-nh", "--grid", "3x2x2", "--steps", "4", "--batch", "2", "--stride", "2");
+            Assert.True(code == 0, stdout + stderr);
+            var c = CheckCase.Load(dir);
+            var o = new CsnnOptions
+            {
+                Height = 6, Width = 6, Channels = 4, Kernel = 3, Stride = 2, Padding = 1, GridRows = 3, GridCols = 2, Maps = 2, MaskKind = CsnnMaskKind.BetweenLayers,
+                MaskRule = CsnnMaskRule.EarlierMasks, Gamma = 0.5, Sigma = 1, AllBmus = true, MaskNeighbourhood = true, CodePairing = codePairing,
+            };
+            Matrix M(string name) { var a = c.Initial[name]; return new Matrix(a.Shape[0], a.Shape[1], a.Data.Select(v => (float)v).ToArray()); }
+            string theirs = Path.Combine(root, $"engine{codePairing}");
+            Directory.CreateDirectory(theirs);
+            using (var layer = new CpuEngine(new ManagedGemm()).CreateCsnn(o, [M("weights/0"), M("weights/1")], [M("masks/0"), M("masks/1")]))
+                for (int t = 0; t < c.Count; t++)
+                {
+                    var x = c.Inputs.Item(t);
+                    layer.Step(new Matrix(x.Shape[0], x.Data.Length / x.Shape[0], x.Data.Select(v => (float)v).ToArray()), new CsnnStep((double)c.Steps[t]["lr"]!, (double)c.Steps[t]["mask_lr"]!));
+                    foreach (var (name, value) in layer.ReadState())
+                        Npy.Write(Path.Combine(theirs, $"step-{t + 1:D4}.{name.Replace('/', '.')}.npy"), value.AsMatrix());
+                }
+            (code, stdout, stderr) = Fixtures.Hebb(root, "check", "compare", "csnn", dir, theirs);
+            Assert.True(code == 0, stdout + stderr);
+            Assert.Contains(codePairing ? "VERDICT: yours matches code (the authors' code's pairing of eq. 9" : "VERDICT: yours matches paper", stdout);
+        }
+    }
+}
+
+/// <summary>The check's composition of CSNN's step from the reference's functions, with no mistake made, is the
+/// reference's <c>Csnn.step</c>, for both mask kinds, both rules and every option.</summary>
+public class CsnnTermsTests
+{
+    [Fact]
+    public void TermsWithoutMistakesAreTheReferenceStep()
+    {
+        var rng = new Random(9);
+        foreach (var (masks, rule, allBmus, nh, pairing) in new[] { ("input", "12", false, false, "paper"), ("input", "13", true, true, "paper"), ("between", "12", false, true, "paper"), ("between", "13", true, false, "code") })
+        {
+            var o = new CsnnSettings(5, 5, 2, 3, 1, 1, 2, 3, 2, masks, rule, 0.7, 1.2, allBmus, nh, pairing, 2);
+            var before = new Dictionary<string, NdArray>();
+            for (int h = 0; h < o.Maps; h++)
+            {
+                before[$"weights/{h}"] = new NdArray([6, o.PatchSize], Enumerable.Range(0, 6 * o.PatchSize).Select(_ => rng.NextDouble() * 2 - 1).ToArray());
+                before[$"masks/{h}"] = new NdArray([6, o.MaskSize], Enumerable.Range(0, 6 * o.MaskSize).Select(_ => rng.NextDouble() * 2 - 1).ToArray());
+            }
+            var images = new NdArray([2, 2, 5, 5], Enumerable.Range(0, 100).Select(_ => rng.NextDouble()).ToArray());
+            var terms = new CsnnTerms(o);
+            var ours = terms.Step(before, images, 0.1, 0.05);
+            var reference = terms.ReferenceStep(before, images, 0.1, 0.05);
+            foreach (var (name, value) in reference)
+                for (int i = 0; i < value.Data.Length; i++)
+                    Assert.True(Math.Abs(ours[name].Data[i] - value.Data[i]) <= 1e-12, $"{masks} eq. {rule}: {name}[{i}] {ours[name].Data[i]} vs {value.Data[i]}");
+        }
+    }
+}
