@@ -18,7 +18,8 @@ public interface IRuleCheck
     string ExportHelp { get; }
 
     /// <summary>Reads the rule's options from <paramref name="a"/> and makes the case: initial state, inputs, schedule and
-    /// the reference's state after every step. Refuses bad options with a <see cref="UsageException"/> naming them.</summary>
+    /// the reference's state after every step. Refuses bad and unknown options (<see cref="Args.RejectUnknown"/>) with a
+    /// <see cref="UsageException"/> naming them, before any work.</summary>
     CheckCase Export(Args a);
 
     /// <summary>The README of a case folder: what each file holds, its layout, and the step to implement.</summary>

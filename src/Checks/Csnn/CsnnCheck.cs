@@ -42,6 +42,7 @@ public sealed class CsnnCheck : IRuleCheck
         string? dataset = a.Str("dataset") is null ? null : a.Choice("dataset", "cifar10", Datasets.Names);
         string? data = a.Str("data");
         int height = a.Int("height", 6, 1), width = a.Int("width", 6, 1), channels = a.Int("channels", 3, 1);
+        a.RejectUnknown($"check export {Rule}");
         NdArray x;
         if (dataset is null)
             x = new NdArray([steps, batch, channels, height, width], Seeded.Uniform(steps * batch, channels * height * width, seed + 1).Data.Select(v => (double)v).ToArray());

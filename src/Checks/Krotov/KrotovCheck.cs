@@ -34,6 +34,7 @@ public sealed class KrotovCheck : IRuleCheck
         string? dataset = a.Str("dataset") is null ? null : a.Choice("dataset", "mnist", Datasets.Names);
         string? data = a.Str("data"), init = a.Str("init");
         int inputs = a.Int("inputs", 64, 1);
+        a.RejectUnknown($"check export {Rule}");
         if (k > units) throw new UsageException($"--k {k}: must be at most --units {units} (the k-th ranked unit is pushed away)");
         var rng = new Random(seed);
         NdArray x;

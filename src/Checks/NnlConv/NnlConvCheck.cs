@@ -33,6 +33,7 @@ public sealed class NnlConvCheck : IRuleCheck
         string? dataset = a.Str("dataset") is null ? null : a.Choice("dataset", "cifar10", Datasets.Names);
         string? data = a.Str("data"), init = a.Str("init");
         int height = a.Int("height", 8, 1), width = a.Int("width", 8, 1), channels = a.Int("channels", 3, 1);
+        a.RejectUnknown($"check export {Rule}");
         if (m > filters) throw new UsageException($"--m {m}: must be at most --filters {filters} (the m-th ranked filter is pushed away)");
         NdArray x;
         if (dataset is null)
