@@ -149,7 +149,7 @@ public static class ProbePipeline
         Directory.CreateDirectory(outDir);
         string curvePath = Path.Combine(outDir, "metrics.jsonl");
         File.WriteAllText(curvePath, "");
-        var series = new List<(string, double[])>();
+        var series = new List<Charts.Line>();
 
         if (probe == "fewshot")
         {
@@ -165,7 +165,7 @@ public static class ProbePipeline
                 report[$"test_accuracy_{s}"] = mean;
             }
             report["split"] = split.Description; report["fewshot"] = arr;
-            series.Add(("test accuracy by shots", [.. results.Select(r => r.Mean)]));
+            series.Add(new($"test accuracy (mean of {draws} draws)", [.. results.Select(r => (double)r.Shots)], [.. results.Select(r => 100 * r.Mean)]));
         }
         else
         {
@@ -203,7 +203,12 @@ public static class ProbePipeline
                     ["train_accuracy_rows"] = trainRows, ["validation_accuracy"] = result.Chosen.ValidationAccuracy,
                     ["test_accuracy"] = result.TestAccuracy, ["test_images"] = split.Test.Count, ["test_accuracy_se"] = se, ["seconds"] = result.Seconds,
                 });
-                series.Add(($"fold {f + 1}", [.. result.Curve.Select(p => p.ValidationAccuracy ?? p.TestAccuracy)]));
+                string fold = splits.Count > 1 ? $"fold {f + 1}: " : "";
+                double[] epochs = [.. result.Curve.Select(p => p.Epoch)];
+                if (splits.Count <= 3) series.Add(new($"{fold}training ({trainRows:N0} examples)", epochs, [.. result.Curve.Select(p => 100 * p.TrainAccuracy)]));
+                if (result.Curve.Any(p => p.ValidationAccuracy is not null))
+                    series.Add(new($"{fold}validation ({split.Validation?.Count ?? 0:N0})", epochs, [.. result.Curve.Select(p => 100 * (p.ValidationAccuracy ?? double.NaN))]));
+                if (splits.Count <= 3) series.Add(new($"{fold}test ({split.Test.Count:N0})", epochs, [.. result.Curve.Select(p => 100 * p.TestAccuracy)]));
                 md.Append($"- {split.Description}: test accuracy **{result.TestAccuracy:P2}** (± {se:P2}, the binomial standard error over {split.Test.Count:N0} test images)" +
                           (result.Chosen.ValidationAccuracy is { } va ? $" at step {result.Chosen.Step} (best validation accuracy {va:P2}, pocket rule)" : " at the last step") +
                           $"; there, training accuracy {result.Chosen.TrainAccuracy:P2} on {trainRows:N0} training examples\n");
@@ -217,10 +222,13 @@ public static class ProbePipeline
             AnsiConsole.MarkupLine($"test accuracy [bold]{mean:P2}[/]" + (accs.Count > 1 ? $" ± {std:P2} over {folds} folds" : $" ± {singleSe:P2} (binomial standard error)") + $" (error {1 - mean:P2})");
         }
         report["seconds"] = sw.Elapsed.TotalSeconds;
-        md.Append($"\n- time {sw.Elapsed.TotalSeconds:F1} s\n\n`accuracy.png`: {(probe == "fewshot" ? "mean test accuracy against N per class (left to right: " + string.Join(", ", shots) + ")" : "validation accuracy (test accuracy without validation) at each evaluation, one line per fold")}; `metrics.jsonl`: every evaluation point.\n");
+        md.Append($"\n- time {sw.Elapsed.TotalSeconds:F1} s\n\n`accuracy.png`: {(probe == "fewshot" ? "mean test accuracy against N per class (left to right: " + string.Join(", ", shots) + ")" : "training, validation and test accuracy at each evaluation (with more than three folds, each fold's validation accuracy)")}; `metrics.jsonl`: every evaluation point.\n");
         RunFolder.WriteText(Path.Combine(outDir, "report.json"), report.ToJsonString(new() { WriteIndented = true }));
         RunFolder.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
-        Pictures.Curves(Path.Combine(outDir, "accuracy.png"), series);
+        if (probe == "fewshot")
+            Charts.Lines(Path.Combine(outDir, "accuracy.png"), $"{name}: few-shot linear probe on {dataset}", "examples per class (N)", "test accuracy (%)", series);
+        else
+            Charts.Lines(Path.Combine(outDir, "accuracy.png"), $"{name}: {probe} probe on {dataset}", "epoch of the probe's training", "accuracy (%)", series);
         AnsiConsole.MarkupLine($"report in {Markup.Escape(outDir)}");
         return 0;
     }

@@ -184,12 +184,17 @@ public class FileFormatTests
     }
 
     [Fact]
-    public void CurvesDrawsSeriesAndAxisLabels()
+    public void ChartsDrawLabelledLines()
     {
         string path = Path.Combine(Fixtures.TempDir(), "c.png");
-        Pictures.Curves(path, [("train", [0.5, 0.2, 0.1, 0.05]), ("test", [0.6, 0.3, 0.2, 0.18])]);
-        Assert.True(new FileInfo(path).Length > 200);
-        if (Environment.GetEnvironmentVariable("HEBB_KEEP_PICTURES") is { Length: > 0 } keep) File.Copy(path, Path.Combine(keep, "curves.png"), true);
+        Charts.Lines(path, "runs/x: a title", "epoch", "error (%)", [new("train", [1, 2, 3, 4], [50, 20, 10, 5]), new("test", [1, 2, 3, 4], [60, 30, 20, double.NaN])]);
+        var b = File.ReadAllBytes(path);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, b[..4]);
+        Assert.Equal(800, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(b.AsSpan(16)));
+        Assert.Equal(500, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(b.AsSpan(20)));
+        Assert.True(b.Length > 5_000, $"{b.Length} bytes: text and lines are drawn");
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, ".*tmp"));
+        if (Environment.GetEnvironmentVariable("HEBB_KEEP_PICTURES") is { Length: > 0 } keep) File.Copy(path, Path.Combine(keep, "chart.png"), true);
     }
 
     [Fact]

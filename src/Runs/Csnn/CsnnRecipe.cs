@@ -133,7 +133,7 @@ public sealed class CsnnRecipe : IRecipe
         var normSet = images.Gather(order.AsSpan(0, Math.Min(normImages, n)));
         string metricsPath = Path.Combine(outDir, "metrics.jsonl");
         File.WriteAllText(metricsPath, "");
-        var utilization = new List<(string, double[])>();
+        var utilization = new List<Charts.Line>();
         var seconds = new List<double>();
         var total = Stopwatch.StartNew();
         int global = 0;
@@ -141,6 +141,7 @@ public sealed class CsnnRecipe : IRecipe
         {
             int steps = specs[l].Steps, every = Math.Max(1, steps / 20);
             var curve = new List<double>();
+            var curveSteps = new List<double>();
             ILearner<CsnnStep> learner = layers[l];
             var sw = Stopwatch.StartNew();
             var layerProbe = csnn.Encode(probe, l);
@@ -155,6 +156,7 @@ public sealed class CsnnRecipe : IRecipe
                     for (int h = 0; h < options[l].Maps; h++) Divergence.CheckFinite(layers[l].ReadWeights(h), global + 1, lr, outDir);
                     double used = Utilization(layers[l], layerProbe);
                     curve.Add(used);
+                    curveSteps.Add(s + 1);
                     File.AppendAllText(metricsPath, new JsonObject
                     {
                         ["layer"] = l + 1, ["step"] = s + 1, ["seconds"] = sw.Elapsed.TotalSeconds, ["images_per_s"] = (s + 1) * batch / sw.Elapsed.TotalSeconds,
@@ -166,7 +168,7 @@ public sealed class CsnnRecipe : IRecipe
             csnn.Norms[l] = csnn.Estimate(l, normSet, norm);
             csnn.Save(outDir, l);
             seconds.Add(sw.Elapsed.TotalSeconds);
-            utilization.Add(($"layer {l + 1}", curve.ToArray()));
+            utilization.Add(new($"layer {l + 1}", curveSteps.ToArray(), curve.Select(u => 100 * u).ToArray()));
         }
 
         var first = options[0];
@@ -179,8 +181,9 @@ public sealed class CsnnRecipe : IRecipe
         var test = Datasets.Load(dataset, root, train: false);
         int shown = Math.Min(ClassMapImages, test.Count);
         var classMaps = ClassMaps.Write(outDir, csnn, input.Apply(test.Images.SliceRows(0, shown)), test.Labels[..shown], Datasets.ClassNames(dataset));
-        Pictures.Curves(Path.Combine(outDir, "utilization.png"), utilization);
-        var finalUse = utilization.Select(u => u.Item2[^1]).ToList();
+        Charts.Lines(Path.Combine(outDir, "utilization.png"), $"{outDir}: CSNN neuron utilization per layer (Fig. 5, left)",
+            "step of the layer's training", $"neurons that are the BMU of a patch of an input (%, over {probe.Rows} training images)", utilization);
+        var finalUse = utilization.Select(u => u.Y[^1] / 100).ToList();
         RunFolder.WriteText(Path.Combine(outDir, "report.md"), $"""
             # CSNN: {modelName}, {layerCount} layer(s) trained layer-wise (Stuhr & Brauer)
 

@@ -131,7 +131,13 @@ public sealed class KrotovRecipe : IRecipe
         var w = layer.ReadWeights();
         Npy.Write(Path.Combine(outDir, "weights.npy"), w);
         Pictures.FilterGrid(Path.Combine(outDir, "filters.png"), w, data.Height, data.Width, data.Channels, Math.Min(100, w.Rows), 10);
-        Pictures.Curves(Path.Combine(outDir, "sphere.png"), [("share of units on the sphere", sphere.ToArray())]);
+        // The paper's Fig. 5: 25 units chosen at random (seeded), each scaled to its largest |weight| around grey, so that
+        // the large negative elements show (dark, or the complementary colour) beside the positive ones.
+        var chosen = EngineChoice.Permutation(w.Rows, new Random(seed + 25)).Take(Math.Min(25, w.Rows)).ToArray();
+        Pictures.FilterGrid(Path.Combine(outDir, "units-fig5.png"), w.Gather(chosen), data.Height, data.Width, data.Channels, chosen.Length, 5, scale: 5);
+        Charts.Lines(Path.Combine(outDir, "sphere.png"), $"{outDir}: Krotov-Hopfield training on {dataset}, units reaching the unit p-sphere (p = {options.P})",
+            "epoch", "units with | sum |W|^p - 1 | <= 0.05 (%)",
+            [new("units on the sphere", Enumerable.Range(1, sphere.Count).Select(e => (double)e).ToArray(), sphere.Select(x => 100 * x).ToArray())]);
         RunFolder.WriteText(Path.Combine(outDir, "report.md"), $"""
             # Krotov–Hopfield unsupervised training
 
@@ -143,7 +149,9 @@ public sealed class KrotovRecipe : IRecipe
 
             Files: `options.json` (resolved options), `metrics.jsonl` (one line per epoch), `weights.npy`
             (the {options.Units}x{options.Inputs} weights, `numpy.load`), `filters.png` (the first 100 units;
-            red positive, blue negative, white zero), `sphere.png` (share of units on the sphere per epoch).
+            red positive, blue negative, white zero; colour images: grey is zero, each channel brighter where positive and
+            darker where negative), `units-fig5.png` (25 units chosen at random, as the paper's Fig. 5 shows CIFAR-10's), `sphere.png`
+            (share of units on the sphere per epoch).
             Next: `hebb eval {outDir}` trains the top layer on these frozen weights.
             """);
         AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; weights, filters.png and report.md in {Markup.Escape(outDir)}");

@@ -21,8 +21,11 @@ public static class TopLayerEval
           --m M               power of the loss (6)
           --epochs E          epochs of Adam (300, as in the paper)
           --batch B           minibatch size (100)
-          --lr LR             Adam's learning rate for the first third of the epochs (0.001); then, as the
-                              paper's 300-epoch schedule scaled to E: x0.5 to 1/2, x0.1 to 2/3, x0.05 to 5/6, x0.01
+          --lr LR             Adam's learning rate at the start (0.001); then as the schedule says
+          --schedule mnist|cifar10  appendix B's schedule, scaled to E epochs (mnist):
+                              mnist (300 epochs): LR for the first third, then x0.5 to 1/2, x0.1 to 2/3, x0.05 to 5/6, x0.01
+                              cifar10 (500 epochs): LR for the first fifth, then every tenth x0.5, 0.25, 0.125, 0.05,
+                              0.025, 0.0125, 0.005, 0.0025 (the paper's 0.004 falling to 0.00001)
           --normalize on|off  scale each image to a unit vector before the top layer (on; the authors' remark)
         """;
 
@@ -37,6 +40,7 @@ public static class TopLayerEval
         double n = a.Double("n", 4.5, 1), m = a.Double("m", 6, 2);
         int epochs = a.Int("epochs", 300, 1), batch = a.Int("batch", 100, 1), seed = a.Int("seed", 1);
         double lr0 = a.Positive("lr", 0.001);
+        string schedule = a.Choice("schedule", "mnist", "mnist", "cifar10");
         bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
         int limitTrain = a.Int("limit-train", int.MaxValue, 1), limitTest = a.Int("limit-test", int.MaxValue, 1);
         var engine = EngineChoice.Create(a);
@@ -72,7 +76,7 @@ public static class TopLayerEval
                 for (int e = 0; e < epochs; e++)
                 {
                     rng.Shuffle(order);
-                    double lr = lr0 * Schedule((double)e / epochs);
+                    double lr = lr0 * Schedule((double)e / epochs, schedule);
                     double loss = 0;
                     for (int s = 0; s < steps; s++)
                     {
@@ -96,29 +100,41 @@ public static class TopLayerEval
         var result = new JsonObject
         {
             ["run"] = run, ["dataset"] = dataset, ["engine"] = engine.Name, ["n"] = n, ["m"] = m, ["epochs"] = epochs,
-            ["batch"] = batch, ["lr"] = lr0, ["normalize"] = normalize, ["seed"] = seed,
+            ["batch"] = batch, ["lr"] = lr0, ["schedule"] = schedule, ["normalize"] = normalize, ["seed"] = seed,
             ["train_images"] = hTrain.Rows, ["test_images"] = hTest.Rows,
             ["train_error"] = trainErr[^1], ["test_error"] = testErr[^1], ["seconds"] = sw.Elapsed.TotalSeconds,
         };
         RunFolder.WriteText(Path.Combine(outDir, "eval.json"), result.ToJsonString(new() { WriteIndented = true }));
-        Pictures.Curves(Path.Combine(outDir, "errors.png"), [("train error", trainErr.ToArray()), ("test error", testErr.ToArray())]);
+        var epochAxis = Enumerable.Range(1, trainErr.Count).Select(e => (double)e).ToArray();
+        Charts.Lines(Path.Combine(outDir, "errors.png"), $"{run}: Krotov-Hopfield top layer (n = {n}, m = {m}) on {dataset}", "epoch of the top layer's training", "error (%)",
+            [new($"train ({hTrain.Rows:N0} images)", epochAxis, trainErr.Select(x => 100 * x).ToArray()), new($"test ({hTest.Rows:N0} images)", epochAxis, testErr.Select(x => 100 * x).ToArray())]);
         RunFolder.WriteText(Path.Combine(outDir, "report.md"), $"""
             # Top layer on frozen Krotov–Hopfield weights
 
             - run: {run} ({w.Rows} units, {dataset}); engine: {engine.Name}
             - h = ReLU(W v)^{n}{(normalize ? " with each image scaled to a unit vector" : "")}
-            - c = tanh(S h), loss sum |c - t|^{m}, Adam, {epochs} epoch(s) of minibatches of {batch}, lr {lr0} (scaled paper schedule)
+            - c = tanh(S h), loss sum |c - t|^{m}, Adam, {epochs} epoch(s) of minibatches of {batch}, lr {lr0} (appendix B's {schedule} schedule scaled to the epochs)
             - train error {trainErr[^1]:P2} on {hTrain.Rows:N0} images; **test error {testErr[^1]:P2}** on {hTest.Rows:N0} images
             - time {sw.Elapsed.TotalSeconds:F1} s
 
-            `errors.png`: train (red) and test (blue) error per epoch; `metrics.jsonl`: one line per epoch.
+            `errors.png`: train and test error per epoch; `metrics.jsonl`: one line per epoch.
             """);
         AnsiConsole.MarkupLine($"train error [bold]{trainErr[^1]:P2}[/], test error [bold]{testErr[^1]:P2}[/] ({Markup.Escape(outDir)})");
         return 0;
     }
 
-    /// <summary>The paper's 300-epoch schedule (1e-3 for 100 epochs, then 5e-4, 1e-4, 5e-5, 1e-5 every 50) as multiples of lr, at fraction f of training.</summary>
-    public static double Schedule(double f) => f < 1.0 / 3 ? 1 : f < 0.5 ? 0.5 : f < 2.0 / 3 ? 0.1 : f < 5.0 / 6 ? 0.05 : 0.01;
+    /// <summary>Appendix B's schedules as multiples of the first learning rate, at fraction f of training: MNIST's
+    /// 300 epochs (1e-3 for 100, then 5e-4, 1e-4, 5e-5, 1e-5 every 50) or CIFAR-10's 500 (4e-3 for 100, then 2e-3, 1e-3,
+    /// 5e-4, 2e-4, 1e-4, 5e-5, 2e-5, 1e-5 every 50).</summary>
+    public static double Schedule(double f, string schedule = "mnist")
+    {
+        if (schedule == "cifar10")
+        {
+            double[] steps = [0.5, 0.25, 0.125, 0.05, 0.025, 0.0125, 0.005, 0.0025];
+            return f < 0.2 ? 1 : steps[Math.Min(steps.Length - 1, (int)((f - 0.2) * 10))];
+        }
+        return f < 1.0 / 3 ? 1 : f < 0.5 ? 0.5 : f < 2.0 / 3 ? 0.1 : f < 5.0 / 6 ? 0.05 : 0.01;
+    }
 
     static (Matrix H, int[] Labels) Encode(IKrotovLayer layer, Dataset data, int count, double n, bool normalize) =>
         (new KrotovEncoder(layer, n, normalize).Encode(count == data.Count ? data.Images : data.Images.SliceRows(0, count)), data.Labels.AsSpan(0, count).ToArray());
