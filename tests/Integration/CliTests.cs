@@ -68,6 +68,47 @@ public class CliTests
         Assert.False(File.Exists(Path.Combine(root, "r", "weights.npy")));
     }
 
+    /// <summary>Section 3's comparison: the biological algorithm and the fast rule from one start on the same images write
+    /// two run folders (RUN and RUN/fast) that hebb eval takes, and a report of how alike they are; the fast rule's
+    /// weights are the reference's fast rule at batch 1 from that start (replayed here), and a batch is refused.</summary>
+    [Fact]
+    public void BiologicalComparisonWritesTwoRunsAndItsReport()
+    {
+        string root = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 30, 20), run = Path.Combine(root, "bio");
+        var (code, stdout, stderr) = Fixtures.Hebb(root, "train", "krotov", "--algorithm", "biological", "--data", root, "--units", "6", "--k", "3",
+            "--limit", "12", "--epochs", "2", "--lr", "0.05", "--w-inh", "0.3", "--h-star", "3", "--shuffle-off-is-not-an-option-here", "x", "--out", run);
+        Assert.Equal(2, code);
+        Assert.Contains("unknown option --shuffle-off-is-not-an-option-here", stderr);
+        (code, stdout, stderr) = Fixtures.Hebb(root, "train", "krotov", "--algorithm", "biological", "--data", root, "--units", "6", "--k", "3",
+            "--limit", "12", "--epochs", "2", "--lr", "0.05", "--w-inh", "0.3", "--h-star", "3", "--out", run);
+        Assert.True(code == 0, stdout + stderr);
+        foreach (var f in new[] { "options.json", "weights.npy", "report.md", "metrics.jsonl", "comparison.png", "fast/options.json", "fast/weights.npy" })
+            Assert.True(File.Exists(Path.Combine(run, f)), f);
+        Assert.Contains("| 2 |", File.ReadAllText(Path.Combine(run, "report.md")));
+        // The fast rule's weights, replayed: W0 and the order from the seed, the paper's variant one image at a time.
+        var data = Hebb.Data.Datasets.Load("mnist", root, train: true);
+        var rng = new Random(1);
+        var w0 = Hebb.Runs.EngineChoice.Normal(6, 784, rng);
+        var w = new double[6, 784];
+        for (int i = 0; i < 6; i++) for (int j = 0; j < 784; j++) w[i, j] = w0[i, j];
+        var order = Enumerable.Range(0, 12).ToArray();
+        for (int e = 0; e < 2; e++)
+        {
+            rng.Shuffle(order);
+            foreach (int i in order)
+                w = Hebb.Reference.Krotov.fastStep(Hebb.Reference.Krotov.Variant.Paper, 3, 1, 3, 0.4, 0.05 * (1 - e / 2.0), w,
+                    [data.Images.Row(i).ToArray().Select(x => (double)x).ToArray()]);
+        }
+        var fast = Hebb.Data.Npy.Read(Path.Combine(run, "fast", "weights.npy"));
+        for (int i = 0; i < 6; i++) for (int j = 0; j < 784; j++) Assert.Equal((float)w[i, j], fast[i, j]);
+        foreach (var r in new[] { run, Path.Combine(run, "fast") })
+        {
+            (code, stdout, stderr) = Fixtures.Hebb(root, "eval", r, "--data", root, "--epochs", "2");
+            Assert.True(code == 0, stdout + stderr);
+        }
+        Fixtures.Refused(root, "--batch 10: the comparison runs one sample at a time", "train", "krotov", "--algorithm", "biological", "--data", root, "--batch", "10", "--out", Path.Combine(root, "b2"));
+    }
+
     /// <summary>Refused by name before any work: an output folder that cannot be made (here: below a file), by every
     /// command that writes one, with no folder left behind by a refused eval; a rank of the pushed-away unit beyond the
     /// number of filters; blocks learned on another dataset; padding beyond W - 1; bench's window; a run folder whose

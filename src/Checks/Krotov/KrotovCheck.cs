@@ -139,8 +139,8 @@ public sealed class KrotovCheck : IRuleCheck
             new("as written", "", terms.Direction()),
             new("no decay term", "the decay term -<W, v> W of eq. 2 is missing: your update is the Hebbian term g R^p v alone.", terms.Direction(KrotovMistake.NoDecay)),
             new("samples ranked", "the ranking is taken over the wrong axis: each unit ranks the samples (g = 1 for a unit's strongest sample), where each sample should rank the units.", terms.Direction(KrotovMistake.SamplesRanked)),
-            new("k + 1", $"k is off by one: yours pushes away the {KrotovDiagnosis.Ordinal(k + 1)}-ranked unit, the rule the {KrotovDiagnosis.Ordinal(k)} (an index k where k - 1 was meant).", terms.Direction(KrotovMistake.RankKPlusOne)),
-            new("k - 1", $"k is off by one: yours pushes away the {KrotovDiagnosis.Ordinal(k - 1)}-ranked unit, the rule the {KrotovDiagnosis.Ordinal(k)}.", terms.Direction(KrotovMistake.RankKMinusOne)),
+            new("k + 1", $"k is off by one: yours pushes away the {KrotovRecipe.Ordinal(k + 1)}-ranked unit, the rule the {KrotovRecipe.Ordinal(k)} (an index k where k - 1 was meant).", terms.Direction(KrotovMistake.RankKPlusOne)),
+            new("k - 1", $"k is off by one: yours pushes away the {KrotovRecipe.Ordinal(k - 1)}-ranked unit, the rule the {KrotovRecipe.Ordinal(k)}.", terms.Direction(KrotovMistake.RankKMinusOne)),
             new("+Delta", "the anti-Hebbian term has the wrong sign: yours pulls the k-th unit towards the input (+Delta), the rule pushes it away (-Delta).", terms.Direction(KrotovMistake.DeltaSign)),
         };
         if (p != 2)

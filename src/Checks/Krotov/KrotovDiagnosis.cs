@@ -1,4 +1,5 @@
 using Hebb.Data;
+using Hebb.Runs;
 using Hebb.Verification;
 
 namespace Hebb.Checks;
@@ -63,7 +64,7 @@ public static class KrotovDiagnosis
             var (b, pos) = f;
             int u = terms.Ranking[b][pos], w = terms.Ranking[b][pos + 1];
             double x = terms.Currents[b][u], y = terms.Currents[b][w];
-            return $"sample {b}'s {unit}s {u} and {w} (ranked {Ordinal(pos + 1)} and {Ordinal(pos + 2)} by the reference) have currents {x:g10} and {y:g10} " +
+            return $"sample {b}'s {unit}s {u} and {w} (ranked {KrotovRecipe.Ordinal(pos + 1)} and {KrotovRecipe.Ordinal(pos + 2)} by the reference) have currents {x:g10} and {y:g10} " +
                    $"(a difference of {Math.Abs(x - y):g3}, within the float32 currents' tolerance {currents.Atol:g3} + {currents.Rtol:g3} |I|); yours ranked {w} before {u}";
         })) + ". A near-tie read the other way, not a bug.";
     }
@@ -86,9 +87,9 @@ public static class KrotovDiagnosis
             var kth = Enumerable.Range(0, terms.Batch).Where(b => terms.Ranking[b].Length >= k && terms.Ranking[b][k - 1] == u).ToList();
             bool moved = Enumerable.Range(0, n).Any(i => theirs["weights"].Data[u * n + i] != w0.Data[u * n + i]);
             string role = first.Count + kth.Count == 0
-                ? $"ranked neither first nor {Ordinal(k)} by any sample: the rule leaves it as it is at this step{(moved ? ", yours moved it" : "")}"
+                ? $"ranked neither first nor {KrotovRecipe.Ordinal(k)} by any sample: the rule leaves it as it is at this step{(moved ? ", yours moved it" : "")}"
                 : string.Join("; ", new[] { first.Count > 0 ? $"ranked first by sample(s) {StateMatch.List(first)}" : null,
-                                             kth.Count > 0 ? $"ranked {Ordinal(k)} (pushed away) by sample(s) {StateMatch.List(kth)}" : null }.Where(s => s is not null))
+                                             kth.Count > 0 ? $"ranked {KrotovRecipe.Ordinal(k)} (pushed away) by sample(s) {StateMatch.List(kth)}" : null }.Where(s => s is not null))
                   + (moved ? "" : "; yours left it unchanged");
             lines.Add($"  {unit} {u}: {role}");
         }
@@ -128,6 +129,4 @@ public static class KrotovDiagnosis
         double implied = variant == "paper" ? alpha * batch : alpha * max;
         return $"Your step size is {alpha:g6}; variant {variant}'s is {Scale(variant, lr, batch, ds, precision):g6}: in its convention a learning rate of {implied:g6} where the schedule says {lr:g6} at step {step + 1} ({schedule.Describe(implied, step)}).";
     }
-
-    public static string Ordinal(int i) => i switch { 1 => "1st", 2 => "2nd", 3 => "3rd", _ => $"{i}th" };
 }

@@ -39,10 +39,12 @@ public sealed class KrotovRecipe : IRecipe
           --shuffle on|off    shuffle the training set each epoch (on)
           --limit N           use only the first N training images (all)
           --out DIR           run folder (runs/krotov-DATASET-TIME)
-        """;
+          --algorithm fast|biological   (fast) the fast rule; or the comparison below
+        """ + BiologicalComparison.Help;
 
     public int Train(Args a)
     {
+        if (a.Choice("algorithm", "fast", "fast", "biological") == "biological") return BiologicalComparison.Run(a);
         string dataset = a.Choice("dataset", "mnist", Datasets.Names);
         string root = DataRoot.Resolve(a.Str("data"));
         int seed = a.Int("seed", 1);
@@ -157,6 +159,9 @@ public sealed class KrotovRecipe : IRecipe
         AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; weights, filters.png and report.md in {Markup.Escape(outDir)}");
         return 0;
     }
+
+    /// <summary>"1st", "2nd", "7th".</summary>
+    public static string Ordinal(int i) => i switch { 1 => "1st", 2 => "2nd", 3 => "3rd", _ => $"{i}th" };
 
     /// <summary>Refuses a rank of the unit pushed away (eq. 2's g = -Delta) beyond the number of units: the rule's
     /// engines would then push no unit at all, which <c>--delta 0</c> says plainly.</summary>
