@@ -248,7 +248,7 @@ public class CliTests
         Assert.Contains("hebb train krotov", flat);
         Assert.Contains("hebb bench mlp", flat);
         Assert.Contains("opencl, cuda", flat);
-        Assert.Contains("krotov-cifar10, krotov-mnist, krotov-mnist-appendix-b (hebb reproduce NAME)", flat);   // the presets beside the executable
+        Assert.Contains("krotov-biological, krotov-cifar10, krotov-mnist-appendix-b, krotov-mnist (hebb reproduce NAME)", flat);   // the presets beside the executable
         var (one, oneOut, _) = Fixtures.Hebb(dir, "rules", "conv");
         Assert.True(one == 0);
         Assert.Contains("rule nnl-conv", Regex.Replace(oneOut, @"\s+", " "));
