@@ -70,6 +70,11 @@ namespace Hebb.Cli
                 Console.Error.WriteLine($"hebb: {ex.Message}");
                 return 2;
             }
+            catch (StoppedException ex)
+            {
+                Console.Error.WriteLine($"hebb: {ex.Message}");
+                return 130;
+            }
             catch (DivergedException ex)
             {
                 Console.Error.WriteLine($"hebb: {ex.Message}");

@@ -84,9 +84,10 @@ public static class ProbePipeline
         IEncoder encoder = opened?.Encoder ?? new RawPixels(trainData.Images.Cols);
         FeatureArray.CheckFits(trainImages.X.Rows, augment, encoder.Features);
         string name = raw ? $"raw pixels of {dataset}" : $"{encoder.Name} from {target}";
-        string outDir = Args.OutputFolder(outOption ?? (raw ? Path.Combine("runs", $"raw-{dataset}-{probe}{(augment > 0 ? "-aug" : "")}")
+        using var stage = StagedRun.Start(outOption ?? (raw ? Path.Combine("runs", $"raw-{dataset}-{probe}{(augment > 0 ? "-aug" : "")}")
                                           : Path.Combine(target, $"eval-{probe}{plan!.Tag}{(random ? "-random" : "")}{(augment > 0 ? "-aug" : "")}{(shadow ? "-shadow" : "")}")),
-                                          outOption is null ? "the report folder" : "--out", keep: false);
+                                          outOption is null ? "the report folder" : "--out", keepUnfinished: false);
+        string outDir = stage.Dir;
         AnsiConsole.MarkupLine($"[bold]hebb eval[/] {probe} probe on {Markup.Escape(name)}; {Markup.Escape(engine.Name)}");
 
         var sw = Stopwatch.StartNew();
@@ -229,7 +230,8 @@ public static class ProbePipeline
             Charts.Lines(Path.Combine(outDir, "accuracy.png"), $"{name}: few-shot linear probe on {dataset}", "examples per class (N)", "test accuracy (%)", series);
         else
             Charts.Lines(Path.Combine(outDir, "accuracy.png"), $"{name}: {probe} probe on {dataset}", "epoch of the probe's training", "accuracy (%)", series);
-        AnsiConsole.MarkupLine($"report in {Markup.Escape(outDir)}");
+        stage.Commit();
+        AnsiConsole.MarkupLine($"report in {Markup.Escape(stage.Final)}");
         return 0;
     }
 

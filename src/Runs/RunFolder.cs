@@ -5,30 +5,13 @@ using Hebb.Data;
 namespace Hebb.Runs;
 
 /// <summary>
-/// A run's folder: made ready for a new run (<see cref="Start"/>), written file by file without half-written files
+/// A run's folder (written through a <see cref="StagedRun"/>): written file by file without half-written files
 /// (<see cref="WriteText"/>), and read back as <c>hebb eval</c> reads it: its options.json, with errors that name the
 /// file and the field. A folder whose options.json is not valid JSON, or lacks a field or holds it with the wrong type,
 /// is a bad RUN argument (exit code 2), never a crash.
 /// </summary>
 public static class RunFolder
 {
-    /// <summary>What a finished run leaves as its result; <see cref="Start"/> removes these from an earlier run.</summary>
-    static readonly string[] Results = ["weights.npy", "report.md", "filters.png", "filters-fig1.png", "sphere.png"];
-
-    /// <summary>
-    /// Makes a run folder ready for a new run: creates it, and, where it holds an earlier run (its options.json),
-    /// removes what that run left as its result (weights.npy, report.md and the pictures), since the new options.json
-    /// no longer describes them; a run that then fails leaves no weights that <c>hebb eval</c> would take for finished.
-    /// A folder that holds no run keeps all its files; one that cannot be written is refused before anything in it
-    /// is removed.
-    /// </summary>
-    public static void Start(string outDir, bool given)
-    {
-        Args.OutputFolder(outDir, given ? "--out" : "the run folder");
-        if (!File.Exists(Path.Combine(outDir, "options.json"))) return;
-        foreach (var stale in Results) File.Delete(Path.Combine(outDir, stale));
-    }
-
     /// <summary>Writes a text file whole or not at all (a newline at the end).</summary>
     public static void WriteText(string path, string text) => AtomicFile.Write(path, s =>
     {

@@ -175,10 +175,43 @@ public class CliTests
         Assert.Contains("x 3 (--augment 2) x 16,400 features", ex.Message);
     }
 
-    /// <summary>A learning rate too large for the data makes the weights NaN or infinite; both trainers stop after that
-    /// epoch with exit code 4 and a message naming the rate, write no weights.npy, and remove the result an earlier run
-    /// left in the folder (its options.json is already replaced), so hebb eval cannot take the folder for finished; a
-    /// folder that held no run keeps its files.</summary>
+    /// <summary>A run stopped at a step (as Ctrl-C or SIGTERM stop it: HEBB_STOP_AFTER_STEPS stops it the same way) exits
+    /// with 130 and a checkpoint in OUT.partial, leaving the earlier run in OUT as it was; --resume with the same options
+    /// ends bit for bit where the uninterrupted run ends, at a step inside an epoch and at an epoch's end alike; other
+    /// options, or nothing left to resume, are refused by name.</summary>
+    [Fact]
+    public void AStoppedRunResumesToTheUninterruptedRunsWeights()
+    {
+        string root = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 200, 20);
+        string[] common = ["train", "krotov", "--data", root, "--units", "12", "--k", "3", "--batch", "20", "--epochs", "4"];
+        Assert.Equal(0, Fixtures.Hebb(root, [.. common, "--out", Path.Combine(root, "full")]).Code);
+        var full = File.ReadAllBytes(Path.Combine(root, "full", "weights.npy"));
+        string hebb = Path.Combine(AppContext.BaseDirectory, "hebb.dll");
+        foreach (int stopAfter in new[] { 13, 20 })   // inside epoch 2 (10 steps an epoch), and at the end of epoch 2
+        {
+            string run = Path.Combine(root, $"cut{stopAfter}");
+            Directory.CreateDirectory(run);
+            File.WriteAllText(Path.Combine(run, "options.json"), "{\"rule\": \"an earlier run\"}");
+            var (code, _, err) = Fixtures.Run("dotnet", root, [hebb, .. common, "--out", run], new() { ["HEBB_DATA"] = "", ["HEBB_STOP_AFTER_STEPS"] = $"{stopAfter}" });
+            Assert.True(code == 130, err);
+            Assert.Contains("continue with the same command and --resume", err);
+            Assert.Equal("{\"rule\": \"an earlier run\"}", File.ReadAllText(Path.Combine(run, "options.json")));
+            Assert.True(File.Exists(Path.Combine(run + ".partial", "checkpoint.json")));
+            Fixtures.Refused(root, "--resume: the unfinished run in", [.. common, "--lr", "0.05", "--out", run, "--resume"]);
+            (code, var stdout, err) = Fixtures.Hebb(root, [.. common, "--out", run, "--resume"]);
+            Assert.True(code == 0, stdout + err);
+            Assert.Equal(full, File.ReadAllBytes(Path.Combine(run, "weights.npy")));
+            Assert.Equal(4, File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Length);
+            Assert.False(Directory.Exists(run + ".partial"));
+            Assert.Empty(Directory.GetFiles(run, "checkpoint*"));
+            Fixtures.Refused(root, "has no unfinished run to resume", [.. common, "--out", run, "--resume"]);
+        }
+    }
+
+    /// <summary>A learning rate too large for the data makes the weights NaN, infinite or huge; both trainers stop after
+    /// that epoch with exit code 4 and a message naming the rate, write no weights.npy, and leave the earlier run in the
+    /// folder as it was (the new run wrote only into OUT.partial, which keeps its options and metrics); a folder that
+    /// held no run keeps its files, and a run that finishes there writes its own beside them.</summary>
     [Fact]
     public void ADivergingRunStopsAndLeavesNoWeights()
     {
@@ -192,9 +225,11 @@ public class CliTests
         Assert.True(code == 4, err);
         Assert.Contains("training diverged: after epoch ", err);
         Assert.Contains("--lr 1E+38 is too large for these inputs", err);
-        Assert.False(File.Exists(Path.Combine(run, "weights.npy")));
-        Assert.False(File.Exists(Path.Combine(run, "report.md")));
-        Assert.True(File.Exists(Path.Combine(run, "options.json")));
+        Assert.Equal("an earlier run's weights", File.ReadAllText(Path.Combine(run, "weights.npy")));
+        Assert.Equal("an earlier run's report", File.ReadAllText(Path.Combine(run, "report.md")));
+        Assert.Equal("{}", File.ReadAllText(Path.Combine(run, "options.json")));
+        Assert.False(File.Exists(Path.Combine(run + ".partial", "weights.npy")));
+        Assert.True(File.Exists(Path.Combine(run + ".partial", "options.json")));
         Assert.Equal(2, Fixtures.Hebb(root, "eval", run).Code);
 
         string cifar = Fixtures.TempDir();

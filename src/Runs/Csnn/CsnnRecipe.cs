@@ -76,7 +76,7 @@ public sealed class CsnnRecipe : IRecipe
         int batch = a.Int("batch", 1, 1), limit = a.Int("limit", int.MaxValue, 1), seed = a.Int("seed", 1);
         bool perChannel = a.Choice("input-norm", "scalar", "scalar", "channel") == "channel";
         var engine = EngineChoice.Create(a);
-        string outDir = a.Str("out") ?? Path.Combine("runs", $"csnn-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        string finalDir = a.Str("out") ?? Path.Combine("runs", $"csnn-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
         a.RejectUnknown("train csnn");
 
         var data = Datasets.Load(dataset, root, train: true);
@@ -108,7 +108,8 @@ public sealed class CsnnRecipe : IRecipe
         rng.Shuffle(order);
         int totalSteps = specs.Sum(s => s.Steps);
 
-        RunFolder.Start(outDir, a.Str("out") is not null);
+        var stage = StagedRun.Start(finalDir, a.Str("out") is not null ? "--out" : "the run folder");
+        string outDir = stage.Dir;
         RunFolder.WriteText(Path.Combine(outDir, "options.json"), new JsonObject
         {
             ["rule"] = Rule, ["model"] = modelName, ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["kernel"] = kernel, ["pool"] = pool,
@@ -123,7 +124,7 @@ public sealed class CsnnRecipe : IRecipe
                 ["sigma"] = s.Sigma, ["masks"] = s.Masks == CsnnMaskKind.Input ? "input" : "between", ["steps"] = s.Steps,
             })]),
         }.ToJsonString(new() { WriteIndented = true }));
-        AnsiConsole.MarkupLine($"[bold]hebb train csnn[/] {modelName}, {layerCount} layer(s) ({string.Join(", ", specs.Select(s => $"{s.GridRows}x{s.GridCols}x{s.Maps}"))}) on {dataset} ({n:N0} images), batch {batch}, {string.Join(" + ", specs.Select(s => s.Steps.ToString("N0")))} steps; {Markup.Escape(engine.Name)} -> {Markup.Escape(outDir)}");
+        AnsiConsole.MarkupLine($"[bold]hebb train csnn[/] {modelName}, {layerCount} layer(s) ({string.Join(", ", specs.Select(s => $"{s.GridRows}x{s.GridCols}x{s.Maps}"))}) on {dataset} ({n:N0} images), batch {batch}, {string.Join(" + ", specs.Select(s => s.Steps.ToString("N0")))} steps; {Markup.Escape(engine.Name)} -> {Markup.Escape(finalDir)}");
 
         var layers = new List<ICsnnLayer>();
         foreach (var (o, (w, m)) in options.Zip(initial)) layers.Add(engine.CreateCsnn(o, w, m));
@@ -181,7 +182,7 @@ public sealed class CsnnRecipe : IRecipe
         var test = Datasets.Load(dataset, root, train: false);
         int shown = Math.Min(ClassMapImages, test.Count);
         var classMaps = ClassMaps.Write(outDir, csnn, input.Apply(test.Images.SliceRows(0, shown)), test.Labels[..shown], Datasets.ClassNames(dataset));
-        Charts.Lines(Path.Combine(outDir, "utilization.png"), $"{outDir}: CSNN neuron utilization per layer (Fig. 5, left)",
+        Charts.Lines(Path.Combine(outDir, "utilization.png"), $"{finalDir}: CSNN neuron utilization per layer (Fig. 5, left)",
             "step of the layer's training", $"neurons that are the BMU of a patch of an input (%, over {probe.Rows} training images)", utilization);
         var finalUse = utilization.Select(u => u.Y[^1] / 100).ToList();
         RunFolder.WriteText(Path.Combine(outDir, "report.md"), $"""
@@ -206,7 +207,8 @@ public sealed class CsnnRecipe : IRecipe
             `layer-L/weights-H.npy`, `masks-H.npy`: neurons x patch (channel-major patches) and neurons x mask; `norm.npy`: the
             normalization's means and variances per output channel (epsilon {(norm == CsnnNorm.None ? 0 : CsnnNormalization.BatchNormEpsilon)}).
             """);
-        AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; report.md in {Markup.Escape(outDir)}; probes: hebb eval {Markup.Escape(outDir)} --probe linear|mlp|fewshot");
+        stage.Commit();
+        AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; report.md in {Markup.Escape(finalDir)}; probes: hebb eval {Markup.Escape(finalDir)} --probe linear|mlp|fewshot");
         return 0;
     }
 

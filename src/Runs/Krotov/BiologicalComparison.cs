@@ -42,7 +42,7 @@ public static class BiologicalComparison
         double tol = a.Positive("tol", 1e-6);
         int maxSteps = a.Int("max-steps", 100_000, 1);
         string? init = a.Str("init");
-        string outDir = a.Str("out") ?? Path.Combine("runs", $"krotov-biological-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        string finalDir = a.Str("out") ?? Path.Combine("runs", $"krotov-biological-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
         foreach (var (name, given) in new[] { ("batch", "1"), ("variant", "paper"), ("engine", "reference") })
             if (a.Str(name) is { } v && v != given) throw new UsageException($"--{name} {v}: the comparison runs one sample at a time, the paper's variant, on the reference engine (--{name} {given})");
         a.Str("algorithm");
@@ -53,7 +53,8 @@ public static class BiologicalComparison
         int n = Math.Min(limit, data.Count);
         var rng = new Random(seed);
         var w0 = init is null ? EngineChoice.Normal(units, data.Images.Cols, rng) : InitialWeights.Read(init, units, data.Images.Cols, $"--units {units} on {dataset}");
-        RunFolder.Start(outDir, a.Str("out") is not null);
+        var stage = StagedRun.Start(finalDir, a.Str("out") is not null ? "--out" : "the run folder");
+        string outDir = stage.Dir;
         string fastDir = Path.Combine(outDir, "fast");
         Directory.CreateDirectory(fastDir);
         var common = new JsonObject
@@ -65,10 +66,10 @@ public static class BiologicalComparison
         var bio = (JsonObject)common.DeepClone();
         bio["algorithm"] = "biological"; bio["w_inh"] = wInh; bio["h_star"] = hStar; bio["dt"] = dt; bio["tol"] = tol; bio["max_steps"] = maxSteps;
         var fast = (JsonObject)common.DeepClone();
-        fast["algorithm"] = "fast"; fast["compared_with"] = outDir;
+        fast["algorithm"] = "fast"; fast["compared_with"] = finalDir;
         RunFolder.WriteText(Path.Combine(outDir, "options.json"), bio.ToJsonString(new() { WriteIndented = true }));
         RunFolder.WriteText(Path.Combine(fastDir, "options.json"), fast.ToJsonString(new() { WriteIndented = true }));
-        AnsiConsole.MarkupLine($"[bold]hebb train krotov --algorithm biological[/] on {dataset} ({n:N0} images), {units} units, {epochs} epoch(s), the reference engine -> {Markup.Escape(outDir)}");
+        AnsiConsole.MarkupLine($"[bold]hebb train krotov --algorithm biological[/] on {dataset} ({n:N0} images), {units} units, {epochs} epoch(s), the reference engine -> {Markup.Escape(finalDir)}");
 
         var wb = ToArray(w0);
         var wf = ToArray(w0);
@@ -124,7 +125,7 @@ public static class BiologicalComparison
         Pictures.FilterGrid(Path.Combine(fastDir, "filters.png"), fastW, data.Height, data.Width, data.Channels, Math.Min(100, units), 10);
         var epochAxis = rows.Select(r => (double)(int)r["epoch"]!).ToArray();
         double[] Col(string name, double scale = 100) => rows.Select(r => scale * (double)r[name]!).ToArray();
-        Charts.Lines(Path.Combine(outDir, "comparison.png"), $"{outDir}: the biological algorithm (eq. 4) beside the fast rule, same start and inputs",
+        Charts.Lines(Path.Combine(outDir, "comparison.png"), $"{finalDir}: the biological algorithm (eq. 4) beside the fast rule, same start and inputs",
             "epoch", "%", [new("mean cosine of a unit's two weight vectors", epochAxis, Col("mean_cosine_biological_fast")),
                            new("units whose two vectors have cosine > 0.9", epochAxis, Col("units_cosine_above_0_9")),
                            new("units on the sphere, biological", epochAxis, Col("biological_on_sphere")),
@@ -146,9 +147,10 @@ public static class BiologicalComparison
 
             The fast rule pushes away one unit per input (the {KrotovRecipe.Ordinal(rankK)}); the biological algorithm every active unit below h*
             ({(double)last["mean_active_units"]! - (double)last["mean_units_above_h_star"]!:F2} on average in the last epoch), and lets every unit above h* learn.
-            Next: `hebb eval {outDir}` and `hebb eval {fastDir}` (the top layer on each), `filters.png` in both folders, `comparison.png`.
+            Next: `hebb eval {finalDir}` and `hebb eval {Path.Combine(finalDir, "fast")}` (the top layer on each), `filters.png` in both folders, `comparison.png`.
             """);
-        AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s: mean cosine of the two {(double)last["mean_cosine_biological_fast"]!:F3}; report.md in {Markup.Escape(outDir)}");
+        stage.Commit();
+        AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s: mean cosine of the two {(double)last["mean_cosine_biological_fast"]!:F3}; report.md in {Markup.Escape(finalDir)}");
         return 0;
     }
 

@@ -38,7 +38,11 @@ public sealed class KrotovRecipe : IRecipe
           --init FILE.npy     start from these weights (K x N float32) instead of N(0, 1), e.g. to resume
           --shuffle on|off    shuffle the training set each epoch (on)
           --limit N           use only the first N training images (all)
-          --out DIR           run folder (runs/krotov-DATASET-TIME)
+          --out DIR           run folder (runs/krotov-DATASET-TIME); the run writes into DIR.partial and takes DIR's
+                              place when it finishes, so that an earlier run there is kept until then
+          --resume            continue the unfinished run in DIR.partial (stopped by Ctrl-C, SIGTERM or a kill) from
+                              its checkpoint, written every epoch and at a stop; the same options are required, and
+                              the result is bit for bit the uninterrupted run's
           --algorithm fast|biological   (fast) the fast rule; or the comparison below
         """ + BiologicalComparison.Help;
 
@@ -56,7 +60,9 @@ public sealed class KrotovRecipe : IRecipe
         string? init = a.Str("init");
         var variant = a.Choice("variant", "code", "code", "paper") == "paper" ? KrotovVariant.Paper : KrotovVariant.AuthorsCode;
         var engine = EngineChoice.Create(a);
-        string outDir = a.Str("out") ?? Path.Combine("runs", $"krotov-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        string finalDir = a.Str("out") ?? Path.Combine("runs", $"krotov-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        bool resume = a.Has("resume");
+        if (resume && a.Str("out") is null) throw new UsageException("--resume: give the --out folder of the run to continue");
         int units = a.Int("units", 2000, 1);
         double p = a.Double("p", 3), delta = a.Double("delta", 0.4), radius = a.Double("radius", 1.0);
         int rankK = a.Int("k", 7);
@@ -79,8 +85,10 @@ public sealed class KrotovRecipe : IRecipe
         Matrix w0;
         if (init is null) w0 = EngineChoice.Normal(options.Units, options.Inputs, rng);
         else w0 = InitialWeights.Read(init, options.Units, options.Inputs, $"--units {options.Units} on {dataset}");
+        double bound = Divergence.SphereBound(w0, options.R);
 
-        RunFolder.Start(outDir, a.Str("out") is not null);
+        var stage = StagedRun.Start(finalDir, a.Str("out") is not null ? "--out" : "the run folder", resume);
+        string outDir = stage.Dir;
         var resolved = new JsonObject
         {
             ["rule"] = Rule, ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name,
@@ -89,35 +97,60 @@ public sealed class KrotovRecipe : IRecipe
             ["batch"] = batch, ["lr"] = lr0, ["epochs"] = epochs, ["seed"] = seed, ["shuffle"] = shuffle,
             ["init"] = init, ["images"] = n, ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
         };
-        RunFolder.WriteText(Path.Combine(outDir, "options.json"), resolved.ToJsonString(new() { WriteIndented = true }));
-        AnsiConsole.MarkupLine($"[bold]hebb train krotov[/] on {dataset} ({n:N0} images), {Markup.Escape(engine.Name)}, {epochs} epoch(s) -> {Markup.Escape(outDir)}");
+        var metricsPath = Path.Combine(outDir, "metrics.jsonl");
+        var order = Enumerable.Range(0, n).ToArray();
+        int steps = (n + batch - 1) / batch;
+        var sphere = new List<double>();
+        int startEpoch = 0, startStep = 0;
+        if (resume)
+        {
+            // The unfinished run's checkpoint, and the seeded draws replayed up to it (W0 above, then each epoch's order).
+            Checkpoint.SameOptions(outDir, finalDir, resolved);
+            var cp = Checkpoint.Read(outDir, finalDir);
+            (startEpoch, startStep, w0) = (cp.Epoch, cp.Step, cp.State["weights"].AsMatrix());
+            for (int e = 0; e < startEpoch + (startStep > 0 ? 1 : 0); e++) if (shuffle) rng.Shuffle(order);
+            var kept = File.ReadAllLines(metricsPath).Where(l => l.Length > 0).Take(startEpoch).ToList();
+            File.WriteAllLines(metricsPath, kept);
+            sphere.AddRange(kept.Select(l => (double)JsonNode.Parse(l)!["share_on_sphere"]!));
+        }
+        else
+        {
+            RunFolder.WriteText(Path.Combine(outDir, "options.json"), resolved.ToJsonString(new() { WriteIndented = true }));
+            File.WriteAllText(metricsPath, "");
+        }
+        AnsiConsole.MarkupLine($"[bold]hebb train krotov[/] on {dataset} ({n:N0} images), {Markup.Escape(engine.Name)}, {epochs} epoch(s) -> {Markup.Escape(finalDir)}" +
+                               (resume ? $", resumed at epoch {startEpoch + 1}, step {startStep}" : ""));
 
         using var layer = engine.CreateKrotov(options, w0);
         ILearner<KrotovStep> learner = layer;
         var schedule = new LinearDecay(lr0);
-        var metricsPath = Path.Combine(outDir, "metrics.jsonl");
-        File.WriteAllText(metricsPath, "");
-        var order = Enumerable.Range(0, n).ToArray();
-        int steps = (n + batch - 1) / batch;
-        var sphere = new List<double>();
         var total = Stopwatch.StartNew();
+        using var stop = new StopSignal();
         Progress.Run("training", (double)epochs * steps, task =>
         {
-            for (int epoch = 0; epoch < epochs; epoch++)
+            task.Increment((double)startEpoch * steps + startStep);
+            for (int epoch = startEpoch; epoch < epochs; epoch++)
             {
-                if (shuffle) rng.Shuffle(order);
+                int first = epoch == startEpoch ? startStep : 0;
+                if (shuffle && first == 0) rng.Shuffle(order);
                 var values = schedule.At(new TrainingTime(epoch, epochs, 0, steps));
                 var sw = Stopwatch.StartNew();
-                for (int s = 0; s < steps; s++)
+                for (int s = first; s < steps; s++)
                 {
                     int count = Math.Min(batch, n - s * batch);
                     var v = data.Images.Gather(order.AsSpan(s * batch, count));
                     learner.Step(v, values);
                     task.Increment(1);
+                    stop.Stepped();
+                    if (stop.Requested && s + 1 < steps)
+                    {
+                        new Checkpoint(epoch, s + 1, learner.ReadState()).Write(outDir);
+                        throw new StoppedException($"stopped at epoch {epoch + 1}, step {s + 1} of {steps}; the checkpoint is in {outDir} (an earlier run in {finalDir} is untouched); continue with the same command and --resume");
+                    }
                 }
                 double secs = sw.Elapsed.TotalSeconds;
                 var weights = layer.ReadWeights();
-                Divergence.CheckFinite(weights, epoch + 1, lr0, outDir);
+                Divergence.CheckFinite(weights, epoch + 1, lr0, outDir, bound);
                 var (median, onSphere) = Sphere.Deviation(weights, options.P);
                 sphere.Add(onSphere);
                 var line = new JsonObject
@@ -127,8 +160,12 @@ public sealed class KrotovRecipe : IRecipe
                 };
                 File.AppendAllText(metricsPath, line.ToJsonString() + "\n");
                 task.Description = $"epoch {epoch + 1}/{epochs} {n / secs:N0} samples/s, {onSphere:P0} of units on the sphere";
+                new Checkpoint(epoch + 1, 0, learner.ReadState()).Write(outDir);
+                if (stop.Requested && epoch + 1 < epochs)
+                    throw new StoppedException($"stopped after epoch {epoch + 1}; the checkpoint is in {outDir} (an earlier run in {finalDir} is untouched); continue with the same command and --resume");
             }
         });
+        Checkpoint.Remove(outDir);
 
         var w = layer.ReadWeights();
         Npy.Write(Path.Combine(outDir, "weights.npy"), w);
@@ -137,7 +174,7 @@ public sealed class KrotovRecipe : IRecipe
         // the large negative elements show (dark, or the complementary colour) beside the positive ones.
         var chosen = EngineChoice.Permutation(w.Rows, new Random(seed + 25)).Take(Math.Min(25, w.Rows)).ToArray();
         Pictures.FilterGrid(Path.Combine(outDir, "units-fig5.png"), w.Gather(chosen), data.Height, data.Width, data.Channels, chosen.Length, 5, scale: 5);
-        Charts.Lines(Path.Combine(outDir, "sphere.png"), $"{outDir}: Krotov-Hopfield training on {dataset}, units reaching the unit p-sphere (p = {options.P})",
+        Charts.Lines(Path.Combine(outDir, "sphere.png"), $"{finalDir}: Krotov-Hopfield training on {dataset}, units reaching the unit p-sphere (p = {options.P})",
             "epoch", "units with | sum |W|^p - 1 | <= 0.05 (%)",
             [new("units on the sphere", Enumerable.Range(1, sphere.Count).Select(e => (double)e).ToArray(), sphere.Select(x => 100 * x).ToArray())]);
         RunFolder.WriteText(Path.Combine(outDir, "report.md"), $"""
@@ -154,9 +191,10 @@ public sealed class KrotovRecipe : IRecipe
             red positive, blue negative, white zero; colour images: grey is zero, each channel brighter where positive and
             darker where negative), `units-fig5.png` (25 units chosen at random, as the paper's Fig. 5 shows CIFAR-10's), `sphere.png`
             (share of units on the sphere per epoch).
-            Next: `hebb eval {outDir}` trains the top layer on these frozen weights.
+            Next: `hebb eval {finalDir}` trains the top layer on these frozen weights.
             """);
-        AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; weights, filters.png and report.md in {Markup.Escape(outDir)}");
+        stage.Commit();
+        AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; weights, filters.png and report.md in {Markup.Escape(finalDir)}");
         return 0;
     }
 

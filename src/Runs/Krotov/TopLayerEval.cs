@@ -54,7 +54,8 @@ public static class TopLayerEval
             Units = w.Rows, Inputs = w.Cols, P = RunFolder.Optional(trained, run, "p", 3.0), RankK = Math.Max(2, RunFolder.Optional(trained, run, "k", 2)),
         };
         using var layer = engine.CreateKrotov(kOptions, w);
-        string outDir = Args.OutputFolder(Path.Combine(run, "eval"), "the report folder", keep: false);
+        using var stage = StagedRun.Start(Path.Combine(run, "eval"), "the report folder", keepUnfinished: false);
+        string outDir = stage.Dir;
         AnsiConsole.MarkupLine($"[bold]hebb eval[/] {Markup.Escape(run)}: {w.Rows} units on {dataset}, {Markup.Escape(engine.Name)}");
         var sw = Stopwatch.StartNew();
         var (hTrain, yTrain) = Encode(layer, train, Math.Min(limitTrain, train.Count), n, normalize);
@@ -119,7 +120,8 @@ public static class TopLayerEval
 
             `errors.png`: train and test error per epoch; `metrics.jsonl`: one line per epoch.
             """);
-        AnsiConsole.MarkupLine($"train error [bold]{trainErr[^1]:P2}[/], test error [bold]{testErr[^1]:P2}[/] ({Markup.Escape(outDir)})");
+        stage.Commit();
+        AnsiConsole.MarkupLine($"train error [bold]{trainErr[^1]:P2}[/], test error [bold]{testErr[^1]:P2}[/] ({Markup.Escape(stage.Final)})");
         return 0;
     }
 

@@ -84,7 +84,7 @@ public sealed class NnlConvRecipe : IRecipe
         int? threads = ThreadsOption(a);
         var engine = EngineChoice.Create(a);
         CheckThreads(threads, engine);
-        string outDir = a.Str("out") ?? Path.Combine("runs", $"nnl-conv-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        string finalDir = a.Str("out") ?? Path.Combine("runs", $"nnl-conv-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
         a.RejectUnknown("train nnl-conv");
         KrotovRecipe.RankWithin(m, "--m", filters, "--filters");
 
@@ -105,7 +105,8 @@ public sealed class NnlConvRecipe : IRecipe
         Matrix w0 = init is null ? EngineChoice.Normal(filters, conv.PatchSize, rng)
             : InitialWeights.Read(init, filters, conv.PatchSize, $"{filters} filters of {window}x{window}x{data.Channels}");
 
-        RunFolder.Start(outDir, a.Str("out") is not null);
+        var stage = StagedRun.Start(finalDir, a.Str("out") is not null ? "--out" : "the run folder");
+        string outDir = stage.Dir;
         RunFolder.WriteText(Path.Combine(outDir, "options.json"), new JsonObject
         {
             ["rule"] = Rule, ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["window"] = window, ["filters"] = filters,
@@ -114,7 +115,7 @@ public sealed class NnlConvRecipe : IRecipe
             ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
         }.ToJsonString(new() { WriteIndented = true }));
         long patchesPerEpoch = (long)n * conv.Positions;
-        AnsiConsole.MarkupLine($"[bold]hebb train nnl-conv[/] on {dataset}: {n:N0} images, {patchesPerEpoch:N0} patches of {window}x{window}x{data.Channels} an epoch, {filters} filters; {Markup.Escape(engine.Name)} -> {Markup.Escape(outDir)}");
+        AnsiConsole.MarkupLine($"[bold]hebb train nnl-conv[/] on {dataset}: {n:N0} images, {patchesPerEpoch:N0} patches of {window}x{window}x{data.Channels} an epoch, {filters} filters; {Markup.Escape(engine.Name)} -> {Markup.Escape(finalDir)}");
 
         using var layer = engine.CreateKrotov(rule, w0);
         SetThreads(layer, threads);
@@ -152,7 +153,7 @@ public sealed class NnlConvRecipe : IRecipe
         Pictures.FilterGrid(Path.Combine(outDir, "filters.png"), ordered, window, window, data.Channels, w.Rows, 20, scale: 6);
         if (data.Channels == 3)
             Pictures.FilterGrid(Path.Combine(outDir, "filters-fig1.png"), ordered, window, window, 3, w.Rows, 20, scale: 6, negativesBlack: true);
-        Charts.Lines(Path.Combine(outDir, "sphere.png"), $"{outDir}: NNL-CONV filters by the local rule on {dataset}, filters that are unit vectors",
+        Charts.Lines(Path.Combine(outDir, "sphere.png"), $"{finalDir}: NNL-CONV filters by the local rule on {dataset}, filters that are unit vectors",
             "epoch", "filters with | sum W^2 - 1 | <= 0.05 (%)",
             [new("filters on the unit sphere", Enumerable.Range(1, onSphere.Count).Select(e => (double)e).ToArray(), onSphere.Select(x => 100 * x).ToArray())]);
         RunFolder.WriteText(Path.Combine(outDir, "report.md"), $"""
@@ -166,9 +167,10 @@ public sealed class NnlConvRecipe : IRecipe
             `filters.png`: every filter, ordered from colourless to coloured (by the spread of its weights across the
             colour channels), each scaled to its own largest |weight| (grey 127 is zero), as the paper's Fig. 1 groups them;
             `filters-fig1.png` (colour images): the same drawn as Fig. 1 draws them, zero and negative weights black;
-            `weights.npy`: {filters}x{conv.PatchSize} (channel-major patches). Next: `hebb eval {outDir} --probe linear`.
+            `weights.npy`: {filters}x{conv.PatchSize} (channel-major patches). Next: `hebb eval {finalDir} --probe linear`.
             """);
-        AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; weights.npy, filters.png and report.md in {Markup.Escape(outDir)}");
+        stage.Commit();
+        AnsiConsole.MarkupLine($"done in {total.Elapsed.TotalSeconds:F1} s; weights.npy, filters.png and report.md in {Markup.Escape(finalDir)}");
         return 0;
     }
 
