@@ -25,11 +25,27 @@ public static class Charts
             scatter.LineWidth = 2;
             scatter.MarkerSize = points.Length <= 40 ? 5 : 0;
         }
-        plot.Title(empty.Count == 0 ? title : $"{title}\n(no points: {string.Join(", ", empty)})");
+        plot.Title(Wrap(empty.Count == 0 ? title : $"{title} (no points: {string.Join(", ", empty)})", width / 11));
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.ShowLegend(Edge.Bottom);
         var bytes = plot.GetImageBytes(width, height, ImageFormat.Png);
         AtomicFile.Write(path, s => s.Write(bytes));
+    }
+
+    /// <summary>The title broken into lines of at most <paramref name="columns"/> characters at spaces (a run's folder
+    /// and what is drawn, readable at the image's width).</summary>
+    static string Wrap(string text, int columns)
+    {
+        var lines = new List<string>();
+        var line = new System.Text.StringBuilder();
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > columns) { lines.Add(line.ToString()); line.Clear(); }
+            if (line.Length > 0) line.Append(' ');
+            line.Append(word);
+        }
+        lines.Add(line.ToString());
+        return string.Join("\n", lines);
     }
 }

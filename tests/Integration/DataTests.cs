@@ -187,7 +187,7 @@ public class FileFormatTests
     public void ChartsDrawLabelledLines()
     {
         string path = Path.Combine(Fixtures.TempDir(), "c.png");
-        Charts.Lines(path, "runs/x: a title", "epoch", "error (%)", [new("train", [1, 2, 3, 4], [50, 20, 10, 5]), new("test", [1, 2, 3, 4], [60, 30, 20, double.NaN])]);
+        Charts.Lines(path, "runs/x: a title long enough to be broken into two lines at the width of the picture, as the run folders make them", "epoch", "error (%)", [new("train", [1, 2, 3, 4], [50, 20, 10, 5]), new("test", [1, 2, 3, 4], [60, 30, 20, double.NaN])]);
         var b = File.ReadAllBytes(path);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, b[..4]);
         Assert.Equal(800, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(b.AsSpan(16)));
