@@ -90,6 +90,18 @@ namespace Hebb.Cli
                 Console.Error.WriteLine($"hebb: {ex.Message}");
                 return 2;
             }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"hebb: could not read or write a file: {ex.Message}");
+                return 5;
+            }
+            catch (Exception ex)
+            {
+                // The error boundary: never a stack trace. What is left here is a fault of hebb's, named for a report.
+                Console.Error.WriteLine($"hebb: internal error ({ex.GetType().Name}: {ex.Message}); please report it with the command line. Set HEBB_TRACE=1 for the stack trace.");
+                if (Environment.GetEnvironmentVariable("HEBB_TRACE") == "1") Console.Error.WriteLine(ex);
+                return 70;
+            }
         }
     }
 }

@@ -81,6 +81,8 @@ public sealed class KrotovRecipe : IRecipe
             throw Args.OptionError(ex, new Dictionary<string, string> { ["P"] = "--p", ["RankK"] = "--k", ["Delta"] = "--delta", ["R"] = "--radius", ["Units"] = "--units" });
         }
 
+        if ((long)units * data.Images.Cols > Array.MaxLength)
+            throw new UsageException($"--units {units}: {units:N0} x {data.Images.Cols} weights are more than one array holds ({Array.MaxLength:N0}); at most {Array.MaxLength / data.Images.Cols:N0} units on {dataset}");
         var rng = new Random(seed);
         Matrix w0;
         if (init is null) w0 = EngineChoice.Normal(options.Units, options.Inputs, rng);
