@@ -208,6 +208,31 @@ public class CliTests
         }
     }
 
+    /// <summary>hebb train nnl-conv stopped inside an epoch (inside a chunk of images) or at its end resumes to the
+    /// uninterrupted run's filters bit for bit: the checkpoint's weights, the image orders and the chunks' shuffles
+    /// replayed from the seed.</summary>
+    [Fact]
+    public void AStoppedNnlConvRunResumesToTheUninterruptedRunsFilters()
+    {
+        string root = Fixtures.TempDir();
+        Fixtures.WriteTinyCifar(root);   // 72 training images: 63 steps an epoch at --chunk 16 --batch 1000
+        string[] common = ["train", "nnl-conv", "--data", root, "--filters", "8", "--epochs", "2", "--chunk", "16", "--batch", "1000"];
+        Assert.Equal(0, Fixtures.Hebb(root, [.. common, "--out", Path.Combine(root, "full")]).Code);
+        var full = File.ReadAllBytes(Path.Combine(root, "full", "weights.npy"));
+        string hebb = Path.Combine(AppContext.BaseDirectory, "hebb.dll");
+        foreach (int stopAfter in new[] { 30, 63 })
+        {
+            string run = Path.Combine(root, $"cut{stopAfter}");
+            var (code, _, err) = Fixtures.Run("dotnet", root, [hebb, .. common, "--out", run], new() { ["HEBB_DATA"] = "", ["HEBB_STOP_AFTER_STEPS"] = $"{stopAfter}" });
+            Assert.True(code == 130, err);
+            Assert.False(Directory.Exists(run));
+            (code, var stdout, err) = Fixtures.Hebb(root, [.. common, "--out", run, "--resume"]);
+            Assert.True(code == 0, stdout + err);
+            Assert.Equal(full, File.ReadAllBytes(Path.Combine(run, "weights.npy")));
+            Assert.Equal(2, File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Length);
+        }
+    }
+
     /// <summary>A learning rate too large for the data makes the weights NaN, infinite or huge; both trainers stop after
     /// that epoch with exit code 4 and a message naming the rate, write no weights.npy, and leave the earlier run in the
     /// folder as it was (the new run wrote only into OUT.partial, which keeps its options and metrics); a folder that

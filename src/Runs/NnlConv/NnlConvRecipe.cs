@@ -37,7 +37,10 @@ public sealed class NnlConvRecipe : IRecipe
           --engine accelerated|reference   --backend X   --seed S (1)
           --threads T (cpu backend: the steps and the making of patches split over T threads; default the cores, at
                        most 16, on a machine of 4 or more, else 1: the steps on one thread, patches made on a second)
-          --init FILE.npy   --out DIR (runs/nnl-conv-DATASET-TIME)
+          --init FILE.npy   --out DIR (runs/nnl-conv-DATASET-TIME; the run writes into DIR.partial and takes DIR's place
+                                       when it finishes, so that an earlier run there is kept until then)
+          --resume           continue the unfinished run in DIR.partial from its checkpoint (written every epoch, and at
+                             Ctrl-C or SIGTERM at the step it stops); the same options; bit for bit the uninterrupted run
         """;
 
     /// <summary>The defaults of <c>hebb train nnl-conv</c> that <c>hebb bench nnl-conv</c> times too.</summary>
@@ -85,6 +88,8 @@ public sealed class NnlConvRecipe : IRecipe
         var engine = EngineChoice.Create(a);
         CheckThreads(threads, engine);
         string finalDir = a.Str("out") ?? Path.Combine("runs", $"nnl-conv-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        bool resume = a.Has("resume");
+        if (resume && a.Str("out") is null) throw new UsageException("--resume: give the --out folder of the run to continue");
         a.RejectUnknown("train nnl-conv");
         KrotovRecipe.RankWithin(m, "--m", filters, "--filters");
 
@@ -105,35 +110,75 @@ public sealed class NnlConvRecipe : IRecipe
         Matrix w0 = init is null ? EngineChoice.Normal(filters, conv.PatchSize, rng)
             : InitialWeights.Read(init, filters, conv.PatchSize, $"{filters} filters of {window}x{window}x{data.Channels}");
 
-        var stage = StagedRun.Start(finalDir, a.Str("out") is not null ? "--out" : "the run folder");
+        var stage = StagedRun.Start(finalDir, a.Str("out") is not null ? "--out" : "the run folder", resume);
         string outDir = stage.Dir;
-        RunFolder.WriteText(Path.Combine(outDir, "options.json"), new JsonObject
+        var resolved = new JsonObject
         {
             ["rule"] = Rule, ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["window"] = window, ["filters"] = filters,
             ["m"] = m, ["delta"] = delta, ["p"] = 2.0, ["variant"] = variant.ToString(), ["batch"] = batch, ["lr"] = lr0, ["epochs"] = epochs,
             ["chunk"] = chunk, ["threads"] = threads, ["normalize_patches"] = unitPatches, ["center_patches"] = center, ["seed"] = seed, ["init"] = init, ["images"] = n,
             ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
-        }.ToJsonString(new() { WriteIndented = true }));
+        };
+        string metricsPath = Path.Combine(outDir, "metrics.jsonl");
+        var images = Enumerable.Range(0, n).ToArray();
+        var onSphere = new List<double>();
+        int startEpoch = 0, startStep = 0;
+        if (resume)
+        {
+            // The unfinished run's checkpoint, and the seeded draws replayed up to it: W0 above, then each epoch's image
+            // order and its chunks' shuffles (a patch source run through without training draws exactly those).
+            Checkpoint.SameOptions(outDir, finalDir, resolved);
+            var cp = Checkpoint.Read(outDir, finalDir);
+            (startEpoch, startStep, w0) = (cp.Epoch, cp.Step, cp.State["weights"].AsMatrix());
+            for (int e = 0; e < startEpoch; e++)
+            {
+                rng.Shuffle(images);
+                var replay = new PatchSource(data.Images, images, conv, chunk, batch, center, unitPatches, rng);
+                while (replay.Next() > 0) { }
+            }
+            var kept = File.ReadAllLines(metricsPath).Where(l => l.Length > 0).Take(startEpoch).ToList();
+            File.WriteAllLines(metricsPath, kept);
+            onSphere.AddRange(kept.Select(l => (double)JsonNode.Parse(l)!["share_on_sphere"]!));
+        }
+        else
+        {
+            RunFolder.WriteText(Path.Combine(outDir, "options.json"), resolved.ToJsonString(new() { WriteIndented = true }));
+            File.WriteAllText(metricsPath, "");
+        }
         long patchesPerEpoch = (long)n * conv.Positions;
         AnsiConsole.MarkupLine($"[bold]hebb train nnl-conv[/] on {dataset}: {n:N0} images, {patchesPerEpoch:N0} patches of {window}x{window}x{data.Channels} an epoch, {filters} filters; {Markup.Escape(engine.Name)} -> {Markup.Escape(finalDir)}");
 
         using var layer = engine.CreateKrotov(rule, w0);
         SetThreads(layer, threads);
-        string metricsPath = Path.Combine(outDir, "metrics.jsonl");
-        File.WriteAllText(metricsPath, "");
-        var images = Enumerable.Range(0, n).ToArray();
-        var onSphere = new List<double>();
+        // A stop inside an epoch needs the steps taken one by one (the cpu backend's threaded pass stops at its end).
+        bool stepwise = layer is not IMinibatchLearner { Threads: > 1 };
+        using var stop = new StopSignal();
         var total = Stopwatch.StartNew();
         long stepsPerEpoch = StepsPerEpoch(n, conv.Positions, chunk, batch);
         var schedule = new LinearDecay(lr0);
         Progress.Run("training", (double)epochs * stepsPerEpoch, task =>
             {
-                for (int epoch = 0; epoch < epochs; epoch++)
+                task.Increment((double)startEpoch * stepsPerEpoch + startStep);
+                for (int epoch = startEpoch; epoch < epochs; epoch++)
                 {
                     rng.Shuffle(images);
                     double lr = schedule.At(new TrainingTime(epoch, epochs, 0, stepsPerEpoch)).LearningRate;
                     var sw = Stopwatch.StartNew();
-                    Epoch(layer, conv, data.Images, images, chunk, batch, lr, rng, center, unitPatches, () => task.Increment(1));
+                    var source = new PatchSource(data.Images, images, conv, chunk, batch, center, unitPatches, rng);
+                    int step = epoch == startEpoch ? startStep : 0;
+                    for (int s = 0; s < step; s++) source.Next();   // the steps the checkpoint has taken
+                    int e = epoch;
+                    Epoch(layer, source, lr, () =>
+                    {
+                        task.Increment(1);
+                        stop.Stepped();
+                        step++;
+                        if (stepwise && stop.Requested && step < stepsPerEpoch)
+                        {
+                            new Checkpoint(e, step, ((ILearner<KrotovStep>)layer).ReadState()).Write(outDir);
+                            throw new StoppedException($"stopped at epoch {e + 1}, step {step} of {stepsPerEpoch}; the checkpoint is in {outDir} (an earlier run in {finalDir} is untouched); continue with the same command and --resume");
+                        }
+                    });
                     double secs = sw.Elapsed.TotalSeconds;
                     var weights = layer.ReadWeights();
                     Divergence.CheckFinite(weights, epoch + 1, lr0, outDir);
@@ -145,8 +190,12 @@ public sealed class NnlConvRecipe : IRecipe
                         ["median_abs_norm_minus_1"] = median, ["share_on_sphere"] = share,
                     }.ToJsonString() + "\n");
                     task.Description = $"epoch {epoch + 1}/{epochs} {patchesPerEpoch / secs:N0} patches/s, {share:P0} of filters unit vectors";
+                    new Checkpoint(epoch + 1, 0, ((ILearner<KrotovStep>)layer).ReadState()).Write(outDir);
+                    if (stop.Requested && epoch + 1 < epochs)
+                        throw new StoppedException($"stopped after epoch {epoch + 1}; the checkpoint is in {outDir} (an earlier run in {finalDir} is untouched); continue with the same command and --resume");
                 }
             });
+        Checkpoint.Remove(outDir);
         var w = layer.ReadWeights();
         Npy.Write(Path.Combine(outDir, "weights.npy"), w);
         var ordered = w.Gather(ColourOrder(w, data.Channels, window));
@@ -182,9 +231,13 @@ public sealed class NnlConvRecipe : IRecipe
     /// minibatches from PatchFeed (made on a second thread), and the feed's timing is returned.
     /// </summary>
     public static PatchFeed.Timing? Epoch(IKrotovLayer layer, NnlConvOptions conv, Matrix all, int[] images, int chunk, int batch, double lr, Random rng,
-                                          bool center, bool unitPatches, Action? onStep = null)
+                                          bool center, bool unitPatches, Action? onStep = null) =>
+        Epoch(layer, new PatchSource(all, images, conv, chunk, batch, center, unitPatches, rng), lr, onStep);
+
+    /// <summary>The rest of an epoch from <paramref name="source"/> (at its start, or moved on by the steps a checkpoint
+    /// has taken), as <see cref="Epoch(IKrotovLayer, NnlConvOptions, Matrix, int[], int, int, double, Random, bool, bool, Action?)"/>.</summary>
+    public static PatchFeed.Timing? Epoch(IKrotovLayer layer, PatchSource source, double lr, Action? onStep = null)
     {
-        var source = new PatchSource(all, images, conv, chunk, batch, center, unitPatches, rng);
         if (layer is IMinibatchLearner { Threads: > 1 } learner)
         {
             learner.Learn(source, lr, onStep);
