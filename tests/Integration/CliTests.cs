@@ -233,6 +233,31 @@ public class CliTests
         }
     }
 
+    /// <summary>hebb train csnn stopped inside a layer (between two utilization points, and at one) or at a layer's end
+    /// resumes to the uninterrupted run's weights and masks in every layer, bit for bit.</summary>
+    [Fact]
+    public void AStoppedCsnnRunResumesToTheUninterruptedRunsLayers()
+    {
+        string root = Fixtures.TempDir();
+        Fixtures.WriteTinyCifar(root);
+        // 45 steps in layer 1: a utilization point every 2 steps, so that step 3 falls between two and step 4 on one.
+        string[] common = ["train", "csnn", "--data", root, "--layers", "2", "--grid", "3x4x2,2x2x1", "--steps", "45,6", "--batch", "2", "--norm-images", "20"];
+        Assert.Equal(0, Fixtures.Hebb(root, [.. common, "--out", Path.Combine(root, "full")]).Code);
+        string[] files = ["layer-1/weights-0.npy", "layer-1/masks-1.npy", "layer-2/weights-0.npy", "layer-2/masks-0.npy", "layer-2/norm.npy"];
+        string hebb = Path.Combine(AppContext.BaseDirectory, "hebb.dll");
+        foreach (int stopAfter in new[] { 3, 4, 45, 48 })
+        {
+            string run = Path.Combine(root, $"cut{stopAfter}");
+            var (code, _, err) = Fixtures.Run("dotnet", root, [hebb, .. common, "--out", run], new() { ["HEBB_DATA"] = "", ["HEBB_STOP_AFTER_STEPS"] = $"{stopAfter}" });
+            Assert.True(code == 130, $"{stopAfter}: {err}");
+            (code, var stdout, err) = Fixtures.Hebb(root, [.. common, "--out", run, "--resume"]);
+            Assert.True(code == 0, stdout + err);
+            foreach (var f in files)
+                Assert.True(File.ReadAllBytes(Path.Combine(root, "full", f)).SequenceEqual(File.ReadAllBytes(Path.Combine(run, f))), $"stopped after {stopAfter} steps: {f} differs");
+            Assert.Equal(File.ReadAllLines(Path.Combine(root, "full", "metrics.jsonl")).Length, File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Length);
+        }
+    }
+
     /// <summary>A learning rate too large for the data makes the weights NaN, infinite or huge; both trainers stop after
     /// that epoch with exit code 4 and a message naming the rate, write no weights.npy, and leave the earlier run in the
     /// folder as it was (the new run wrote only into OUT.partial, which keeps its options and metrics); a folder that

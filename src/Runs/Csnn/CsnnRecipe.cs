@@ -44,7 +44,11 @@ public sealed class CsnnRecipe : IRecipe
           --input-norm scalar|channel (scalar: one mean and deviation over all training pixels, the authors' code)
           --dataset cifar10|mnist|fashion-mnist (cifar10)   --data DIR   --limit N (the first N training images)
           --engine accelerated|reference   --backend X   --seed S (1: weights and masks U(-1, 1), image order)
-          --out DIR (runs/csnn-DATASET-TIME)
+          --out DIR (runs/csnn-DATASET-TIME; the run writes into DIR.partial and takes DIR's place when it finishes,
+                     so that an earlier run there is kept until then)
+          --resume   continue the unfinished run in DIR.partial from its checkpoint (written at each utilization point,
+                     each layer's end, and at Ctrl-C or SIGTERM at the step it stops); the same options; bit for bit the
+                     uninterrupted run
         """;
 
     /// <summary>Images of the fixed batch neuron utilization is measured on.</summary>
@@ -77,6 +81,8 @@ public sealed class CsnnRecipe : IRecipe
         bool perChannel = a.Choice("input-norm", "scalar", "scalar", "channel") == "channel";
         var engine = EngineChoice.Create(a);
         string finalDir = a.Str("out") ?? Path.Combine("runs", $"csnn-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        bool resume = a.Has("resume");
+        if (resume && a.Str("out") is null) throw new UsageException("--resume: give the --out folder of the run to continue");
         a.RejectUnknown("train csnn");
 
         var data = Datasets.Load(dataset, root, train: true);
@@ -108,9 +114,9 @@ public sealed class CsnnRecipe : IRecipe
         rng.Shuffle(order);
         int totalSteps = specs.Sum(s => s.Steps);
 
-        var stage = StagedRun.Start(finalDir, a.Str("out") is not null ? "--out" : "the run folder");
+        var stage = StagedRun.Start(finalDir, a.Str("out") is not null ? "--out" : "the run folder", resume);
         string outDir = stage.Dir;
-        RunFolder.WriteText(Path.Combine(outDir, "options.json"), new JsonObject
+        var resolved = new JsonObject
         {
             ["rule"] = Rule, ["model"] = modelName, ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["kernel"] = kernel, ["pool"] = pool,
             ["norm"] = norm.ToString().ToLowerInvariant(), ["norm_images"] = normImages, ["mask_rule"] = rule == CsnnMaskRule.AllMasks ? "12" : "13",
@@ -123,37 +129,95 @@ public sealed class CsnnRecipe : IRecipe
                 ["grid_rows"] = s.GridRows, ["grid_cols"] = s.GridCols, ["maps"] = s.Maps, ["stride"] = s.Stride, ["padding"] = options[l].Padding,
                 ["sigma"] = s.Sigma, ["masks"] = s.Masks == CsnnMaskKind.Input ? "input" : "between", ["steps"] = s.Steps,
             })]),
-        }.ToJsonString(new() { WriteIndented = true }));
+        };
+        string metricsPath = Path.Combine(outDir, "metrics.jsonl");
+        Checkpoint? cp = null;
+        if (resume)
+        {
+            // The randomness is all drawn above (initial states, the image order); the checkpoint holds every layer's state.
+            Checkpoint.SameOptions(outDir, finalDir, resolved);
+            cp = Checkpoint.Read(outDir, finalDir);
+            int at = cp.Epoch, step = cp.Step;
+            File.WriteAllLines(metricsPath, File.ReadAllLines(metricsPath).Where(line =>
+            {
+                if (line.Length == 0) return false;
+                var j = JsonNode.Parse(line)!;
+                int l = (int)j["layer"]! - 1;
+                return l < at || (l == at && (int)j["step"]! <= step);
+            }).ToList());
+        }
+        else
+        {
+            RunFolder.WriteText(Path.Combine(outDir, "options.json"), resolved.ToJsonString(new() { WriteIndented = true }));
+            File.WriteAllText(metricsPath, "");
+        }
         AnsiConsole.MarkupLine($"[bold]hebb train csnn[/] {modelName}, {layerCount} layer(s) ({string.Join(", ", specs.Select(s => $"{s.GridRows}x{s.GridCols}x{s.Maps}"))}) on {dataset} ({n:N0} images), batch {batch}, {string.Join(" + ", specs.Select(s => s.Steps.ToString("N0")))} steps; {Markup.Escape(engine.Name)} -> {Markup.Escape(finalDir)}");
 
         var layers = new List<ICsnnLayer>();
-        foreach (var (o, (w, m)) in options.Zip(initial)) layers.Add(engine.CreateCsnn(o, w, m));
+        for (int l = 0; l < layerCount; l++)
+        {
+            var (w, m) = initial[l];
+            if (cp is not null)
+            {
+                w = [.. Enumerable.Range(0, options[l].Maps).Select(h => cp.State[$"{l}/weights/{h}"].AsMatrix())];
+                m = [.. Enumerable.Range(0, options[l].Maps).Select(h => cp.State[$"{l}/masks/{h}"].AsMatrix())];
+            }
+            layers.Add(engine.CreateCsnn(options[l], w, m));
+        }
         using var csnn = new CsnnModel(layers);
         var schedule = new ConstantRates(new CsnnStep(lr, learnedMasks ? maskLr : 0));
         var probe = images.Gather(order.AsSpan(0, Math.Min(UtilizationImages, n)));
         var normSet = images.Gather(order.AsSpan(0, Math.Min(normImages, n)));
-        string metricsPath = Path.Combine(outDir, "metrics.jsonl");
-        File.WriteAllText(metricsPath, "");
         var utilization = new List<Charts.Line>();
         var seconds = new List<double>();
         var total = Stopwatch.StartNew();
-        int global = 0;
+        int startLayer = cp?.Epoch ?? 0, startStep = cp?.Step ?? 0;
+        var kept = File.ReadAllLines(metricsPath).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!).ToList();
+        RuleState AllLayers()
+        {
+            var state = new RuleState();
+            for (int l = 0; l < layerCount; l++)
+                foreach (var (name, t) in ((ILearner<CsnnStep>)layers[l]).ReadState()) state.Add($"{l}/{name}", t);
+            return state;
+        }
+        using var stop = new StopSignal();
+        int global = specs.Take(startLayer).Sum(s => s.Steps) + startStep;
         for (int l = 0; l < layerCount; l++)
         {
-            int steps = specs[l].Steps, every = Math.Max(1, steps / 20);
-            var curve = new List<double>();
-            var curveSteps = new List<double>();
+            var earlier = kept.Where(j => (int)j["layer"]! == l + 1).ToList();
+            if (l < startLayer)
+            {
+                // A layer the unfinished run finished: its statistics estimated again (the same inputs and state give the
+                // same floats), its curve and time from the metrics.
+                csnn.Norms[l] = csnn.Estimate(l, normSet, norm);
+                seconds.Add(earlier.Count > 0 ? (double)earlier[^1]["seconds"]! : 0);
+                utilization.Add(new($"layer {l + 1}", [.. earlier.Select(j => (double)(int)j["step"]!)], [.. earlier.Select(j => 100 * (double)j["utilization"]!)]));
+                continue;
+            }
+            int steps = specs[l].Steps, every = Math.Max(1, steps / 20), from = l == startLayer ? startStep : 0;
+            var curve = earlier.Select(j => (double)j["utilization"]!).ToList();
+            var curveSteps = earlier.Select(j => (double)(int)j["step"]!).ToList();
             ILearner<CsnnStep> learner = layers[l];
             var sw = Stopwatch.StartNew();
             var layerProbe = csnn.Encode(probe, l);
+            int layer = l;
             Progress.Run($"layer {l + 1}", steps, task =>
             {
-                for (int s = 0; s < steps; s++, global++)
+                task.Increment(from);
+                for (int s = from; s < steps; s++, global++)
                 {
                     var idx = Enumerable.Range(global * batch, batch).Select(i => order[i % n]).ToArray();
-                    learner.Step(csnn.Encode(images.Gather(idx), l), schedule.At(new TrainingTime(0, 1, s, steps)));
+                    learner.Step(csnn.Encode(images.Gather(idx), layer), schedule.At(new TrainingTime(0, 1, s, steps)));
                     task.Increment(1);
-                    if ((s + 1) % every != 0 && s + 1 != steps) continue;
+                    stop.Stepped();
+                    bool point = (s + 1) % every == 0 || s + 1 == steps;
+                    if (stop.Requested && !point && s + 1 < steps)
+                    {
+                        global++;
+                        new Checkpoint(layer, s + 1, AllLayers()).Write(outDir);
+                        throw new StoppedException($"stopped at layer {layer + 1}, step {s + 1} of {steps}; the checkpoint is in {outDir} (an earlier run in {finalDir} is untouched); continue with the same command and --resume");
+                    }
+                    if (!point) continue;
                     for (int h = 0; h < options[l].Maps; h++) Divergence.CheckFinite(layers[l].ReadWeights(h), global + 1, lr, outDir);
                     double used = Utilization(layers[l], layerProbe);
                     curve.Add(used);
@@ -163,11 +227,23 @@ public sealed class CsnnRecipe : IRecipe
                         ["layer"] = l + 1, ["step"] = s + 1, ["seconds"] = sw.Elapsed.TotalSeconds, ["images_per_s"] = (s + 1) * batch / sw.Elapsed.TotalSeconds,
                         ["utilization"] = used,
                     }.ToJsonString() + "\n");
-                    task.Description = $"layer {l + 1}, step {s + 1:N0}/{steps:N0}: {used:P1} of the neurons used per input";
+                    task.Description = $"layer {layer + 1}, step {s + 1:N0}/{steps:N0}: {used:P1} of the neurons used per input";
+                    if (s + 1 < steps)
+                    {
+                        new Checkpoint(layer, s + 1, AllLayers()).Write(outDir);
+                        if (stop.Requested)
+                        {
+                            global++;
+                            throw new StoppedException($"stopped at layer {layer + 1}, step {s + 1} of {steps}; the checkpoint is in {outDir} (an earlier run in {finalDir} is untouched); continue with the same command and --resume");
+                        }
+                    }
                 }
             });
             csnn.Norms[l] = csnn.Estimate(l, normSet, norm);
             csnn.Save(outDir, l);
+            new Checkpoint(l + 1, 0, AllLayers()).Write(outDir);
+            if (stop.Requested && l + 1 < layerCount)
+                throw new StoppedException($"stopped after layer {l + 1}; the checkpoint is in {outDir} (an earlier run in {finalDir} is untouched); continue with the same command and --resume");
             seconds.Add(sw.Elapsed.TotalSeconds);
             utilization.Add(new($"layer {l + 1}", curveSteps.ToArray(), curve.Select(u => 100 * u).ToArray()));
         }
