@@ -13,10 +13,18 @@ public static class Datasets
     };
 
     /// <summary>Loads the train or test split of <paramref name="name"/> from <paramref name="root"/>.</summary>
-    public static Dataset Load(string name, string root, bool train) => name switch
+    /// <summary>The training or test set of a dataset; one that holds no image is refused by name (a run on it would
+    /// write untrained weights, a probe would have nothing to learn from).</summary>
+    public static Dataset Load(string name, string root, bool train)
     {
-        "mnist" or "fashion-mnist" => Idx.LoadMnistLike(name, root, train),
-        "cifar10" => Cifar10.Load(root, train),
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, $"dataset must be one of {string.Join(", ", Names)}"),
-    };
+        var set = name switch
+        {
+            "mnist" or "fashion-mnist" => Idx.LoadMnistLike(name, root, train),
+            "cifar10" => Cifar10.Load(root, train),
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, $"dataset must be one of {string.Join(", ", Names)}"),
+        };
+        if (set.Count == 0)
+            throw new DataException($"{name} in {root}: its {(train ? "training" : "test")} set holds no image (the file says 0); fetch it again with hebb data fetch {name}");
+        return set;
+    }
 }

@@ -10,6 +10,8 @@ public sealed class Args
 {
     readonly Dictionary<string, string> _options = new();
     readonly HashSet<string> _used = new();
+    /// <summary>Options given without a value (flags, or a value forgotten).</summary>
+    readonly HashSet<string> _bare = new();
     public List<string> Positional { get; } = new();
 
     public Args(IEnumerable<string> args)
@@ -26,6 +28,7 @@ public sealed class Args
                 if (eq >= 0) { value = name[(eq + 1)..]; name = name[..eq]; }
                 else if (i + 1 < list.Count && !list[i + 1].StartsWith("--", StringComparison.Ordinal)) value = list[++i];
                 _options[name] = value ?? "true";
+                if (value is null) _bare.Add(name); else _bare.Remove(name);
             }
             else Positional.Add(a);
         }
@@ -33,7 +36,14 @@ public sealed class Args
 
     public bool Has(string name) { _used.Add(name); return _options.ContainsKey(name); }
 
-    public string? Str(string name) { _used.Add(name); return _options.GetValueOrDefault(name); }
+    /// <summary>The value of --name, or null where it is not given; an option given without its value is refused by
+    /// name (a flag is read with <see cref="Has"/>).</summary>
+    public string? Str(string name)
+    {
+        _used.Add(name);
+        if (_bare.Contains(name)) throw new UsageException($"--{name}: a value is required (--{name} VALUE)");
+        return _options.GetValueOrDefault(name);
+    }
 
     public string Str(string name, string fallback) => Str(name) ?? fallback;
 

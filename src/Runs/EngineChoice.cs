@@ -12,7 +12,11 @@ public static class EngineChoice
     {
         string engine = a.Choice("engine", "accelerated", "accelerated", "reference");
         string backend = Backend(a);
-        if (engine == "reference") return new ReferenceEngine();
+        if (engine == "reference")
+        {
+            if (a.Str("device") is { } d) throw new UsageException($"--device {d}: the reference engine runs on the CPU and has no devices; --device picks an OpenCL or CUDA device");
+            return new ReferenceEngine();
+        }
         return CreateAccelerated(a, backend);
     }
 
@@ -20,6 +24,8 @@ public static class EngineChoice
     public static IEngine CreateAccelerated(Args a, string backend)
     {
         string? device = a.Str("device");
+        if (device is not null && backend is "cpu" or "cpu-managed")
+            throw new UsageException($"--device {device}: the {backend} backend has no devices; --device picks an OpenCL device or a CUDA ordinal (--backend opencl|cuda)");
         try
         {
             var engine = BackendSelector.Create(backend, device);
@@ -35,6 +41,8 @@ public static class EngineChoice
     public static string Backend(Args a)
     {
         string? env = Environment.GetEnvironmentVariable("HEBB_BACKEND");
+        if (a.Str("backend") is null && !string.IsNullOrEmpty(env) && !BackendSelector.Names.Contains(env))
+            throw new UsageException($"HEBB_BACKEND={env}: allowed values are {string.Join(", ", BackendSelector.Names)} (or unset it, or give --backend)");
         return a.Choice("backend", string.IsNullOrEmpty(env) ? "auto" : env, BackendSelector.Names);
     }
 

@@ -258,6 +258,32 @@ public class CliTests
         }
     }
 
+    /// <summary>Issue 33's cases, refused by name before any work: an option given without its value, a p whose float32
+    /// currents overflow, --device on a backend without devices, a bad HEBB_BACKEND, a dataset that holds no image,
+    /// more units than one array holds.</summary>
+    [Fact]
+    public void CarelessInputsAreRefusedByName()
+    {
+        string root = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 20, 10), run = Path.Combine(root, "r");
+        Fixtures.Refused(root, "--epochs: a value is required (--epochs VALUE)", "train", "krotov", "--data", root, "--epochs", "--out", run);
+        Fixtures.Refused(root, "--p 100: the currents sum |W|^(p-1) over 784 inputs", "train", "krotov", "--data", root, "--p", "100", "--out", run);
+        Fixtures.Refused(root, "--device 0: the cpu backend has no devices", "train", "krotov", "--data", root, "--backend", "cpu", "--device", "0", "--out", run);
+        Fixtures.Refused(root, "--device 0: the reference engine runs on the CPU", "train", "krotov", "--data", root, "--engine", "reference", "--device", "0", "--out", run);
+        Fixtures.Refused(root, "--units 3000000: 3,000,000 x 784 weights are more than one array holds", "train", "krotov", "--data", root, "--units", "3000000", "--out", run);
+        var (code, _, err) = Fixtures.Run("dotnet", root, [Path.Combine(AppContext.BaseDirectory, "hebb.dll"), "train", "krotov", "--data", root, "--out", run],
+            new() { ["HEBB_DATA"] = "", ["HEBB_BACKEND"] = "gpu" });
+        Assert.True(code == 2, err);
+        Assert.Contains("HEBB_BACKEND=gpu: allowed values are auto, cpu, cpu-managed, opencl, cuda", err);
+        Assert.False(Directory.Exists(run) || Directory.Exists(run + ".partial"));
+        string empty = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 0, 10);
+        (code, _, err) = Fixtures.Hebb(empty, "train", "krotov", "--data", empty, "--out", Path.Combine(empty, "r"));
+        Assert.True(code == 3, err);
+        Assert.Contains("its training set holds no image (the file says 0)", err);
+        (code, _, err) = Fixtures.Hebb(empty, "eval", "raw", "--dataset", "mnist", "--data", empty, "--probe", "linear");
+        Assert.True(code == 3, err);
+        Assert.DoesNotContain("Index was out of range", err);
+    }
+
     /// <summary>A learning rate too large for the data makes the weights NaN, infinite or huge; both trainers stop after
     /// that epoch with exit code 4 and a message naming the rate, write no weights.npy, and leave the earlier run in the
     /// folder as it was (the new run wrote only into OUT.partial, which keeps its options and metrics); a folder that

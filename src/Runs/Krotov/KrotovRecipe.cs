@@ -88,6 +88,15 @@ public sealed class KrotovRecipe : IRecipe
         if (init is null) w0 = EngineChoice.Normal(options.Units, options.Inputs, rng);
         else w0 = InitialWeights.Read(init, options.Units, options.Inputs, $"--units {options.Units} on {dataset}");
         double bound = Divergence.SphereBound(w0, options.R);
+        if (engine is not Hebb.Reference.ReferenceEngine && options.P > 1)
+        {
+            // The currents sum sign(W)|W|^(p-1) v over the inputs in float32: refused where that passes float32's range.
+            double largest = w0.Data.Max(x => Math.Abs((double)x));
+            double log10 = (options.P - 1) * Math.Log10(Math.Max(largest, 1e-300)) + Math.Log10(options.Inputs);
+            if (log10 > 38)
+                throw new UsageException($"--p {options.P}: the currents sum |W|^(p-1) over {options.Inputs} inputs, about 1e{log10:F0} for these weights " +
+                                         $"(largest |W| {largest:g3}), past float32's 3.4e38; use a smaller --p, or --engine reference (float64)");
+        }
 
         var stage = StagedRun.Start(finalDir, a.Str("out") is not null ? "--out" : "the run folder", resume);
         string outDir = stage.Dir;
