@@ -30,12 +30,8 @@ static class ReproduceCommand
         Directory.GetFiles(dir, "*.json").Order()
             .Where(f =>
             {
-                try
-                {
-                    return JsonNode.Parse(File.ReadAllText(f))?["steps"] is JsonArray steps && steps.Any(st =>
-                        st is JsonArray step && step.Count >= 2 && (string?)step[0] == "train" && (string?)step[1] == rule);
-                }
-                catch (System.Text.Json.JsonException) { return false; }
+                try { return Preset.Read(f).Steps.Any(st => st.Length >= 2 && st[0] == "train" && st[1] == rule); }
+                catch (UsageException) { return false; }
             })
             .Select(f => Path.GetFileNameWithoutExtension(f)!);
 
@@ -52,8 +48,10 @@ static class ReproduceCommand
         {
             foreach (var f in Directory.GetFiles(dir, "*.json").Order())
             {
-                var p = JsonNode.Parse(File.ReadAllText(f))!;
-                Console.WriteLine($"{Path.GetFileNameWithoutExtension(f),-24} {(string?)p["paper"]}: {(string?)p["description"]}");
+                string line;
+                try { var p = Preset.Read(f); line = $"{p.Paper}: {p.Description}"; }
+                catch (UsageException ex) { line = $"(not readable: {ex.Message})"; }
+                Console.WriteLine($"{Path.GetFileNameWithoutExtension(f),-24} {line}");
             }
             return 0;
         }
@@ -61,16 +59,14 @@ static class ReproduceCommand
         string file = Path.Combine(dir, name + ".json");
         if (!File.Exists(file))
             throw new UsageException($"reproduce {name}: no preset {file}; presets: {string.Join(", ", Directory.GetFiles(dir, "*.json").Select(Path.GetFileNameWithoutExtension).Order())}");
-        var preset = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+        var preset = Preset.Read(file);
         string outDir = Args.OutputFolder(outOption ?? Path.Combine("runs", "reproduce-" + name), outOption is null ? "the output folder" : "--out");
-        var quickArgs = new Dictionary<string, string[]>();
-        if (quick && preset["quick"] is JsonObject q)
-            foreach (var (cmd, list) in q) quickArgs[cmd] = [.. list!.AsArray().Select(x => (string)x!)];
+        var quickArgs = quick ? preset.Quick : new Dictionary<string, string[]>();
 
-        AnsiConsole.MarkupLine($"[bold]hebb reproduce {Markup.Escape(name)}[/]: {Markup.Escape((string?)preset["paper"] ?? "")}{(quick ? " (quick: not the paper's settings)" : "")} -> {Markup.Escape(outDir)}");
-        foreach (var stepNode in preset["steps"]!.AsArray())
+        AnsiConsole.MarkupLine($"[bold]hebb reproduce {Markup.Escape(name)}[/]: {Markup.Escape(preset.Paper)}{(quick ? " (quick: not the paper's settings)" : "")} -> {Markup.Escape(outDir)}");
+        foreach (var stepArgs in preset.Steps)
         {
-            var step = stepNode!.AsArray().Select(x => ((string)x!).Replace("{out}", outDir)).ToList();
+            var step = stepArgs.Select(x => x.Replace("{out}", outDir)).ToList();
             if (quickArgs.TryGetValue(step[0], out var extra)) step.AddRange(extra);
             if (data is not null) step.AddRange(["--data", data]);
             if (backend is not null && step[0] is "train" or "eval") step.AddRange(["--backend", backend]);
@@ -79,24 +75,26 @@ static class ReproduceCommand
             if (code != 0) throw new UsageException($"reproduce {name}: the step 'hebb {string.Join(' ', step)}' failed with exit code {code}");
         }
 
-        var results = preset["results"]?.AsArray() ?? [];
-        var md = new StringBuilder($"# hebb reproduce {name}{(quick ? " --quick" : "")}\n\n{(string?)preset["paper"]}: {(string?)preset["description"]}\n\n");
+        var results = preset.Results;
+        var md = new StringBuilder($"# hebb reproduce {name}{(quick ? " --quick" : "")}\n\n{preset.Paper}: {preset.Description}\n\n");
         if (results.Count > 0) md.Append("| experiment | ours | paper |\n| --- | --- | --- |\n");
         var table = new Table().AddColumns("experiment", "ours", "paper");
         foreach (var row in results)
         {
-            string report = ((string)row!["report"]!).Replace("{out}", outDir);
-            string field = (string)row["field"]!;
-            var json = File.Exists(report) ? JsonNode.Parse(File.ReadAllText(report)) : null;
-            double? ours = (double?)json?[field];
+            string report = row.Report.Replace("{out}", outDir);
+            string field = row.Field;
+            JsonNode? json = null;
+            try { json = File.Exists(report) ? JsonNode.Parse(File.ReadAllText(report)) : null; }
+            catch (System.Text.Json.JsonException ex) { throw new UsageException($"reproduce {name}: {report} is not valid JSON ({ex.Message})"); }
+            double? ours = Number(json?[field]);
             // A probe's accuracy (or error) with its binomial standard error over the test images, when the report has it.
-            double? se = field is "test_error" or "test_accuracy" ? (double?)json?["test_accuracy_se"] : null;
-            string paperText = row["paper"] is JsonNode p ? Percent((double)p) : "—";
+            double? se = field is "test_error" or "test_accuracy" ? Number(json?["test_accuracy_se"]) : null;
+            string paperText = row.Paper is { } p ? Percent(p) : "—";
             string oursText = ours is { } v ? Percent(v) + (se is { } e ? " ± " + Percent(e) : "") : "missing";
-            md.Append($"| {(string)row["label"]!} ({field}) | {oursText} | {paperText} |\n");
-            table.AddRow(Markup.Escape((string)row["label"]!), oursText, paperText);
+            md.Append($"| {row.Label} ({field}) | {oursText} | {paperText} |\n");
+            table.AddRow(Markup.Escape(row.Label), oursText, paperText);
         }
-        string? noteText = ((string?)preset["note"])?.Replace("{out}", outDir);
+        string? noteText = preset.Note?.Replace("{out}", outDir);
         if (noteText is not null) md.Append($"\n{noteText}\n");
         RunFolder.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         if (results.Count > 0) AnsiConsole.Write(table);
@@ -104,6 +102,8 @@ static class ReproduceCommand
         AnsiConsole.MarkupLine($"report: {Markup.Escape(Path.Combine(outDir, "report.md"))}");
         return 0;
     }
+
+    static double? Number(JsonNode? n) => n is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
 
     static string Percent(double x) => (100 * x).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + "%";
 }

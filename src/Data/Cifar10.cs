@@ -21,6 +21,7 @@ public static class Cifar10
             {
                 string p = Path.Combine(folder, f);
                 if (!File.Exists(p)) throw new DataException($"cifar10: missing {p} (the folder {folder} exists but lacks it). Get it with: hebb data fetch cifar10");
+                CheckSize(p, new FileInfo(p).Length);
                 blobs[f] = File.ReadAllBytes(p);
             }
         }
@@ -35,9 +36,11 @@ public static class Cifar10
                 {
                     string name = Path.GetFileName(entry.Name);
                     if (entry.DataStream is null || !files.Contains(name)) continue;
-                    using var ms = new MemoryStream();
-                    entry.DataStream.CopyTo(ms);
-                    blobs[name] = ms.ToArray();
+                    CheckSize($"{tar}: {entry.Name}", entry.Length);
+                    var blob = new byte[entry.Length];
+                    int got = entry.DataStream.ReadAtLeast(blob, blob.Length, throwOnEndOfStream: false);
+                    if (got < blob.Length) throw new DataException($"{tar}: {entry.Name} ends after {got:N0} of its {blob.Length:N0} bytes (truncated)");
+                    blobs[name] = blob;
                 }
             }
             catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException)
@@ -70,5 +73,15 @@ public static class Cifar10
             }
         }
         return new Dataset("cifar10", images, labels, 32, 32, 3);
+    }
+
+    /// <summary>Refuses, before reading it, a batch that is not a whole number of records or larger than the format's
+    /// batches could be (the official ones hold 10,000 records; more than 100,000 is not CIFAR-10).</summary>
+    static void CheckSize(string what, long bytes)
+    {
+        if (bytes == 0 || bytes % Record != 0)
+            throw new DataException($"cifar10: {what} has {bytes:N0} bytes, not a whole number of {Record}-byte records (truncated or corrupt; the official batches hold 10,000 each)");
+        if (bytes / Record > 100_000)
+            throw new DataException($"cifar10: {what} holds {bytes / Record:N0} records; a CIFAR-10 batch holds 10,000 (not the CIFAR-10 binary version)");
     }
 }
