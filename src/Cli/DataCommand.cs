@@ -23,6 +23,8 @@ static class DataCommand
         a.RejectUnknown("data fetch");
         if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)))
             throw new UsageException($"--url {url}: an absolute http:// or https:// address is required (the folder that holds the dataset's files)");
+        // The folder it downloads into, refused before any download where it cannot be made or written.
+        Args.OutputFolder(Path.GetDirectoryName(Path.Combine(root, manifest.Files[0].Target))!, a.Str("data") is null ? "the data folder" : "--data");
         Fetch.RunAsync(manifest, root, url, Console.WriteLine).GetAwaiter().GetResult();
         Console.WriteLine($"{name}: ready in {root}");
         return 0;

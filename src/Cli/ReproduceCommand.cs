@@ -44,6 +44,7 @@ static class ReproduceCommand
         string? backend = a.Str("backend");
         a.RejectUnknown("reproduce");
         dir ??= PresetsFolder() ?? throw new UsageException("reproduce: no presets folder (looked for ./presets and beside the executable); give --presets DIR");
+        if (!Directory.Exists(dir)) throw new UsageException($"--presets {dir}: no such folder (it holds the presets, NAME.json)");
         if (a.Positional.Count < 2)
         {
             foreach (var f in Directory.GetFiles(dir, "*.json").Order())

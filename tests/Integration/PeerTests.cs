@@ -193,7 +193,7 @@ public sealed class PythonFactAttribute : FactAttribute
         Found.GetOrAdd(string.Join(",", modules), key =>
             new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(p =>
             {
-                try { return Fixtures.Run(p, null, ["-c", "import " + key]).Code == 0; }
+                try { return Fixtures.Run(p, null, ["-c", key.Length == 0 ? "pass" : "import " + key]).Code == 0; }
                 catch (System.ComponentModel.Win32Exception) { return false; }   // not installed
             }));
 
@@ -278,5 +278,19 @@ public class CsnnPeerTests
             Assert.True(cw.Pass, cw.ToString());
             Assert.True(cm.Pass, cm.ToString());
         }
+    }
+}
+
+/// <summary>scripts/reliability_sweep.py: 62 hostile and careless inputs against hebb (issue 33's count, docs/RELIABILITY.md);
+/// none may crash, pass silently or cost an earlier run.</summary>
+public class ReliabilitySweepTests
+{
+    [PythonFact]
+    public void NoInputCrashesPassesSilentlyOrLosesARun()
+    {
+        var (code, stdout, stderr) = Fixtures.Run(PythonFactAttribute.With()!, null,
+            [Path.Combine(Fixtures.RepoRoot(), "scripts", "reliability_sweep.py"), Path.Combine(AppContext.BaseDirectory, "hebb.dll")]);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("crashed 0, silent 0, lost 0", stdout);
     }
 }

@@ -109,6 +109,7 @@ public sealed class NnlConvRecipe : IRecipe
         var rng = new Random(seed);
         Matrix w0 = init is null ? EngineChoice.Normal(filters, conv.PatchSize, rng)
             : InitialWeights.Read(init, filters, conv.PatchSize, $"{filters} filters of {window}x{window}x{data.Channels}");
+        double bound = Divergence.SphereBound(w0, 1.0);
 
         var stage = StagedRun.Start(finalDir, a.Str("out") is not null ? "--out" : "the run folder", resume);
         string outDir = stage.Dir;
@@ -181,7 +182,7 @@ public sealed class NnlConvRecipe : IRecipe
                     });
                     double secs = sw.Elapsed.TotalSeconds;
                     var weights = layer.ReadWeights();
-                    Divergence.CheckFinite(weights, epoch + 1, lr0, outDir);
+                    Divergence.CheckFinite(weights, epoch + 1, lr0, outDir, bound);
                     var (median, share) = Sphere.Deviation(weights, 2.0);
                     onSphere.Add(share);
                     File.AppendAllText(metricsPath, new JsonObject
