@@ -31,6 +31,16 @@ public sealed class CheckCase
 
     public int Count => Steps.Count;
 
+    /// <summary>This case with <see cref="Reference"/> computed: <paramref name="variant"/>'s step after step from the
+    /// initial state.</summary>
+    public CheckCase WithReference(CheckVariant variant)
+    {
+        var states = new List<State>();
+        State state = Initial;
+        for (int t = 0; t < Count; t++) states.Add(state = variant.Step(state, t));
+        return new CheckCase { Rule = Rule, Options = Options, StateNames = StateNames, Initial = Initial, Inputs = Inputs, Steps = Steps, Reference = states };
+    }
+
     /// <summary>The file of a state tensor: "weights/0" is initial.weights.0.npy.</summary>
     public static string FileOf(string prefix, string name) => $"{prefix}.{name.Replace('/', '.')}.npy";
 

@@ -50,6 +50,30 @@ public sealed record Checkpoint(int Epoch, int Step, RuleState State)
         foreach (var f in Directory.EnumerateFiles(dir, "checkpoint*")) File.Delete(f);
     }
 
+    /// <summary>The checkpoint of the unfinished run in <paramref name="dir"/>, its options checked against
+    /// <paramref name="options"/> first.</summary>
+    public static Checkpoint Resume(string dir, string final, JsonObject options)
+    {
+        SameOptions(dir, final, options);
+        return Read(dir, final);
+    }
+
+    /// <summary>A fresh run's options.json and an empty metrics file.</summary>
+    public static void StartFresh(string dir, JsonObject options, string metricsPath)
+    {
+        RunFolder.WriteText(Path.Combine(dir, "options.json"), options.ToJsonString(new() { WriteIndented = true }));
+        File.WriteAllText(metricsPath, "");
+    }
+
+    /// <summary>The metrics lines a resumed run keeps (those <paramref name="keep"/> accepts: what the checkpoint had
+    /// measured), written back without the rest, and returned parsed.</summary>
+    public static List<JsonNode> KeepMetrics(string metricsPath, Func<JsonNode, int, bool> keep)
+    {
+        var kept = File.ReadAllLines(metricsPath).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!).Where(keep).ToList();
+        File.WriteAllLines(metricsPath, kept.Select(j => j.ToJsonString()));
+        return kept;
+    }
+
     /// <summary>Refuses to resume a run whose options differ from the unfinished one's, naming the fields.</summary>
     public static void SameOptions(string dir, string final, JsonObject options)
     {

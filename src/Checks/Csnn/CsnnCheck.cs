@@ -43,20 +43,8 @@ public sealed class CsnnCheck : IRuleCheck
         string? data = a.Str("data");
         int height = a.Int("height", 6, 1), width = a.Int("width", 6, 1), channels = a.Int("channels", 3, 1);
         a.RejectUnknown($"check export {Rule}");
-        NdArray x;
-        if (dataset is null)
-            x = new NdArray([steps, batch, channels, height, width], Seeded.Uniform(steps * batch, channels * height * width, seed + 1).Data.Select(v => (double)v).ToArray());
-        else
-        {
-            var set = Datasets.Load(dataset, DataRoot.Resolve(data), train: true);
-            if ((long)steps * batch > set.Count) throw new UsageException($"--steps {steps} x --batch {batch}: more than the {set.Count} training images of {dataset}");
-            (height, width, channels) = (set.Height, set.Width, set.Channels);
-            var order = EngineChoice.Permutation(set.Count, new Random(seed + 1));
-            int size = set.Images.Cols;
-            x = new NdArray([steps, batch, channels, height, width]);
-            for (int s = 0; s < steps * batch; s++)
-                for (int i = 0; i < size; i++) x.Data[s * size + i] = set.Images[order[s], i];
-        }
+        var x = CheckInputs.Draw(steps, batch, [channels, height, width], dataset, data, seed);
+        (channels, height, width) = (x.Shape[2], x.Shape[3], x.Shape[4]);
         var layer = new Hebb.Contracts.CsnnOptions
         {
             Height = height, Width = width, Channels = channels, Kernel = kernel, Stride = stride, Padding = padding, GridRows = rows, GridCols = cols, Maps = maps,
@@ -89,11 +77,7 @@ public sealed class CsnnCheck : IRuleCheck
             Rule = Rule, Options = options, StateNames = names, Initial = initial, Inputs = x,
             Steps = Enumerable.Range(0, steps).Select(t => new JsonObject { ["lr"] = somPlan.At(t), ["mask_lr"] = maskPlan.At(t) }).ToList(), Reference = [],
         };
-        var own = Variants(c)[0];
-        var states = new List<State>();
-        State state = c.Initial;
-        for (int t = 0; t < steps; t++) states.Add(state = own.Step(state, t));
-        return new CheckCase { Rule = c.Rule, Options = c.Options, StateNames = c.StateNames, Initial = c.Initial, Inputs = c.Inputs, Steps = c.Steps, Reference = states };
+        return c.WithReference(Variants(c)[0]);
     }
 
     public string Readme(CheckCase c)

@@ -37,18 +37,8 @@ public sealed class KrotovCheck : IRuleCheck
         a.RejectUnknown($"check export {Rule}");
         if (k > units) throw new UsageException($"--k {k}: must be at most --units {units} (the k-th ranked unit is pushed away)");
         var rng = new Random(seed);
-        NdArray x;
-        if (dataset is null) x = new NdArray([steps, batch, inputs], Seeded.Uniform(steps * batch, inputs, seed + 1).Data.Select(v => (double)v).ToArray());
-        else
-        {
-            var set = Datasets.Load(dataset, DataRoot.Resolve(data), train: true);
-            if ((long)steps * batch > set.Count) throw new UsageException($"--steps {steps} x --batch {batch}: more than the {set.Count} training images of {dataset}");
-            var order = EngineChoice.Permutation(set.Count, new Random(seed + 1));
-            inputs = set.Images.Cols;
-            x = new NdArray([steps, batch, inputs]);
-            for (int s = 0; s < steps * batch; s++)
-                for (int i = 0; i < inputs; i++) x.Data[s * inputs + i] = set.Images[order[s], i];
-        }
+        var x = CheckInputs.Draw(steps, batch, [inputs], dataset, data, seed, flat: true);
+        inputs = x.Shape[2];
         var w0 = init is null ? EngineChoice.Normal(units, inputs, rng) : InitialWeights.Read(init, units, inputs, $"{units} units of {inputs} inputs");
         var initial = new NdArray([units, inputs], w0.Data.Select(v => (double)v).ToArray());
         var options = new JsonObject
@@ -62,11 +52,7 @@ public sealed class KrotovCheck : IRuleCheck
             Rule = Rule, Options = options, StateNames = ["weights"], Initial = new Dictionary<string, NdArray> { ["weights"] = initial }, Inputs = x,
             Steps = Enumerable.Range(0, steps).Select(t => new JsonObject { ["lr"] = plan.At(t) }).ToList(), Reference = [],
         };
-        var own = Variants(c)[0];
-        var states = new List<State>();
-        State state = c.Initial;
-        for (int t = 0; t < steps; t++) states.Add(state = own.Step(state, t));
-        return new CheckCase { Rule = c.Rule, Options = c.Options, StateNames = c.StateNames, Initial = c.Initial, Inputs = c.Inputs, Steps = c.Steps, Reference = states };
+        return c.WithReference(Variants(c)[0]);
     }
 
     public string Readme(CheckCase c)

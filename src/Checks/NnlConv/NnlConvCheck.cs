@@ -35,20 +35,8 @@ public sealed class NnlConvCheck : IRuleCheck
         int height = a.Int("height", 8, 1), width = a.Int("width", 8, 1), channels = a.Int("channels", 3, 1);
         a.RejectUnknown($"check export {Rule}");
         if (m > filters) throw new UsageException($"--m {m}: must be at most --filters {filters} (the m-th ranked filter is pushed away)");
-        NdArray x;
-        if (dataset is null)
-            x = new NdArray([steps, batch, channels, height, width], Seeded.Uniform(steps * batch, channels * height * width, seed + 1).Data.Select(v => (double)v).ToArray());
-        else
-        {
-            var set = Datasets.Load(dataset, DataRoot.Resolve(data), train: true);
-            if ((long)steps * batch > set.Count) throw new UsageException($"--steps {steps} x --batch {batch}: more than the {set.Count} training images of {dataset}");
-            (height, width, channels) = (set.Height, set.Width, set.Channels);
-            var order = EngineChoice.Permutation(set.Count, new Random(seed + 1));
-            int size = set.Images.Cols;
-            x = new NdArray([steps, batch, channels, height, width]);
-            for (int s = 0; s < steps * batch; s++)
-                for (int i = 0; i < size; i++) x.Data[s * size + i] = set.Images[order[s], i];
-        }
+        var x = CheckInputs.Draw(steps, batch, [channels, height, width], dataset, data, seed);
+        (channels, height, width) = (x.Shape[2], x.Shape[3], x.Shape[4]);
         if (window > Math.Min(height, width)) throw new UsageException($"--window {window}: must be at most the image's side ({height}x{width})");
         int patch = channels * window * window;
         var w0 = init is null ? EngineChoice.Normal(filters, patch, new Random(seed)) : InitialWeights.Read(init, filters, patch, $"{filters} filters of {window}x{window}x{channels}");
@@ -65,11 +53,7 @@ public sealed class NnlConvCheck : IRuleCheck
             Initial = new Dictionary<string, NdArray> { ["weights"] = new NdArray([filters, patch], w0.Data.Select(v => (double)v).ToArray()) },
             Inputs = x, Steps = Enumerable.Range(0, steps).Select(t => new JsonObject { ["lr"] = plan.At(t) }).ToList(), Reference = [],
         };
-        var own = Variants(c)[0];
-        var states = new List<State>();
-        State state = c.Initial;
-        for (int t = 0; t < steps; t++) states.Add(state = own.Step(state, t));
-        return new CheckCase { Rule = c.Rule, Options = c.Options, StateNames = c.StateNames, Initial = c.Initial, Inputs = c.Inputs, Steps = c.Steps, Reference = states };
+        return c.WithReference(Variants(c)[0]);
     }
 
     public string Readme(CheckCase c)

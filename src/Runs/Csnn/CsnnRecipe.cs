@@ -135,22 +135,11 @@ public sealed class CsnnRecipe : IRecipe
         if (resume)
         {
             // The randomness is all drawn above (initial states, the image order); the checkpoint holds every layer's state.
-            Checkpoint.SameOptions(outDir, finalDir, resolved);
-            cp = Checkpoint.Read(outDir, finalDir);
+            cp = Checkpoint.Resume(outDir, finalDir, resolved);
             int at = cp.Epoch, step = cp.Step;
-            File.WriteAllLines(metricsPath, File.ReadAllLines(metricsPath).Where(line =>
-            {
-                if (line.Length == 0) return false;
-                var j = JsonNode.Parse(line)!;
-                int l = (int)j["layer"]! - 1;
-                return l < at || (l == at && (int)j["step"]! <= step);
-            }).ToList());
+            Checkpoint.KeepMetrics(metricsPath, (j, _) => (int)j["layer"]! - 1 < at || ((int)j["layer"]! - 1 == at && (int)j["step"]! <= step));
         }
-        else
-        {
-            RunFolder.WriteText(Path.Combine(outDir, "options.json"), resolved.ToJsonString(new() { WriteIndented = true }));
-            File.WriteAllText(metricsPath, "");
-        }
+        else Checkpoint.StartFresh(outDir, resolved, metricsPath);
         AnsiConsole.MarkupLine($"[bold]hebb train csnn[/] {modelName}, {layerCount} layer(s) ({string.Join(", ", specs.Select(s => $"{s.GridRows}x{s.GridCols}x{s.Maps}"))}) on {dataset} ({n:N0} images), batch {batch}, {string.Join(" + ", specs.Select(s => s.Steps.ToString("N0")))} steps; {Markup.Escape(engine.Name)} -> {Markup.Escape(finalDir)}");
 
         var layers = new List<ICsnnLayer>();

@@ -116,19 +116,12 @@ public sealed class KrotovRecipe : IRecipe
         if (resume)
         {
             // The unfinished run's checkpoint, and the seeded draws replayed up to it (W0 above, then each epoch's order).
-            Checkpoint.SameOptions(outDir, finalDir, resolved);
-            var cp = Checkpoint.Read(outDir, finalDir);
+            var cp = Checkpoint.Resume(outDir, finalDir, resolved);
             (startEpoch, startStep, w0) = (cp.Epoch, cp.Step, cp.State["weights"].AsMatrix());
             for (int e = 0; e < startEpoch + (startStep > 0 ? 1 : 0); e++) if (shuffle) rng.Shuffle(order);
-            var kept = File.ReadAllLines(metricsPath).Where(l => l.Length > 0).Take(startEpoch).ToList();
-            File.WriteAllLines(metricsPath, kept);
-            sphere.AddRange(kept.Select(l => (double)JsonNode.Parse(l)!["share_on_sphere"]!));
+            sphere.AddRange(Checkpoint.KeepMetrics(metricsPath, (_, i) => i < startEpoch).Select(j => (double)j["share_on_sphere"]!));
         }
-        else
-        {
-            RunFolder.WriteText(Path.Combine(outDir, "options.json"), resolved.ToJsonString(new() { WriteIndented = true }));
-            File.WriteAllText(metricsPath, "");
-        }
+        else Checkpoint.StartFresh(outDir, resolved, metricsPath);
         AnsiConsole.MarkupLine($"[bold]hebb train krotov[/] on {dataset} ({n:N0} images), {Markup.Escape(engine.Name)}, {epochs} epoch(s) -> {Markup.Escape(finalDir)}" +
                                (resume ? $", resumed at epoch {startEpoch + 1}, step {startStep}" : ""));
 

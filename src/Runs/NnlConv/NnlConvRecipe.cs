@@ -128,8 +128,7 @@ public sealed class NnlConvRecipe : IRecipe
         {
             // The unfinished run's checkpoint, and the seeded draws replayed up to it: W0 above, then each epoch's image
             // order and its chunks' shuffles (a patch source run through without training draws exactly those).
-            Checkpoint.SameOptions(outDir, finalDir, resolved);
-            var cp = Checkpoint.Read(outDir, finalDir);
+            var cp = Checkpoint.Resume(outDir, finalDir, resolved);
             (startEpoch, startStep, w0) = (cp.Epoch, cp.Step, cp.State["weights"].AsMatrix());
             for (int e = 0; e < startEpoch; e++)
             {
@@ -137,15 +136,9 @@ public sealed class NnlConvRecipe : IRecipe
                 var replay = new PatchSource(data.Images, images, conv, chunk, batch, center, unitPatches, rng);
                 while (replay.Next() > 0) { }
             }
-            var kept = File.ReadAllLines(metricsPath).Where(l => l.Length > 0).Take(startEpoch).ToList();
-            File.WriteAllLines(metricsPath, kept);
-            onSphere.AddRange(kept.Select(l => (double)JsonNode.Parse(l)!["share_on_sphere"]!));
+            onSphere.AddRange(Checkpoint.KeepMetrics(metricsPath, (_, i) => i < startEpoch).Select(j => (double)j["share_on_sphere"]!));
         }
-        else
-        {
-            RunFolder.WriteText(Path.Combine(outDir, "options.json"), resolved.ToJsonString(new() { WriteIndented = true }));
-            File.WriteAllText(metricsPath, "");
-        }
+        else Checkpoint.StartFresh(outDir, resolved, metricsPath);
         long patchesPerEpoch = (long)n * conv.Positions;
         AnsiConsole.MarkupLine($"[bold]hebb train nnl-conv[/] on {dataset}: {n:N0} images, {patchesPerEpoch:N0} patches of {window}x{window}x{data.Channels} an epoch, {filters} filters; {Markup.Escape(engine.Name)} -> {Markup.Escape(finalDir)}");
 
