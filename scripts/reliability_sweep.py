@@ -107,6 +107,7 @@ def main():
     # Controls
     case("a valid training run", "train", "krotov", "--data", good, "--units", "10", "--epochs", "2", "--out", run, valid=True)
     case("a valid top layer", "eval", run, "--data", good, "--epochs", "2", valid=True)
+    case("the top layer at --lr 1e30", "eval", run, "--data", good, "--epochs", "2", "--lr", "1e30")
     # Data
     case("IDX truncated", "train", "krotov", "--data", mnist(folder("d1"), images=idx_images(60)[:-500]), "--out", os.path.join(W, "x"))
     case("IDX that says 0 images", "train", "krotov", "--data", mnist(folder("d2"), images=idx_images(0), labels=idx_labels(0)), "--out", os.path.join(W, "x"))

@@ -87,7 +87,8 @@ namespace Hebb.Cli
             }
             catch (ArgumentException ex)
             {
-                Console.Error.WriteLine($"hebb: {ex.Message}");
+                // .NET appends " (Parameter 'name')": the message already names the option or file.
+                Console.Error.WriteLine($"hebb: {ex.Message.Split(" (Parameter '")[0]}");
                 return 2;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

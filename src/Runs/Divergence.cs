@@ -10,8 +10,10 @@ public static class Divergence
     /// radius R, started from N(0, 1), has no business there: the learning rate is too large, or a power overflowed),
     /// naming the epoch, the rate and what grew; weights.npy is not written, and an earlier run in the --out folder is
     /// untouched (the run writes into its partial folder, <see cref="StagedRun"/>).</summary>
-    public static void CheckFinite(Matrix w, int epoch, double lr0, string outDir, double bound = double.PositiveInfinity)
+    public static void CheckFinite(Matrix w, int epoch, double lr0, string outDir, double bound = double.PositiveInfinity,
+                                   string boundWhy = "10^4 times the larger of the sphere's radius and the largest starting |weight|", string? kept = null)
     {
+        kept ??= $"{outDir} keeps options.json and the metrics of the epochs before; no weights.npy was written, and an earlier run in the --out folder is untouched";
         int bad = 0;
         float max = 0;
         foreach (var x in w.Data)
@@ -21,10 +23,10 @@ public static class Divergence
         }
         if (bad > 0)
             throw new DivergedException($"training diverged: after epoch {epoch} {bad:N0} of the {w.Data.Length:N0} weights are NaN or infinite; " +
-                                        $"--lr {lr0} is too large for these inputs, try a smaller --lr. {outDir} keeps options.json and the metrics of the epochs before; no weights.npy was written, and an earlier run in the --out folder is untouched");
+                                        $"--lr {lr0} is too large for these inputs, try a smaller --lr. {kept}");
         if (max > bound)
-            throw new DivergedException($"training diverged: after epoch {epoch} the largest |weight| is {max:g3}, past {bound:g3} (10^4 times the larger of the sphere's radius and the largest starting |weight|); " +
-                                        $"--lr {lr0} is too large for these inputs, try a smaller --lr. {outDir} keeps options.json and the metrics of the epochs before; no weights.npy was written, and an earlier run in the --out folder is untouched");
+            throw new DivergedException($"training diverged: after epoch {epoch} the largest |weight| is {max:g3}, past {bound:g3} ({boundWhy}); " +
+                                        $"--lr {lr0} is too large for these inputs, try a smaller --lr. {kept}");
     }
 
     /// <summary>The growth bound of a rule whose weights settle on a sphere of radius <paramref name="radius"/>: 10^4

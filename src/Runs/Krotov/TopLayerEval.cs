@@ -88,6 +88,8 @@ public static class TopLayerEval
                         loss += top.Step(hb, yb, lr);
                         task.Increment(1);
                     }
+                    Divergence.CheckFinite(top.ReadWeights(), e + 1, lr0, outDir, 1e6,
+                        "a top layer's weights have no business past 10^6: tanh saturates long before", $"An earlier evaluation in {stage.Final} is untouched.");
                     double etr = Error(top, hTrain, yTrain), ete = Error(top, hTest, yTest);
                     trainErr.Add(etr); testErr.Add(ete);
                     File.AppendAllText(metricsPath, new JsonObject
