@@ -29,17 +29,11 @@ public static class ClassMaps
             {
                 var o = model.Layers[l].Options;
                 x = model.Layers[l].Encode(x, model.Norms[l]!);
-                int plane = o.PooledHeight * o.PooledWidth;
+                var means = new double[o.OutChannels];
                 for (int r = 0; r < b; r++)
                 {
-                    var row = x.Row(r);
-                    int y = labels[at + r];
-                    for (int c = 0; c < o.OutChannels; c++)
-                    {
-                        double s = 0;
-                        foreach (float v in row.Slice(c * plane, plane)) s += v;
-                        sums[l][y, c] += s / plane;
-                    }
+                    CsnnModel.ChannelMeans(o, x.Row(r), means);
+                    for (int c = 0; c < o.OutChannels; c++) sums[l][labels[at + r], c] += means[c];
                 }
             }
         }

@@ -96,6 +96,19 @@ public sealed class CsnnModel(IReadOnlyList<ICsnnLayer> layers) : IDisposable
         Npy.Write(Path.Combine(d, "norm.npy"), stats);
     }
 
+    /// <summary>Each channel's block output (<see cref="ICsnnLayer.Encode"/>, one image's row) averaged over its
+    /// positions, into <paramref name="means"/> (OutChannels long): what Fig. 6's class maps and the winners read.</summary>
+    public static void ChannelMeans(CsnnOptions o, ReadOnlySpan<float> row, Span<double> means)
+    {
+        int plane = o.PooledHeight * o.PooledWidth;
+        for (int c = 0; c < o.OutChannels; c++)
+        {
+            double s = 0;
+            foreach (float v in row.Slice(c * plane, plane)) s += v;
+            means[c] = s / plane;
+        }
+    }
+
     public void Dispose()
     {
         foreach (var l in Layers) l.Dispose();

@@ -417,18 +417,12 @@ public sealed class CsnnRecipe : IRecipe
     /// block output, averaged over the positions, is largest (ties: the lowest), for neuron utilization and selectivity.</summary>
     static int[] Winners(CsnnOptions o, Matrix y)
     {
-        int plane = o.PooledHeight * o.PooledWidth;
         var winners = new int[y.Rows];
+        var means = new double[o.OutChannels];
         for (int b = 0; b < y.Rows; b++)
         {
-            var row = y.Row(b);
-            double best = double.NegativeInfinity;
-            for (int c = 0; c < o.OutChannels; c++)
-            {
-                double s = 0;
-                foreach (float v in row.Slice(c * plane, plane)) s += v;
-                if (s > best) { best = s; winners[b] = c; }
-            }
+            CsnnModel.ChannelMeans(o, y.Row(b), means);
+            for (int c = 1; c < means.Length; c++) if (means[c] > means[winners[b]]) winners[b] = c;
         }
         return winners;
     }
