@@ -64,10 +64,22 @@ public static class ProbeTrainer
         return new ProbeResult(curve, best ?? curve[^1], sw.Elapsed.TotalSeconds);
     }
 
+    /// <summary>The most rows whose logits are computed in one call without a copy (a CIFAR-10 test half, or the whole test set).</summary>
+    const int WholeSet = 10_000;
+
     /// <summary>Share of the rows <paramref name="rows"/> of <paramref name="set"/> (null: every row) whose largest
     /// logit (ties: the lowest class) is the label.</summary>
     static double Accuracy(IClassifier probe, LabeledSet set, int[]? rows, RowBuffers buffers)
     {
+        if (rows is null && set.Count <= WholeSet)
+        {
+            // A validation or test half is taken as it is: copying it into a buffer at every evaluation point cost more
+            // than its logits (few-shot evaluates at every step).
+            var all = probe.Logits(set.X);
+            int hits = 0;
+            for (int r = 0; r < set.Count; r++) if (Metrics.ArgMax(all.Row(r)) == set.Y[r]) hits++;
+            return (double)hits / set.Count;
+        }
         int right = 0, count = rows?.Length ?? set.Count;
         const int chunk = 2000;
         for (int start = 0; start < count; start += chunk)
