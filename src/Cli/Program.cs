@@ -75,6 +75,11 @@ namespace Hebb.Cli
                 Console.Error.WriteLine($"hebb: {ex.Message}");
                 return 130;
             }
+            catch (Hebb.Evaluation.ProbeDivergedException ex)
+            {
+                Console.Error.WriteLine($"hebb: {ex.Message}");
+                return 4;
+            }
             catch (DivergedException ex)
             {
                 Console.Error.WriteLine($"hebb: {ex.Message}");

@@ -47,7 +47,11 @@ public static class ProbeTrainer
                 var x = buffers.Gather(train.X, idx);
                 var y = labels.AsSpan(0, idx.Length);
                 for (int i = 0; i < idx.Length; i++) y[i] = train.Y[idx[i]];
-                lossSum += probe.Step(x, y, ProbeInit.Masks(options, idx.Length, rng), t.RateAt(step, total));
+                double loss = probe.Step(x, y, ProbeInit.Masks(options, idx.Length, rng), t.RateAt(step, total));
+                if (!double.IsFinite(loss))
+                    throw new ProbeDivergedException($"the probe's training diverged: at step {step + 1} (epoch {(double)(step + 1) / stepsPerEpoch:F2}) its loss is {loss}; " +
+                                                     $"--lr {t.LearningRate} is too large for these features, try a smaller --lr (or scale the features: --standardize on)");
+                lossSum += loss;
                 lossCount++;
                 step++;
                 if (step % every == 0 || step == total)

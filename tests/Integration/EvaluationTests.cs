@@ -132,6 +132,21 @@ public class ProbeTrainerTests
         Assert.True(result.TestAccuracy > 0.9, $"test accuracy {result.TestAccuracy}");
     }
 
+
+    /// <summary>A probe whose loss becomes NaN or infinite (huge features, a huge rate) stops with a named error
+    /// naming the step and the rate, not with a report of nonsense.</summary>
+    [Fact]
+    public void AProbeWhoseLossIsNotFiniteStopsByName()
+    {
+        var x = new Matrix(40, 3);
+        var y = new int[40];
+        for (int i = 0; i < 40; i++) { y[i] = i % 2; x[i, 0] = 1e30f * (1 - 2 * (i % 2)); x[i, 1] = 1; x[i, 2] = i; }
+        var set = new LabeledSet(x, y);
+        var ex = Assert.Throws<ProbeDivergedException>(() => ProbeTrainer.Train(new CpuEngine(new ManagedGemm()), ProbeOptions.Linear(3, 2),
+            new Split("overflow", set, null, set), new ProbeTraining { Epochs = 2, Batch = 8, LearningRate = 1e10 }));
+        Assert.Contains("the probe's training diverged: at step ", ex.Message);
+        Assert.Contains("--lr 10000000000", ex.Message);
+    }
     [Fact]
     public void TrainingAccuracyIsMeasuredOnTheTrainingSetNotTheOthers()
     {
