@@ -35,7 +35,7 @@ public sealed class KrotovRecipe : IRecipe
           --engine accelerated|reference   (accelerated)
           --backend auto|cpu|cpu-managed|opencl|cuda   (auto, or $HEBB_BACKEND)
           --seed S            seed of the initial weights and the batch order (1)
-          --init FILE.npy     start from these weights (K x N float32) instead of N(0, 1), e.g. to resume
+          --init FILE.npy     start from these weights (K x N float32) instead of N(0, 1) (to continue a stopped run: --resume)
           --shuffle on|off    shuffle the training set each epoch (on)
           --limit N           use only the first N training images (all)
           --out DIR           run folder (runs/krotov-DATASET-TIME); the run writes into DIR.partial and takes DIR's
@@ -44,6 +44,7 @@ public sealed class KrotovRecipe : IRecipe
                               its checkpoint, written every epoch and at a stop; the same options are required, and
                               the result is bit for bit the uninterrupted run's
           --algorithm fast|biological   (fast) the fast rule; or the comparison below
+
         """ + BiologicalComparison.Help;
 
     public int Train(Args a)
