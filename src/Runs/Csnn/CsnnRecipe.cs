@@ -247,8 +247,8 @@ public sealed class CsnnRecipe : IRecipe
         var test = Datasets.Load(dataset, root, train: false);
         int shown = Math.Min(ClassMapImages, test.Count);
         var classMaps = ClassMaps.Write(outDir, csnn, input.Apply(test.Images.SliceRows(0, shown)), test.Labels[..shown], Datasets.ClassNames(dataset));
-        Charts.Lines(Path.Combine(outDir, "utilization.png"), $"{finalDir}: CSNN neuron utilization per layer (Fig. 5, left)",
-            "step of the layer's training", $"neurons that are the BMU of a patch of an input (%, over {probe.Rows} training images)", utilization);
+        Charts.Lines(Path.Combine(outDir, "utilization.png"), $"{finalDir}: CSNN neuron utilization per layer (Fig. 5, left): the neurons that are the BMU of a patch of an input, over {probe.Rows} training images",
+            "step of the layer's training", "neurons used per input (%)", utilization);
         var finalUse = utilization.Select(u => u.Y[^1] / 100).ToList();
         RunFolder.WriteText(Path.Combine(outDir, "report.md"), $"""
             # CSNN: {modelName}, {layerCount} layer(s) trained layer-wise (Stuhr & Brauer)

@@ -179,8 +179,8 @@ public sealed class KrotovRecipe : IRecipe
         // the large negative elements show (dark, or the complementary colour) beside the positive ones.
         var chosen = EngineChoice.Permutation(w.Rows, new Random(seed + 25)).Take(Math.Min(25, w.Rows)).ToArray();
         Pictures.FilterGrid(Path.Combine(outDir, "units-fig5.png"), w.Gather(chosen), data.Height, data.Width, data.Channels, chosen.Length, 5, scale: 5);
-        Charts.Lines(Path.Combine(outDir, "sphere.png"), $"{finalDir}: Krotov-Hopfield training on {dataset}, units reaching the unit p-sphere (p = {options.P})",
-            "epoch", "units with | sum |W|^p - 1 | <= 0.05 (%)",
+        Charts.Lines(Path.Combine(outDir, "sphere.png"), $"{finalDir}: Krotov-Hopfield training on {dataset}, units reaching the unit p-sphere (p = {options.P}; | sum |W|^p - 1 | <= 0.05)",
+            "epoch", "units on the sphere (%)",
             [new("units on the sphere", Enumerable.Range(1, sphere.Count).Select(e => (double)e).ToArray(), sphere.Select(x => 100 * x).ToArray())]);
         RunFolder.WriteText(Path.Combine(outDir, "report.md"), $"""
             # Krotov–Hopfield unsupervised training

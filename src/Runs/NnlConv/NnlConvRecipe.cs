@@ -196,8 +196,8 @@ public sealed class NnlConvRecipe : IRecipe
         Pictures.FilterGrid(Path.Combine(outDir, "filters.png"), ordered, window, window, data.Channels, w.Rows, 20, scale: 6);
         if (data.Channels == 3)
             Pictures.FilterGrid(Path.Combine(outDir, "filters-fig1.png"), ordered, window, window, 3, w.Rows, 20, scale: 6, negativesBlack: true);
-        Charts.Lines(Path.Combine(outDir, "sphere.png"), $"{finalDir}: NNL-CONV filters by the local rule on {dataset}, filters that are unit vectors",
-            "epoch", "filters with | sum W^2 - 1 | <= 0.05 (%)",
+        Charts.Lines(Path.Combine(outDir, "sphere.png"), $"{finalDir}: NNL-CONV filters by the local rule on {dataset}, filters that are unit vectors (| sum W^2 - 1 | <= 0.05)",
+            "epoch", "filters on the unit sphere (%)",
             [new("filters on the unit sphere", Enumerable.Range(1, onSphere.Count).Select(e => (double)e).ToArray(), onSphere.Select(x => 100 * x).ToArray())]);
         RunFolder.WriteText(Path.Combine(outDir, "report.md"), $"""
             # NNL-CONV filters by the local rule (Grinberg, Hopfield & Krotov, eq. 1-2)
