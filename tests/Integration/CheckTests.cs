@@ -318,3 +318,36 @@ public class CsnnTermsTests
         }
     }
 }
+
+/// <summary>CSNN's near-ties: with two identical maps every patch's best map is a tie, which the reference gives to
+/// the lower map; an implementation that gives it to the higher one departs at step 1 and passes, each patch's flip
+/// reported as a near-tie.</summary>
+public class CsnnNearTieTests
+{
+    [Fact]
+    public void TiedMapsReadTheOtherWayPass()
+    {
+        string root = Fixtures.TempDir(), dir = Path.Combine(root, "case");
+        Assert.Equal(0, Fixtures.Hebb(root, "check", "export", "csnn", "--out", Path.Combine(root, "tmp"), "--steps", "3", "--height", "4", "--width", "4").Code);
+        var check = RuleChecks.Find("csnn")!;
+        var c0 = CheckCase.Load(Path.Combine(root, "tmp"));
+        var initial = c0.Initial.ToDictionary(kv => kv.Key, kv => kv.Value);
+        initial["weights/1"] = initial["weights/0"];
+        initial["masks/1"] = initial["masks/0"];
+        var c = new CheckCase { Rule = c0.Rule, Options = c0.Options, StateNames = c0.StateNames, Initial = initial, Inputs = c0.Inputs, Steps = c0.Steps, Reference = [] };
+        c = c.WithReference(check.Variants(c)[0]);
+        c.Save(dir, check.Readme(c));
+        var step = check.Variants(c)[0].Step;
+        var theirs = new List<IReadOnlyDictionary<string, NdArray>>();
+        var first = step(c.Initial, 0);
+        theirs.Add(new Dictionary<string, NdArray> { ["weights/0"] = first["weights/1"], ["masks/0"] = first["masks/1"], ["weights/1"] = first["weights/0"], ["masks/1"] = first["masks/0"] });
+        for (int t = 1; t < c.Count; t++) theirs.Add(step(theirs[^1], t));
+        string th = Path.Combine(root, "theirs");
+        Directory.CreateDirectory(th);
+        foreach (var name in c.StateNames) Npy.WriteArray(Path.Combine(th, name.Replace('/', '.') + ".npy"), NdArray.Stack(theirs.Select(s => s[name]).ToList()));
+        var (code, stdout, stderr) = Fixtures.Hebb(root, "check", "compare", "csnn", dir, th);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("near-tie, step 1: patch 0's best map: maps 0 and 1", stdout);
+        Assert.Contains("A near-tie read the other way, not a bug.", stdout);
+    }
+}
