@@ -31,6 +31,7 @@ namespace Hebb.Cli
 
         public static int Run(string[] args)
         {
+            DataNotes.Write = note => Console.Error.WriteLine($"hebb: note: {note}");
             var a = new Args(args);
             string command = a.Positional.Count > 0 ? a.Positional[0] : "";
             if (command == "" || (a.Has("help") && !Names.Contains(command)))

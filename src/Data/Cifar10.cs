@@ -57,6 +57,10 @@ public static class Cifar10
             if (blobs[f].Length == 0 || blobs[f].Length % Record != 0)
                 throw new DataException($"cifar10: {f} has {blobs[f].Length} bytes, not a whole number of {Record}-byte records (truncated or corrupt; the official batches hold 10,000 each)");
         int n = files.Sum(f => blobs[f].Length / Record);
+        var odd = files.Where(f => blobs[f].Length / Record != 10_000).ToList();
+        if (odd.Count > 0)
+            DataNotes.Write?.Invoke($"cifar10 in {root}: {string.Join(", ", odd.Select(f => $"{f} holds {blobs[f].Length / Record:N0} records"))}; " +
+                                    $"the official batches hold 10,000 each, so this {(train ? "training" : "test")} set has {n:N0} images, not {files.Length * 10_000:N0}");
         var images = new Matrix(n, 3072);
         var labels = new int[n];
         int row = 0;

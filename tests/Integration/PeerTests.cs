@@ -281,7 +281,7 @@ public class CsnnPeerTests
     }
 }
 
-/// <summary>scripts/reliability_sweep.py: 63 hostile and careless inputs against hebb (issue 33's count, docs/RELIABILITY.md);
+/// <summary>scripts/reliability_sweep.py: 64 hostile and careless inputs against hebb (issue 33's count, docs/RELIABILITY.md);
 /// none may crash, pass silently or cost an earlier run.</summary>
 public class ReliabilitySweepTests
 {
