@@ -20,11 +20,11 @@ public static class Judge
             $"tolerance: |yours - reference| <= {tol.Atol:g3} + {tol.Rtol:g3} |reference| per element ({tol.Reason}; the equivalence tests' own), " +
             "each step replayed by the reference from your state before it",
         };
-        var results = new List<(CheckVariant Variant, int Departs, StateMatch? Worst, List<string> Ties)>();
+        var results = new List<(CheckVariant Variant, int Departs, StateMatch? Worst, StateMatch? Departure, List<string> Ties)>();
         foreach (var v in check.Variants(c))
         {
             int departs = 0;
-            StateMatch? worst = null;
+            StateMatch? worst = null, departure = null;
             var ties = new List<string>();
             for (int t = 0; t < c.Count && departs == 0; t++)
             {
@@ -33,10 +33,11 @@ public static class Judge
                 if (m.Pass) { if (worst is null || m.MaxAbs > worst.MaxAbs) worst = m; continue; }
                 if (check.NearTie(c, t, before, theirs[t], v) is { } tie) { ties.Add($"step {t + 1}: {tie}"); continue; }
                 departs = t + 1;
+                departure = m;
             }
-            results.Add((v, departs, worst, ties));
+            results.Add((v, departs, worst, departure, ties));
         }
-        foreach (var (v, departs, worst, ties) in results)
+        foreach (var (v, departs, worst, _, ties) in results)
         {
             lines.Add(departs == 0
                 ? $"variant {v.Name} ({v.Description}): matches at all {c.Count} steps (largest |difference| {worst?.MaxAbs ?? 0:g3}{(worst is null ? "" : $" at {worst.Where}")}{(ties.Count > 0 ? $"; {ties.Count} near-tie(s) read the other way" : "")})"
@@ -56,7 +57,7 @@ public static class Judge
         var longest = results.OrderByDescending(r => r.Departs).First();
         int step = longest.Departs - 1;
         var before0 = step == 0 ? c.Initial : theirs[step - 1];
-        var m0 = StateMatch.Of(longest.Variant.Step(before0, step), theirs[step], tol);
+        var m0 = longest.Departure!;
         lines.Add($"VERDICT: yours departs from every variant; from {longest.Variant.Name} (which held longest) first at step {longest.Departs}.");
         foreach (var tie in longest.Ties) lines.Add($"near-tie, {tie}");
         lines.Add($"step {longest.Departs}: largest |difference| {m0.MaxAbs:g3} at {m0.Where}, {m0.Excess:g3} times the tolerance there");

@@ -24,12 +24,12 @@ public static class Trajectory
         {
             foreach (var name in c.StateNames)
             {
-                string file = Path.Combine(theirs, name.Replace('/', '.') + ".npy");
+                string stem = CheckCase.Stem(name), file = Path.Combine(theirs, stem + ".npy");
                 if (File.Exists(file)) { stacked[name] = Npy.ReadArray(file); files[name] = file; continue; }
                 var steps = new List<NdArray>();
                 for (int t = 1; ; t++)
                 {
-                    string step = Path.Combine(theirs, $"step-{t:D4}.{name.Replace('/', '.')}.npy");
+                    string step = Path.Combine(theirs, $"step-{t:D4}.{stem}.npy");
                     if (!File.Exists(step)) break;
                     steps.Add(Npy.ReadArray(step));
                     var expected = c.Initial[name].Shape;
@@ -37,9 +37,9 @@ public static class Trajectory
                         throw new UsageException($"{step}: shape {NdArray.Describe(steps[^1].Shape)}; the state '{name}' is {NdArray.Describe(expected)}");
                 }
                 if (steps.Count == 0)
-                    throw new UsageException($"{theirs}: neither {name.Replace('/', '.')}.npy (every step stacked) nor step-0001.{name.Replace('/', '.')}.npy (one file per step) is there");
+                    throw new UsageException($"{theirs}: neither {stem}.npy (every step stacked) nor step-0001.{stem}.npy (one file per step) is there");
                 stacked[name] = NdArray.Stack(steps);
-                files[name] = Path.Combine(theirs, $"step-NNNN.{name.Replace('/', '.')}.npy");
+                files[name] = Path.Combine(theirs, $"step-NNNN.{stem}.npy");
             }
         }
         else throw new UsageException($"{theirs}: no such file or folder (your implementation's states after each step)");

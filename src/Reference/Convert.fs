@@ -1,11 +1,12 @@
 /// Conversions between the contracts' float32 matrices and the reference's float64 arrays. Inputs arrive as
-/// float32 (exactly representable in float64); reads of state are rounded to float32.
+/// float32 (exactly representable in float64); reads of state are rounded to float32. Public, so that the C# callers
+/// that run the reference's functions directly (hebb check, the biological comparison) convert the same way.
 namespace Hebb.Reference
 
 open System
 open Hebb.Contracts
 
-module internal Convert =
+module Convert =
     let toArray2D (m: Matrix) : float[,] = Array2D.init m.Rows m.Cols (fun r c -> float m.[r, c])
     let toRows (m: Matrix) : float[][] = Array.init m.Rows (fun r -> Array.init m.Cols (fun c -> float m.[r, c]))
     let ofArray2D (a: float[,]) : Matrix =

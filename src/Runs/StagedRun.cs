@@ -46,6 +46,18 @@ public sealed class StagedRun : IDisposable
         return new StagedRun(final, dir, keepUnfinished, firstMade);
     }
 
+    /// <summary>Writes <paramref name="checkpoint"/> into the partial folder and returns the exception that stops the
+    /// run there (Ctrl-C, SIGTERM), <paramref name="where"/> saying where ("at epoch 3, step 40 of 600").</summary>
+    public StoppedException Stop(Checkpoint checkpoint, string where)
+    {
+        checkpoint.Write(Dir);
+        return Stopped(where);
+    }
+
+    /// <summary>The exception that stops the run after a checkpoint already written (at an epoch's or a layer's end).</summary>
+    public StoppedException Stopped(string where) =>
+        new($"stopped {where}; the checkpoint is in {Dir} (an earlier run in {Final} is untouched); continue with the same command and --resume");
+
     /// <summary>Whether an unfinished run of <paramref name="final"/> left a partial folder holding <paramref name="file"/>.</summary>
     public static bool CanResume(string final, string file) => File.Exists(Path.Combine(PartialOf(final), file));
 

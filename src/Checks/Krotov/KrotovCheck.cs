@@ -117,17 +117,20 @@ public sealed class KrotovCheck : IRuleCheck
             expected.Name, (double)c.Steps[step]["lr"]!, step, new JsonSchedule(o.Schedule, o.Lr0, c.Count), o.Precision, o.K, Tolerance(c), "unit");
     }
 
-    /// <summary>The departures people make from the fast rule, each as the direction it gives from this state.</summary>
-    public static IReadOnlyList<KrotovHypothesis> Hypotheses(KrotovTerms terms, double[,] w, double[][] batch, double p, double r, int k, double delta)
+    /// <summary>The departures people make from the fast rule, each as the direction it gives from this state; the
+    /// explanations call a unit <paramref name="unit"/> and the rank pushed away <paramref name="rank"/> (NNL-CONV: a
+    /// filter, m).</summary>
+    public static IReadOnlyList<KrotovHypothesis> Hypotheses(KrotovTerms terms, double[,] w, double[][] batch, double p, double r, int k, double delta,
+                                                             string unit = "unit", string rank = "k")
     {
         var list = new List<KrotovHypothesis>
         {
             new("as written", "", terms.Direction()),
             new("no decay term", "the decay term -<W, v> W of eq. 2 is missing: your update is the Hebbian term g R^p v alone.", terms.Direction(KrotovMistake.NoDecay)),
             new("samples ranked", "the ranking is taken over the wrong axis: each unit ranks the samples (g = 1 for a unit's strongest sample), where each sample should rank the units.", terms.Direction(KrotovMistake.SamplesRanked)),
-            new("k + 1", $"k is off by one: yours pushes away the {KrotovRecipe.Ordinal(k + 1)}-ranked unit, the rule the {KrotovRecipe.Ordinal(k)} (an index k where k - 1 was meant).", terms.Direction(KrotovMistake.RankKPlusOne)),
-            new("k - 1", $"k is off by one: yours pushes away the {KrotovRecipe.Ordinal(k - 1)}-ranked unit, the rule the {KrotovRecipe.Ordinal(k)}.", terms.Direction(KrotovMistake.RankKMinusOne)),
-            new("+Delta", "the anti-Hebbian term has the wrong sign: yours pulls the k-th unit towards the input (+Delta), the rule pushes it away (-Delta).", terms.Direction(KrotovMistake.DeltaSign)),
+            new($"{rank} + 1", $"{rank} is off by one: yours pushes away the {KrotovRecipe.Ordinal(k + 1)}-ranked {unit}, the rule the {KrotovRecipe.Ordinal(k)} (an index {rank} where {rank} - 1 was meant).", terms.Direction(KrotovMistake.RankKPlusOne)),
+            new($"{rank} - 1", $"{rank} is off by one: yours pushes away the {KrotovRecipe.Ordinal(k - 1)}-ranked {unit}, the rule the {KrotovRecipe.Ordinal(k)}.", terms.Direction(KrotovMistake.RankKMinusOne)),
+            new("+Delta", $"the anti-Hebbian term has the wrong sign: yours pulls the {rank}-th {unit} towards the input (+Delta), the rule pushes it away (-Delta).", terms.Direction(KrotovMistake.DeltaSign)),
         };
         if (p != 2)
             list.Add(new("no metric", "the currents are the plain dot product W v, not eq. 2's metric inner product <W, v> = sum sign(W)|W|^(p-1) v (the two agree only for p = 2).",

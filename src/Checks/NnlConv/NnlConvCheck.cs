@@ -118,8 +118,7 @@ public sealed class NnlConvCheck : IRuleCheck
         var w = KrotovCheck.ToArray2D(before["weights"]);
         var batch = Patches(c, step, o, PatchReading.AsWritten);
         var terms = new KrotovTerms(w, batch, 2.0, 1.0, o.M, o.Delta);
-        var hypotheses = KrotovCheck.Hypotheses(terms, w, batch, 2.0, 1.0, o.M, o.Delta)
-            .Select(h => h.Name == "k + 1" || h.Name == "k - 1" ? h with { Explanation = h.Explanation.Replace("k is", "m is").Replace("unit", "filter") } : h).ToList();
+        var hypotheses = KrotovCheck.Hypotheses(terms, w, batch, 2.0, 1.0, o.M, o.Delta, "filter", "m").ToList();
         if (o.Normalize)
             hypotheses.Add(new("raw patches", "the patches are not normalized to unit vectors (section 2's patch normalization is missing).",
                 new KrotovTerms(w, Patches(c, step, o, PatchReading.Raw), 2.0, 1.0, o.M, o.Delta).Direction()));

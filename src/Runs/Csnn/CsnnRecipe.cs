@@ -80,9 +80,9 @@ public sealed class CsnnRecipe : IRecipe
         int batch = a.Int("batch", 1, 1), limit = a.Int("limit", int.MaxValue, 1), seed = a.Int("seed", 1);
         bool perChannel = a.Choice("input-norm", "scalar", "scalar", "channel") == "channel";
         var engine = EngineChoice.Create(a);
-        string finalDir = a.Str("out") ?? Path.Combine("runs", $"csnn-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
-        bool resume = a.Has("resume");
-        if (resume && a.Str("out") is null) throw new UsageException("--resume: give the --out folder of the run to continue");
+        var target = RunTarget.Of(a, Path.Combine("runs", $"csnn-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+        string finalDir = target.Final;
+        bool resume = target.Resume;
         a.RejectUnknown("train csnn");
 
         var data = Datasets.Load(dataset, root, train: true);
@@ -114,7 +114,7 @@ public sealed class CsnnRecipe : IRecipe
         rng.Shuffle(order);
         int totalSteps = specs.Sum(s => s.Steps);
 
-        var stage = StagedRun.Start(finalDir, a.Str("out") is not null ? "--out" : "the run folder", resume);
+        var stage = target.Stage();
         string outDir = stage.Dir;
         var resolved = new JsonObject
         {
@@ -201,11 +201,7 @@ public sealed class CsnnRecipe : IRecipe
                     stop.Stepped();
                     bool point = (s + 1) % every == 0 || s + 1 == steps;
                     if (stop.Requested && !point && s + 1 < steps)
-                    {
-                        global++;
-                        new Checkpoint(layer, s + 1, AllLayers()).Write(outDir);
-                        throw new StoppedException($"stopped at layer {layer + 1}, step {s + 1} of {steps}; the checkpoint is in {outDir} (an earlier run in {finalDir} is untouched); continue with the same command and --resume");
-                    }
+                        throw stage.Stop(new Checkpoint(layer, s + 1, AllLayers()), $"at layer {layer + 1}, step {s + 1} of {steps}");
                     if (!point) continue;
                     for (int h = 0; h < options[l].Maps; h++) Divergence.CheckFinite(layers[l].ReadWeights(h), global + 1, lr, outDir);
                     double used = Utilization(layers[l], layerProbe);
@@ -219,12 +215,9 @@ public sealed class CsnnRecipe : IRecipe
                     task.Description = $"layer {layer + 1}, step {s + 1:N0}/{steps:N0}: {used:P1} of the neurons used per input";
                     if (s + 1 < steps)
                     {
-                        new Checkpoint(layer, s + 1, AllLayers()).Write(outDir);
-                        if (stop.Requested)
-                        {
-                            global++;
-                            throw new StoppedException($"stopped at layer {layer + 1}, step {s + 1} of {steps}; the checkpoint is in {outDir} (an earlier run in {finalDir} is untouched); continue with the same command and --resume");
-                        }
+                        var checkpoint = new Checkpoint(layer, s + 1, AllLayers());
+                        if (stop.Requested) throw stage.Stop(checkpoint, $"at layer {layer + 1}, step {s + 1} of {steps}");
+                        checkpoint.Write(outDir);
                     }
                 }
             });
@@ -232,7 +225,7 @@ public sealed class CsnnRecipe : IRecipe
             csnn.Save(outDir, l);
             new Checkpoint(l + 1, 0, AllLayers()).Write(outDir);
             if (stop.Requested && l + 1 < layerCount)
-                throw new StoppedException($"stopped after layer {l + 1}; the checkpoint is in {outDir} (an earlier run in {finalDir} is untouched); continue with the same command and --resume");
+                throw stage.Stopped($"after layer {l + 1}");
             seconds.Add(sw.Elapsed.TotalSeconds);
             utilization.Add(new($"layer {l + 1}", curveSteps.ToArray(), curve.Select(u => 100 * u).ToArray()));
         }

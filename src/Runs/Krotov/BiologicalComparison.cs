@@ -42,7 +42,8 @@ public static class BiologicalComparison
         double tol = a.Positive("tol", 1e-6);
         int maxSteps = a.Int("max-steps", 100_000, 1);
         string? init = a.Str("init");
-        string finalDir = a.Str("out") ?? Path.Combine("runs", $"krotov-biological-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        var target = RunTarget.Of(a, Path.Combine("runs", $"krotov-biological-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}"), resumable: false);
+        string finalDir = target.Final;
         foreach (var (name, given) in new[] { ("batch", "1"), ("variant", "paper"), ("engine", "reference") })
             if (a.Str(name) is { } v && v != given) throw new UsageException($"--{name} {v}: the comparison runs one sample at a time, the paper's variant, on the reference engine (--{name} {given})");
         a.Str("algorithm");
@@ -53,7 +54,7 @@ public static class BiologicalComparison
         int n = Math.Min(limit, data.Count);
         var rng = new Random(seed);
         var w0 = init is null ? EngineChoice.Normal(units, data.Images.Cols, rng) : InitialWeights.Read(init, units, data.Images.Cols, $"--units {units} on {dataset}");
-        var stage = StagedRun.Start(finalDir, a.Str("out") is not null ? "--out" : "the run folder");
+        var stage = target.Stage();
         string outDir = stage.Dir;
         string fastDir = Path.Combine(outDir, "fast");
         Directory.CreateDirectory(fastDir);
@@ -71,9 +72,9 @@ public static class BiologicalComparison
         RunFolder.WriteText(Path.Combine(fastDir, "options.json"), fast.ToJsonString(new() { WriteIndented = true }));
         AnsiConsole.MarkupLine($"[bold]hebb train krotov --algorithm biological[/] on {dataset} ({n:N0} images), {units} units, {epochs} epoch(s), the reference engine -> {Markup.Escape(finalDir)}");
 
-        var wb = ToArray(w0);
-        var wf = ToArray(w0);
-        var images = Enumerable.Range(0, n).Select(i => data.Images.Row(i).ToArray().Select(x => (double)x).ToArray()).ToArray();
+        var wb = Hebb.Reference.Convert.toArray2D(w0);
+        var wf = Hebb.Reference.Convert.toArray2D(w0);
+        var images = Hebb.Reference.Convert.toRows(data.Images.SliceRows(0, n));
         var order = Enumerable.Range(0, n).ToArray();
         var metricsPath = Path.Combine(outDir, "metrics.jsonl");
         File.WriteAllText(metricsPath, "");
@@ -101,7 +102,8 @@ public static class BiologicalComparison
                     wf = Krotov.fastStep(variant, p, radius, rankK, delta, lr, wf, [v]);
                     task.Increment(1);
                 }
-                Divergence.CheckFinite(ToMatrix(wb), epoch + 1, lr0, outDir);
+                var bioNow = Hebb.Reference.Convert.ofArray2D(wb);
+                Divergence.CheckFinite(bioNow, epoch + 1, lr0, outDir);
                 var cos = Enumerable.Range(0, units).Select(mu => Cosine(Row(wb, mu), Row(wf, mu))).ToArray();
                 var row = new JsonObject
                 {
@@ -109,7 +111,8 @@ public static class BiologicalComparison
                     ["mean_cosine_biological_fast"] = cos.Average(), ["units_cosine_above_0_9"] = cos.Count(c => c > 0.9) / (double)units,
                     ["mean_active_units"] = active / n, ["mean_units_above_h_star"] = above / n, ["mean_euler_steps"] = steps / n,
                     ["unconverged_share"] = unconverged / n, ["first_unit_agrees"] = firstAgrees / n,
-                    ["biological_on_sphere"] = OnSphere(wb, p, radius), ["fast_on_sphere"] = OnSphere(wf, p, radius),
+                    ["biological_on_sphere"] = Sphere.Deviation(bioNow, p, radius).OnSphere,
+                    ["fast_on_sphere"] = Sphere.Deviation(Hebb.Reference.Convert.ofArray2D(wf), p, radius).OnSphere,
                     ["biological_moved"] = Moved(wb, w0), ["fast_moved"] = Moved(wf, w0),
                 };
                 rows.Add(row);
@@ -117,8 +120,8 @@ public static class BiologicalComparison
                 task.Description = $"epoch {epoch + 1}/{epochs}: mean cosine {cos.Average():F3}, {active / n:F1} units active, {above / n:F2} above h*";
             }
         });
-        var bioW = ToMatrix(wb);
-        var fastW = ToMatrix(wf);
+        var bioW = Hebb.Reference.Convert.ofArray2D(wb);
+        var fastW = Hebb.Reference.Convert.ofArray2D(wf);
         Npy.Write(Path.Combine(outDir, "weights.npy"), bioW);
         Npy.Write(Path.Combine(fastDir, "weights.npy"), fastW);
         Pictures.FilterGrid(Path.Combine(outDir, "filters.png"), bioW, data.Height, data.Width, data.Channels, Math.Min(100, units), 10);
@@ -163,23 +166,6 @@ public static class BiologicalComparison
         return ab / Math.Sqrt(aa * bb);
     }
 
-    static double OnSphere(double[,] w, double p, double r) =>
-        Enumerable.Range(0, w.GetLength(0)).Count(mu => Math.Abs(Krotov.normP(p, Row(w, mu)) - Math.Pow(r, p)) <= 0.05) / (double)w.GetLength(0);
-
     static double Moved(double[,] w, Matrix w0) =>
         Enumerable.Range(0, w.GetLength(0)).Count(mu => Cosine(Row(w, mu), w0.Row(mu).ToArray().Select(x => (double)x).ToArray()) < 0.9) / (double)w.GetLength(0);
-
-    static double[,] ToArray(Matrix m)
-    {
-        var a = new double[m.Rows, m.Cols];
-        for (int i = 0; i < m.Rows; i++) for (int j = 0; j < m.Cols; j++) a[i, j] = m[i, j];
-        return a;
-    }
-
-    static Matrix ToMatrix(double[,] a)
-    {
-        var m = new Matrix(a.GetLength(0), a.GetLength(1));
-        for (int i = 0; i < m.Rows; i++) for (int j = 0; j < m.Cols; j++) m[i, j] = (float)a[i, j];
-        return m;
-    }
 }

@@ -61,9 +61,9 @@ public sealed class KrotovRecipe : IRecipe
         string? init = a.Str("init");
         var variant = a.Choice("variant", "code", "code", "paper") == "paper" ? KrotovVariant.Paper : KrotovVariant.AuthorsCode;
         var engine = EngineChoice.Create(a);
-        string finalDir = a.Str("out") ?? Path.Combine("runs", $"krotov-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
-        bool resume = a.Has("resume");
-        if (resume && a.Str("out") is null) throw new UsageException("--resume: give the --out folder of the run to continue");
+        var target = RunTarget.Of(a, Path.Combine("runs", $"krotov-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+        string finalDir = target.Final;
+        bool resume = target.Resume;
         int units = a.Int("units", 2000, 1);
         double p = a.Double("p", 3), delta = a.Double("delta", 0.4), radius = a.Double("radius", 1.0);
         int rankK = a.Int("k", 7);
@@ -99,7 +99,7 @@ public sealed class KrotovRecipe : IRecipe
                                          $"(largest |W| {largest:g3}), past float32's 3.4e38; use a smaller --p, or --engine reference (float64)");
         }
 
-        var stage = StagedRun.Start(finalDir, a.Str("out") is not null ? "--out" : "the run folder", resume);
+        var stage = target.Stage();
         string outDir = stage.Dir;
         var resolved = new JsonObject
         {
@@ -148,10 +148,7 @@ public sealed class KrotovRecipe : IRecipe
                     task.Increment(1);
                     stop.Stepped();
                     if (stop.Requested && s + 1 < steps)
-                    {
-                        new Checkpoint(epoch, s + 1, learner.ReadState()).Write(outDir);
-                        throw new StoppedException($"stopped at epoch {epoch + 1}, step {s + 1} of {steps}; the checkpoint is in {outDir} (an earlier run in {finalDir} is untouched); continue with the same command and --resume");
-                    }
+                        throw stage.Stop(new Checkpoint(epoch, s + 1, learner.ReadState()), $"at epoch {epoch + 1}, step {s + 1} of {steps}");
                 }
                 double secs = sw.Elapsed.TotalSeconds;
                 var weights = layer.ReadWeights();
@@ -167,7 +164,7 @@ public sealed class KrotovRecipe : IRecipe
                 task.Description = $"epoch {epoch + 1}/{epochs} {n / secs:N0} samples/s, {onSphere:P0} of units on the sphere";
                 new Checkpoint(epoch + 1, 0, learner.ReadState()).Write(outDir);
                 if (stop.Requested && epoch + 1 < epochs)
-                    throw new StoppedException($"stopped after epoch {epoch + 1}; the checkpoint is in {outDir} (an earlier run in {finalDir} is untouched); continue with the same command and --resume");
+                    throw stage.Stopped($"after epoch {epoch + 1}");
             }
         });
         Checkpoint.Remove(outDir);

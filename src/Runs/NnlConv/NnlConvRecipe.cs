@@ -87,9 +87,9 @@ public sealed class NnlConvRecipe : IRecipe
         int? threads = ThreadsOption(a);
         var engine = EngineChoice.Create(a);
         CheckThreads(threads, engine);
-        string finalDir = a.Str("out") ?? Path.Combine("runs", $"nnl-conv-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}");
-        bool resume = a.Has("resume");
-        if (resume && a.Str("out") is null) throw new UsageException("--resume: give the --out folder of the run to continue");
+        var target = RunTarget.Of(a, Path.Combine("runs", $"nnl-conv-{dataset}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+        string finalDir = target.Final;
+        bool resume = target.Resume;
         a.RejectUnknown("train nnl-conv");
         KrotovRecipe.RankWithin(m, "--m", filters, "--filters");
 
@@ -111,7 +111,7 @@ public sealed class NnlConvRecipe : IRecipe
             : InitialWeights.Read(init, filters, conv.PatchSize, $"{filters} filters of {window}x{window}x{data.Channels}");
         double bound = Divergence.SphereBound(w0, 1.0);
 
-        var stage = StagedRun.Start(finalDir, a.Str("out") is not null ? "--out" : "the run folder", resume);
+        var stage = target.Stage();
         string outDir = stage.Dir;
         var resolved = new JsonObject
         {
@@ -168,10 +168,7 @@ public sealed class NnlConvRecipe : IRecipe
                         stop.Stepped();
                         step++;
                         if (stepwise && stop.Requested && step < stepsPerEpoch)
-                        {
-                            new Checkpoint(e, step, ((ILearner<KrotovStep>)layer).ReadState()).Write(outDir);
-                            throw new StoppedException($"stopped at epoch {e + 1}, step {step} of {stepsPerEpoch}; the checkpoint is in {outDir} (an earlier run in {finalDir} is untouched); continue with the same command and --resume");
-                        }
+                            throw stage.Stop(new Checkpoint(e, step, ((ILearner<KrotovStep>)layer).ReadState()), $"at epoch {e + 1}, step {step} of {stepsPerEpoch}");
                     });
                     double secs = sw.Elapsed.TotalSeconds;
                     var weights = layer.ReadWeights();
@@ -186,7 +183,7 @@ public sealed class NnlConvRecipe : IRecipe
                     task.Description = $"epoch {epoch + 1}/{epochs} {patchesPerEpoch / secs:N0} patches/s, {share:P0} of filters unit vectors";
                     new Checkpoint(epoch + 1, 0, ((ILearner<KrotovStep>)layer).ReadState()).Write(outDir);
                     if (stop.Requested && epoch + 1 < epochs)
-                        throw new StoppedException($"stopped after epoch {epoch + 1}; the checkpoint is in {outDir} (an earlier run in {finalDir} is untouched); continue with the same command and --resume");
+                        throw stage.Stopped($"after epoch {epoch + 1}");
                 }
             });
         Checkpoint.Remove(outDir);
