@@ -333,3 +333,20 @@ public class StandardizerTests
         Assert.All(zeros.Data, v => Assert.Equal(0f, v));
     }
 }
+
+/// <summary>Appendix B's top-layer learning-rate schedules, epoch by epoch at the paper's lengths.</summary>
+public class TopLayerScheduleTests
+{
+    [Fact]
+    public void TheSchedulesAreAppendixBs()
+    {
+        // MNIST: 300 epochs, 0.001 for 100, then 0.0005, 0.0001, 0.00005, 0.00001 every 50.
+        double[] mnist = [0.001, 0.0005, 0.0001, 0.00005, 0.00001];
+        for (int e = 0; e < 300; e++)
+            Assert.Equal(mnist[e < 100 ? 0 : 1 + (e - 100) / 50], 0.001 * Hebb.Runs.TopLayerEval.Schedule((double)e / 300, "mnist"), 12);
+        // CIFAR-10: 500 epochs, 0.004 for 100, then 0.002, 0.001, 0.0005, 0.0002, 0.0001, 0.00005, 0.00002, 0.00001 every 50.
+        double[] cifar = [0.004, 0.002, 0.001, 0.0005, 0.0002, 0.0001, 0.00005, 0.00002, 0.00001];
+        for (int e = 0; e < 500; e++)
+            Assert.Equal(cifar[e < 100 ? 0 : 1 + (e - 100) / 50], 0.004 * Hebb.Runs.TopLayerEval.Schedule((double)e / 500, "cifar10"), 12);
+    }
+}

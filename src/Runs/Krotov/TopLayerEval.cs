@@ -135,7 +135,9 @@ public static class TopLayerEval
         if (schedule == "cifar10")
         {
             double[] steps = [0.5, 0.25, 0.125, 0.05, 0.025, 0.0125, 0.005, 0.0025];
-            return f < 0.2 ? 1 : steps[Math.Min(steps.Length - 1, (int)((f - 0.2) * 10))];
+            // f = epoch / epochs: the tenth it falls in, with a margin for the rounding of e / E (0.3 - 0.2 is 0.0999...).
+            int tenth = (int)Math.Floor(f * 10 + 1e-9);
+            return tenth < 2 ? 1 : steps[Math.Min(steps.Length - 1, tenth - 2)];
         }
         return f < 1.0 / 3 ? 1 : f < 0.5 ? 0.5 : f < 2.0 / 3 ? 0.1 : f < 5.0 / 6 ? 0.05 : 0.01;
     }
