@@ -4,12 +4,14 @@
     python3 scripts/reliability_sweep.py [HEBB_DLL]     (default: src/Cli/bin/Release/net10.0/hebb.dll)
 
 refused  exit 2 (command line), 3 (data), 4 (diverged), 5 (I/O) or 130 (stopped) with one "hebb: ..." line and no stack trace
+unclear  refused as above, but the message speaks .NET (a parameter name, "Index was out of range") instead of naming
+         the option, file or variable
 crashed  a stack trace, an internal error (exit 70) or a signal
 noted    exit 0 with a "hebb: note: ..." saying what is unusual about data it still read
 silent   exit 0 where the input should have been refused or noted
 lost     an earlier run's or evaluation's files changed by a later command that did not finish
 ok       exit 0 where the input is valid (a control), or, for a killed run, the earlier run intact
-Prints one line per case and the table; exit code 1 if any case crashed, was silent or lost data.
+Prints one line per case and the table; exit code 1 if any case crashed, was unclear or silent, or lost data.
 """
 import gzip, json, os, shutil, signal, struct, subprocess, sys, tempfile, time
 
@@ -81,6 +83,9 @@ def snapshot(d):
 
 results = []
 
+# What a message meant for a user must not carry: .NET's own wording in place of the option, file or variable.
+UNCLEAR = ["(Parameter '", "Index was out of range", "Object reference not set", "Exception", "Specified argument", "Value cannot be null"]
+
 
 def classify(name, code, err, valid=False, lost=False):
     trace = "\n   at " in err or "Unhandled exception" in err
@@ -92,6 +97,8 @@ def classify(name, code, err, valid=False, lost=False):
         kind = "ok" if valid else "noted" if "hebb: note: " in err else "silent"
     elif code in (2, 3, 4, 5, 130) and err.strip().startswith("hebb: "):
         kind = "refused" if not valid else "refused (a valid input!)"
+        if kind == "refused" and any(s in err for s in UNCLEAR):
+            kind = "unclear"
     else:
         kind = "crashed"
     first = err.strip().splitlines()[-1] if err.strip() else ""
@@ -111,6 +118,7 @@ def main():
     case("a valid training run", "train", "krotov", "--data", good, "--units", "10", "--epochs", "2", "--out", run, valid=True)
     case("a valid top layer", "eval", run, "--data", good, "--epochs", "2", valid=True)
     case("the top layer at --lr 1e30", "eval", run, "--data", good, "--epochs", "2", "--lr", "1e30")
+    case("a linear probe at --lr 1000 (its loss finite)", "eval", run, "--data", good, "--probe", "linear", "--epochs", "5", "--lr", "1000")
     # Data
     case("IDX truncated", "train", "krotov", "--data", mnist(folder("d1"), images=idx_images(60)[:-500]), "--out", os.path.join(W, "x"))
     case("IDX that says 0 images", "train", "krotov", "--data", mnist(folder("d2"), images=idx_images(0), labels=idx_labels(0)), "--out", os.path.join(W, "x"))
@@ -155,6 +163,8 @@ def main():
         ("an unknown option", ["train", "krotov", "--colour", "red"]),
         ("an option without its value", ["train", "krotov", "--epochs"]),
         ("a value that is not a number", ["train", "krotov", "--epochs", "many"]),
+        ("--epochs true (a flag's value for a number)", ["train", "krotov", "--epochs", "true"]),
+        ("--batch 0", ["train", "krotov", "--batch", "0"]),
         ("--units 0", ["train", "krotov", "--units", "0"]),
         ("--units 3,000,000 (past one array)", ["train", "krotov", "--units", "3000000"]),
         ("--k above --units", ["train", "krotov", "--units", "5", "--k", "9"]),
@@ -219,10 +229,10 @@ def main():
     leftovers = [f for b, _, fs in os.walk(W) for f in fs if f.endswith(".tmp")]
     results.append(("temporary files left by killed runs, after the next run", "lost" if leftovers else "ok", 0, ", ".join(leftovers) or "none"))
 
-    kinds = ["refused", "noted", "ok", "crashed", "silent", "lost"]
+    kinds = ["refused", "unclear", "noted", "ok", "crashed", "silent", "lost"]
     print(f"\n{len(results)} cases: " + ", ".join(f"{k} {sum(1 for r in results if r[1] == k)}" for k in kinds))
     shutil.rmtree(W, ignore_errors=True)
-    sys.exit(1 if any(r[1] in ("crashed", "silent", "lost") or r[1].startswith("refused (") for r in results) else 0)
+    sys.exit(1 if any(r[1] in ("crashed", "unclear", "silent", "lost") or r[1].startswith("refused (") for r in results) else 0)
 
 
 if __name__ == "__main__":

@@ -19,8 +19,14 @@ public static class ProbeTrainer
         return rows;
     }
 
+    /// <summary>How far a probe's training loss may end above its first step's before the training counts as diverged:
+    /// a rate too large keeps the loss finite but leaves it well above where the untrained probe began, while a
+    /// probe that learns nothing (features without information) ends near its start.</summary>
+    public const double RiseFactor = 4;
+
     /// <summary>Trains a fresh probe on <paramref name="split"/>; all randomness (initial weights, batch order,
-    /// dropout masks) comes from <see cref="ProbeTraining.Seed"/>.</summary>
+    /// dropout masks) comes from <see cref="ProbeTraining.Seed"/>. A loss that becomes NaN or infinite, or ends above
+    /// <see cref="RiseFactor"/> times the first step's, throws <see cref="ProbeDivergedException"/>.</summary>
     public static ProbeResult Train(IEngine engine, ProbeOptions options, Split split, ProbeTraining t, Action<ProbePoint>? onPoint = null)
     {
         var sw = Stopwatch.StartNew();
@@ -33,7 +39,7 @@ public static class ProbeTrainer
         var order = Enumerable.Range(0, n).ToArray();
         var curve = new List<ProbePoint>();
         ProbePoint? best = null;
-        double lossSum = 0;
+        double lossSum = 0, firstLoss = double.NaN;
         int lossCount = 0, step = 0;
         var labels = new int[t.Batch];
         var buffers = new RowBuffers(train.X.Cols);
@@ -51,6 +57,7 @@ public static class ProbeTrainer
                 if (!double.IsFinite(loss))
                     throw new ProbeDivergedException($"the probe's training diverged: at step {step + 1} (epoch {(double)(step + 1) / stepsPerEpoch:F2}) its loss is {loss}; " +
                                                      $"--lr {t.LearningRate} is too large for these features, try a smaller --lr (or scale the features: --standardize on)");
+                if (step == 0) firstLoss = loss;
                 lossSum += loss;
                 lossCount++;
                 step++;
@@ -65,6 +72,9 @@ public static class ProbeTrainer
                 }
             }
         }
+        if (curve[^1].TrainLoss > RiseFactor * firstLoss)
+            throw new ProbeDivergedException($"the probe's training diverged: its loss rose from {firstLoss:g4} at the first step to {curve[^1].TrainLoss:g4} over its last steps; " +
+                                             $"--lr {t.LearningRate} is too large for these features, try a smaller --lr (or scale the features: --standardize on)");
         return new ProbeResult(curve, best ?? curve[^1], sw.Elapsed.TotalSeconds);
     }
 

@@ -148,6 +148,26 @@ public class ProbeTrainerTests
         Assert.Contains("--lr 10000000000", ex.Message);
     }
     [Fact]
+    public void AProbeWhoseLossEndsFarAboveItsStartStopsByName()
+    {
+        // Noisy labels on features of size 1: Adam at a rate of 100 moves every weight by about 100 a step, so the
+        // logits reach thousands and the loss stays finite but ends far above the untrained probe's ln 2.
+        var x = new Matrix(400, 4);
+        var y = new int[400];
+        var rng = new Random(3);
+        for (int i = 0; i < 400; i++) { for (int j = 0; j < 4; j++) x[i, j] = (float)(rng.NextDouble() * 2 - 1); y[i] = rng.Next(2); }
+        var set = new LabeledSet(x, y);
+        var ex = Assert.Throws<ProbeDivergedException>(() => ProbeTrainer.Train(new CpuEngine(new ManagedGemm()), ProbeOptions.Linear(4, 2),
+            new Split("noise", set, null, set), new ProbeTraining { Epochs = 3, Batch = 20, LearningRate = 100 }));
+        Assert.Contains("its loss rose from ", ex.Message);
+        Assert.Contains("--lr 100 ", ex.Message);
+        // The same data at a usual rate is trained and returned.
+        var ok = ProbeTrainer.Train(new CpuEngine(new ManagedGemm()), ProbeOptions.Linear(4, 2), new Split("noise", set, null, set),
+            new ProbeTraining { Epochs = 3, Batch = 20, LearningRate = 1e-3 });
+        Assert.True(ok.Curve[^1].TrainLoss < ProbeTrainer.RiseFactor * 0.7);
+    }
+
+    [Fact]
     public void TrainingAccuracyIsMeasuredOnTheTrainingSetNotTheOthers()
     {
         // Separable training rows; validation and test rows whose labels are the opposite of what their
