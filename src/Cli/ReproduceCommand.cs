@@ -11,11 +11,15 @@ namespace Hebb.Cli;
 static class ReproduceCommand
 {
     public const string Help = """
-        hebb reproduce NAME [--out DIR] [--quick] [--data DIR] [--backend X] [--presets DIR]
+        hebb reproduce NAME [--out DIR] [--quick] [--only PART,...] [--data DIR] [--backend X] [--presets DIR]
           Runs presets/NAME.json: its steps are hebb commands ({out} is the output folder), then its results table
           (a field of a report, ours, beside the paper's figure) goes to DIR/report.md and the screen.
+          The same command again continues: steps that finished (listed in DIR/steps.done) are not run again, and a
+          training step that was stopped (Ctrl-C, SIGTERM, a kill) resumes from its checkpoint (train --resume).
           --out DIR      output folder (runs/reproduce-NAME)
           --quick        append the preset's "quick" arguments to each step (a smaller, faster run; not the paper's)
+          --only PART,...  run only the steps that write or read {out}/PART (a preset's rows by their folders, e.g.
+                         csnn-ablation's s2-rm); the table still lists every row, those not yet run as "missing"
           --data, --backend   passed to every step
           --presets DIR  where the presets are (./presets, else beside the hebb executable)
           Without NAME: the list of presets.
@@ -40,6 +44,7 @@ static class ReproduceCommand
         string? dir = a.Str("presets");
         string? outOption = a.Str("out");
         bool quick = a.Has("quick");
+        string? onlyOption = a.Str("only");
         string? data = a.Str("data");
         string? backend = a.Str("backend");
         a.RejectUnknown("reproduce");
@@ -63,17 +68,41 @@ static class ReproduceCommand
         var preset = Preset.Read(file);
         string outDir = Args.OutputFolder(outOption ?? Path.Combine("runs", "reproduce-" + name), outOption is null ? "the output folder" : "--out");
         var quickArgs = quick ? preset.Quick : new Dictionary<string, string[]>();
+        var parts = preset.Steps.SelectMany(Parts).Distinct().Order().ToList();
+        HashSet<string>? only = null;
+        if (onlyOption is not null)
+        {
+            only = [.. onlyOption.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+            if (only.Count == 0 || !only.IsSubsetOf(parts))
+                throw new UsageException($"--only {onlyOption}: {name}'s parts are {string.Join(", ", parts)} (the folders its steps write under {{out}})");
+        }
+        Directory.CreateDirectory(outDir);
+        string donePath = Path.Combine(outDir, "steps.done");
+        var done = File.Exists(donePath) ? File.ReadAllLines(donePath).ToHashSet() : [];
 
         AnsiConsole.MarkupLine($"[bold]hebb reproduce {Markup.Escape(name)}[/]: {Markup.Escape(preset.Paper)}{(quick ? " (quick: not the paper's settings)" : "")} -> {Markup.Escape(outDir)}");
         foreach (var stepArgs in preset.Steps)
         {
+            if (only is not null && !Parts(stepArgs).Any(only.Contains)) continue;
             var step = stepArgs.Select(x => x.Replace("{out}", outDir)).ToList();
             if (quickArgs.TryGetValue(step[0], out var extra)) step.AddRange(extra);
             if (data is not null) step.AddRange(["--data", data]);
             if (backend is not null && step[0] is "train" or "eval") step.AddRange(["--backend", backend]);
+            string line = string.Join(' ', step);
+            if (done.Contains(line))
+            {
+                AnsiConsole.MarkupLine($"[grey]done already: hebb {Markup.Escape(line)}[/]");
+                continue;
+            }
+            // A training step stopped before (its partial folder holds a checkpoint) continues from there.
+            int o = step.IndexOf("--out");
+            if (step[0] == "train" && o >= 0 && o + 1 < step.Count && Checkpoint.In(step[o + 1] + ".partial")) step.Add("--resume");
             AnsiConsole.MarkupLine($"[grey]$ hebb {Markup.Escape(string.Join(' ', step))}[/]");
             int code = Commands.Run([.. step]);
-            if (code != 0) throw new UsageException($"reproduce {name}: the step 'hebb {string.Join(' ', step)}' failed with exit code {code}");
+            if (code != 0) throw new UsageException($"reproduce {name}: the step 'hebb {string.Join(' ', step)}' failed with exit code {code}" +
+                                                    (code == 130 ? "; the same hebb reproduce command continues from there" : ""));
+            File.AppendAllText(donePath, line + "\n");
+            done.Add(line);
         }
 
         var results = preset.Results;
@@ -103,6 +132,12 @@ static class ReproduceCommand
         AnsiConsole.MarkupLine($"report: {Markup.Escape(Path.Combine(outDir, "report.md"))}");
         return 0;
     }
+
+    /// <summary>The parts of the preset a step touches: the first folder after "{out}/" in each of its arguments.</summary>
+    static IEnumerable<string> Parts(string[] step) =>
+        step.Where(x => x.StartsWith("{out}/", StringComparison.Ordinal))
+            .Select(x => x["{out}/".Length..].Split('/')[0])
+            .Where(x => x.Length > 0);
 
     static double? Number(JsonNode? n) => n is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
 

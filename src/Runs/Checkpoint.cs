@@ -15,6 +15,9 @@ public sealed record Checkpoint(int Epoch, int Step, RuleState State)
 {
     const string File_ = "checkpoint.json";
 
+    /// <summary>Whether <paramref name="dir"/> (a run's partial folder) holds a checkpoint to resume from.</summary>
+    public static bool In(string dir) => File.Exists(Path.Combine(dir, File_));
+
     public void Write(string dir)
     {
         var files = new JsonObject();

@@ -530,6 +530,50 @@ public class ReproduceTests
         Fixtures.Refused(root, "presets: toy", "reproduce", "nope", "--presets", presets);
     }
 
+    /// <summary>A preset stopped inside its training step continues from the step's checkpoint when the same command is
+    /// given again, ends with the uninterrupted preset's weights, and does not run a finished step twice; --only runs
+    /// the steps of the named parts.</summary>
+    [Fact]
+    public void AStoppedPresetContinuesWhereItStoppedAndRunsNoStepTwice()
+    {
+        string root = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 200, 60);
+        string presets = Path.Combine(root, "presets");
+        Directory.CreateDirectory(presets);
+        File.WriteAllText(Path.Combine(presets, "toy.json"), """
+            {
+              "paper": "a toy paper", "description": "a tiny Krotov run and two probes",
+              "steps": [
+                ["train", "krotov", "--units", "20", "--k", "2", "--epochs", "3", "--batch", "20", "--out", "{out}/run"],
+                ["eval", "{out}/run", "--epochs", "2", "--limit-test", "30"],
+                ["eval", "{out}/run", "--probe", "linear", "--epochs", "2", "--out", "{out}/linear"]
+              ],
+              "results": [ { "label": "test error", "report": "{out}/run/eval/eval.json", "field": "test_error", "paper": 0.0152 } ]
+            }
+            """);
+        string hebb = Path.Combine(AppContext.BaseDirectory, "hebb.dll");
+        string[] command = ["reproduce", "toy", "--presets", presets, "--data", root];
+        string whole = Path.Combine(root, "whole"), stopped = Path.Combine(root, "stopped");
+        var (code, output, err) = Fixtures.Hebb(root, [.. command, "--out", whole]);
+        Assert.True(code == 0, output + err);
+
+        (code, output, err) = Fixtures.Run("dotnet", root, [hebb, .. command, "--out", stopped], new() { ["HEBB_DATA"] = "", ["HEBB_STOP_AFTER_STEPS"] = "13" });
+        Assert.Equal(2, code);
+        Assert.Contains("failed with exit code 130; the same hebb reproduce command continues from there", err);
+        (code, output, err) = Fixtures.Hebb(root, [.. command, "--out", stopped]);
+        Assert.True(code == 0, output + err);
+        Assert.Contains("--resume", output);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "run", "weights.npy")), File.ReadAllBytes(Path.Combine(stopped, "run", "weights.npy")));
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(stopped, "steps.done")).Length);
+
+        var before = File.GetLastWriteTimeUtc(Path.Combine(stopped, "linear", "report.json"));
+        (code, output, err) = Fixtures.Hebb(root, [.. command, "--out", stopped, "--only", "linear"]);
+        Assert.True(code == 0, output + err);
+        Assert.Contains("done already: hebb eval", output);
+        Assert.DoesNotContain("train krotov", output);
+        Assert.Equal(before, File.GetLastWriteTimeUtc(Path.Combine(stopped, "linear", "report.json")));
+        Fixtures.Refused(root, "toy's parts are linear, run", [.. command, "--out", stopped, "--only", "lin"]);
+    }
+
     /// <summary>Every preset shipped in presets/ names its paper, has steps that are hebb commands writing under
     /// {out}, and results rows that say where their figure comes from.</summary>
     [Fact]
