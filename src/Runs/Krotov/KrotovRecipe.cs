@@ -38,6 +38,8 @@ public sealed class KrotovRecipe : IRecipe
           --init FILE.npy     start from these weights (K x N float32) instead of N(0, 1) (to continue a stopped run: --resume)
           --shuffle on|off    shuffle the training set each epoch (on)
           --limit N           use only the first N training images (all)
+          --normalize on|off  scale each training image to a unit vector before the rule sees it (off; the paper's
+                              CIFAR-10 section: "each input image was normalized to be a unit vector")
           --out DIR           run folder (runs/krotov-DATASET-TIME); the run writes into DIR.partial and takes DIR's
                               place when it finishes, so that an earlier run there is kept until then
           --resume            continue the unfinished run in DIR.partial (stopped by Ctrl-C, SIGTERM or a kill) from
@@ -58,6 +60,7 @@ public sealed class KrotovRecipe : IRecipe
         double lr0 = a.Positive("lr", 0.04);
         bool shuffle = a.Choice("shuffle", "on", "on", "off") == "on";
         int limit = a.Int("limit", int.MaxValue, 1);
+        bool normalize = a.Choice("normalize", "off", "on", "off") == "on";
         string? init = a.Str("init");
         var variant = a.Choice("variant", "code", "code", "paper") == "paper" ? KrotovVariant.Paper : KrotovVariant.AuthorsCode;
         var engine = EngineChoice.Create(a);
@@ -72,6 +75,7 @@ public sealed class KrotovRecipe : IRecipe
 
         var data = Datasets.Load(dataset, root, train: true);
         int n = Math.Min(limit, data.Count);
+        if (normalize) KrotovEncoder.UnitRows(data.Images);
         var options = new KrotovOptions
         {
             Units = units, Inputs = data.Images.Cols, P = p, RankK = rankK, Delta = delta, R = radius, Variant = variant,
@@ -107,7 +111,7 @@ public sealed class KrotovRecipe : IRecipe
             ["units"] = options.Units, ["inputs"] = options.Inputs, ["p"] = options.P, ["k"] = options.RankK,
             ["delta"] = options.Delta, ["radius"] = options.R, ["variant"] = variant.ToString(),
             ["batch"] = batch, ["lr"] = lr0, ["epochs"] = epochs, ["seed"] = seed, ["shuffle"] = shuffle,
-            ["init"] = init, ["images"] = n, ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
+            ["init"] = init, ["normalize"] = normalize, ["images"] = n, ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
         };
         var metricsPath = Path.Combine(outDir, "metrics.jsonl");
         var order = Enumerable.Range(0, n).ToArray();
