@@ -66,7 +66,7 @@ public sealed class CheckCase
             ["inputs"] = "inputs.npy",
             ["reference"] = new JsonObject(StateNames.Select(n => KeyValuePair.Create(n, (JsonNode?)FileOf("reference", n)))),
         };
-        RunFolder.WriteText(Path.Combine(dir, "case.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        RunFolder.WriteText(Path.Combine(dir, "case.json"), json.ToJsonString(RunFolder.Json));
         RunFolder.WriteText(Path.Combine(dir, "README.md"), readme);
     }
 

@@ -64,7 +64,7 @@ public sealed record Checkpoint(int Epoch, int Step, RuleState State)
     /// <summary>A fresh run's options.json and an empty metrics file.</summary>
     public static void StartFresh(string dir, JsonObject options, string metricsPath)
     {
-        RunFolder.WriteText(Path.Combine(dir, "options.json"), options.ToJsonString(new() { WriteIndented = true }));
+        RunFolder.WriteText(Path.Combine(dir, "options.json"), options.ToJsonString(RunFolder.Json));
         File.WriteAllText(metricsPath, "");
     }
 

@@ -224,7 +224,7 @@ public static class ProbePipeline
         }
         report["seconds"] = sw.Elapsed.TotalSeconds;
         md.Append($"\n- time {sw.Elapsed.TotalSeconds:F1} s\n\n`accuracy.png`: {(probe == "fewshot" ? "mean test accuracy against N per class (left to right: " + string.Join(", ", shots) + ")" : "training, validation and test accuracy at each evaluation (with more than three folds, each fold's validation accuracy)")}; `metrics.jsonl`: every evaluation point.\n");
-        RunFolder.WriteText(Path.Combine(outDir, "report.json"), report.ToJsonString(new() { WriteIndented = true }));
+        RunFolder.WriteText(Path.Combine(outDir, "report.json"), report.ToJsonString(RunFolder.Json));
         RunFolder.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         if (probe == "fewshot")
             Charts.Lines(Path.Combine(outDir, "accuracy.png"), $"{name}: few-shot linear probe on {dataset}", "examples per class (N)", "test accuracy (%)", series);

@@ -12,6 +12,10 @@ namespace Hebb.Runs;
 /// </summary>
 public static class RunFolder
 {
+    /// <summary>How a run's JSON files are written: indented, and text as it reads (an apostrophe or a plus sign as
+    /// itself, not \u0027 or \u002B).</summary>
+    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes a text file whole or not at all (a newline at the end).</summary>
     public static void WriteText(string path, string text) => AtomicFile.Write(path, s =>
     {

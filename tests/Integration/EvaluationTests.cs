@@ -369,4 +369,19 @@ public class TopLayerScheduleTests
         for (int e = 0; e < 500; e++)
             Assert.Equal(cifar[e < 100 ? 0 : 1 + (e - 100) / 50], 0.004 * Hebb.Runs.TopLayerEval.Schedule((double)e / 500, "cifar10"), 12);
     }
+
+    /// <summary>A top layer whose loss stops moving (a saturated tanh, as on CIFAR-10 at n = 10) is noted with the
+    /// largest h; one whose loss still moves, however little, is not.</summary>
+    [Fact]
+    public void AStuckTopLayerIsNoted()
+    {
+        var h = new Matrix(2, 2);
+        h[1, 0] = 1.5e8f;
+        string? note = Hebb.Runs.TopLayerEval.Stuck([190.2, 168.58752, 168.58752, 168.58752, 168.58752], h);
+        Assert.NotNull(note);
+        Assert.Contains("has not moved over its last 2 epochs (168.588)", note);
+        Assert.Contains("the largest h = ReLU(W v)^n on the training images is 1.5e+08", note);
+        Assert.Null(Hebb.Runs.TopLayerEval.Stuck([190.2, 168.6, 168.5, 168.4999], h));
+        Assert.Null(Hebb.Runs.TopLayerEval.Stuck([1.0, 1.0], h));
+    }
 }

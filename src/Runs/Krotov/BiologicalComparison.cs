@@ -68,8 +68,8 @@ public static class BiologicalComparison
         bio["algorithm"] = "biological"; bio["w_inh"] = wInh; bio["h_star"] = hStar; bio["dt"] = dt; bio["tol"] = tol; bio["max_steps"] = maxSteps;
         var fast = (JsonObject)common.DeepClone();
         fast["algorithm"] = "fast"; fast["compared_with"] = finalDir;
-        RunFolder.WriteText(Path.Combine(outDir, "options.json"), bio.ToJsonString(new() { WriteIndented = true }));
-        RunFolder.WriteText(Path.Combine(fastDir, "options.json"), fast.ToJsonString(new() { WriteIndented = true }));
+        RunFolder.WriteText(Path.Combine(outDir, "options.json"), bio.ToJsonString(RunFolder.Json));
+        RunFolder.WriteText(Path.Combine(fastDir, "options.json"), fast.ToJsonString(RunFolder.Json));
         AnsiConsole.MarkupLine($"[bold]hebb train krotov --algorithm biological[/] on {dataset} ({n:N0} images), {units} units, {epochs} epoch(s), the reference engine -> {Markup.Escape(finalDir)}");
 
         var wb = Hebb.Reference.Convert.toArray2D(w0);

@@ -70,6 +70,7 @@ public static class TopLayerEval
         File.WriteAllText(metricsPath, "");
         var trainErr = new List<double>();
         var testErr = new List<double>();
+        var losses = new List<double>();
         var order = Enumerable.Range(0, hTrain.Rows).ToArray();
         int steps = (hTrain.Rows + batch - 1) / batch;
         Progress.Run("top layer", (double)epochs * steps, task =>
@@ -91,7 +92,7 @@ public static class TopLayerEval
                     Divergence.CheckFinite(top.ReadWeights(), e + 1, lr0, outDir, 1e6,
                         "a top layer's weights have no business past 10^6: tanh saturates long before", $"An earlier evaluation in {stage.Final} is untouched.");
                     double etr = Error(top, hTrain, yTrain), ete = Error(top, hTest, yTest);
-                    trainErr.Add(etr); testErr.Add(ete);
+                    trainErr.Add(etr); testErr.Add(ete); losses.Add(loss / hTrain.Rows);
                     File.AppendAllText(metricsPath, new JsonObject
                     {
                         ["epoch"] = e + 1, ["lr"] = lr, ["loss"] = loss / hTrain.Rows, ["train_error"] = etr, ["test_error"] = ete,
@@ -100,14 +101,16 @@ public static class TopLayerEval
                 }
             });
 
+        string? stuck = Stuck(losses, hTrain);
+        if (stuck is not null) Console.Error.WriteLine($"hebb: note: {stuck}");
         var result = new JsonObject
         {
-            ["run"] = run, ["dataset"] = dataset, ["engine"] = engine.Name, ["n"] = n, ["m"] = m, ["epochs"] = epochs,
+            ["stuck"] = stuck, ["run"] = run, ["dataset"] = dataset, ["engine"] = engine.Name, ["n"] = n, ["m"] = m, ["epochs"] = epochs,
             ["batch"] = batch, ["lr"] = lr0, ["schedule"] = schedule, ["normalize"] = normalize, ["seed"] = seed,
             ["train_images"] = hTrain.Rows, ["test_images"] = hTest.Rows,
             ["train_error"] = trainErr[^1], ["test_error"] = testErr[^1], ["seconds"] = sw.Elapsed.TotalSeconds,
         };
-        RunFolder.WriteText(Path.Combine(outDir, "eval.json"), result.ToJsonString(new() { WriteIndented = true }));
+        RunFolder.WriteText(Path.Combine(outDir, "eval.json"), result.ToJsonString(RunFolder.Json));
         var epochAxis = Enumerable.Range(1, trainErr.Count).Select(e => (double)e).ToArray();
         Charts.Lines(Path.Combine(outDir, "errors.png"), $"{run}: Krotov-Hopfield top layer (n = {n}, m = {m}) on {dataset}", "epoch of the top layer's training", "error (%)",
             [new($"train ({hTrain.Rows:N0} images)", epochAxis, trainErr.Select(x => 100 * x).ToArray()), new($"test ({hTest.Rows:N0} images)", epochAxis, testErr.Select(x => 100 * x).ToArray())]);
@@ -118,13 +121,26 @@ public static class TopLayerEval
             - h = ReLU(W v)^{n}{(normalize ? " with each image scaled to a unit vector" : "")}
             - c = tanh(S h), loss sum |c - t|^{m}, Adam, {epochs} epoch(s) of minibatches of {batch}, lr {lr0} (appendix B's {schedule} schedule scaled to the epochs)
             - train error {trainErr[^1]:P2} on {hTrain.Rows:N0} images; **test error {testErr[^1]:P2}** on {hTest.Rows:N0} images
-            - time {sw.Elapsed.TotalSeconds:F1} s
+            - time {sw.Elapsed.TotalSeconds:F1} s{(stuck is null ? "" : $"\n- **note:** {stuck}")}
 
             `errors.png`: train and test error per epoch; `metrics.jsonl`: one line per epoch.
             """);
         stage.Commit();
         AnsiConsole.MarkupLine($"train error [bold]{trainErr[^1]:P2}[/], test error [bold]{testErr[^1]:P2}[/] ({Markup.Escape(stage.Final)})");
         return 0;
+    }
+
+    /// <summary>A note where the top layer stopped learning: its loss the same (to 1e-9, relative) over the last half of
+    /// its epochs (at least 2), which is what a saturated tanh(S h) does (its gradient 0 in float32); null otherwise.</summary>
+    public static string? Stuck(IReadOnlyList<double> losses, Matrix h)
+    {
+        int last = Math.Max(2, losses.Count / 2);
+        if (losses.Count < 3) return null;
+        double reference = losses[^1];
+        for (int i = losses.Count - last; i < losses.Count; i++)
+            if (Math.Abs(losses[i] - reference) > 1e-9 * Math.Abs(reference)) return null;
+        return $"the top layer's loss has not moved over its last {last} epochs ({reference:g6}): tanh(S h) is saturated and its gradient is 0; " +
+               $"the largest h = ReLU(W v)^n on the training images is {System.Numerics.Tensors.TensorPrimitives.Max<float>(h.Data):g3} (a smaller --n keeps h nearer 1)";
     }
 
     /// <summary>Appendix B's schedules as multiples of the first learning rate, at fraction f of training: MNIST's
