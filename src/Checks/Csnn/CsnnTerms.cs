@@ -17,7 +17,7 @@ public sealed class CsnnTerms(CsnnSettings o)
     /// <summary>The patches of a step's images (every position, image by image), channel-major, or (dy, dx, c).</summary>
     public double[][] Patches(NdArray images, bool heightWidthChannel = false)
     {
-        var g = new NnlConv.Geometry(o.Height, o.Width, o.Channels, o.Kernel, o.Stride, o.Padding, 1, 1);
+        var g = new NnlConv.Geometry(o.Height, o.Width, o.Channels, o.Kernel, o.Stride, o.Padding, o.Padding, 1, 1);
         int size = o.Channels * o.Height * o.Width, kk = o.Kernel * o.Kernel;
         var list = new List<double[]>();
         for (int b = 0; b < images.Shape[0]; b++)

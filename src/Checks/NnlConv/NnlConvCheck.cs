@@ -136,7 +136,7 @@ public sealed class NnlConvCheck : IRuleCheck
     /// image, positions row by row.</summary>
     static double[][] Patches(CheckCase c, int t, Settings o, PatchReading reading)
     {
-        var g = new NnlConv.Geometry(o.Height, o.Width, o.Channels, o.Window, 1, 0, 1, 1);
+        var g = new NnlConv.Geometry(o.Height, o.Width, o.Channels, o.Window, 1, 0, 0, 1, 1);
         var images = c.Inputs.Item(t);
         int size = o.Channels * o.Height * o.Width, ww = o.Window * o.Window;
         var list = new List<double[]>();

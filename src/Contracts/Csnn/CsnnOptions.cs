@@ -15,8 +15,15 @@ public sealed record CsnnOptions
     /// <summary>K, the side of a square kernel (patch).</summary>
     public int Kernel { get; init; } = 3;
     public int Stride { get; init; } = 1;
-    /// <summary>Zero padding on every side (1 with a 3 x 3 kernel and stride 1 is "same").</summary>
+    /// <summary>Zero padding on every side (1 with a 3 x 3 kernel and stride 1 is "same"); with
+    /// <see cref="PaddingAfter"/>, before (top and left) only.</summary>
     public int Padding { get; init; } = 1;
+    /// <summary>Zero padding after (bottom and right) where it differs from <see cref="Padding"/>: TensorFlow's "same"
+    /// puts an odd remainder after (S-CSNN's first layer, stride 2 on 32 x 32: 0 before, 1 after); null:
+    /// <see cref="Padding"/>.</summary>
+    public int? PaddingAfter { get; init; }
+    /// <summary>The padding after (bottom and right) in effect.</summary>
+    public int PadAfter => PaddingAfter ?? Padding;
     public int GridRows { get; init; } = 12;
     public int GridCols { get; init; } = 12;
     /// <summary>The maps (heads); their outputs are concatenated in the feature dimension.</summary>
@@ -43,8 +50,8 @@ public sealed record CsnnOptions
     public int PatchSize => Kernel * Kernel * Channels;
     /// <summary>A neuron's mask length: the patch for input masks (eq. 7), the channels between layers (eq. 9).</summary>
     public int MaskSize => MaskKind == CsnnMaskKind.Input ? PatchSize : Channels;
-    public int OutHeight => (Height + 2 * Padding - Kernel) / Stride + 1;
-    public int OutWidth => (Width + 2 * Padding - Kernel) / Stride + 1;
+    public int OutHeight => (Height + Padding + PadAfter - Kernel) / Stride + 1;
+    public int OutWidth => (Width + Padding + PadAfter - Kernel) / Stride + 1;
     public int Positions => OutHeight * OutWidth;
     /// <summary>The output's channels: every neuron of every map.</summary>
     public int OutChannels => Maps * Neurons;
@@ -85,8 +92,9 @@ public sealed record CsnnOptions
         if (Width < 1) throw new ArgumentOutOfRangeException(nameof(Width), Width, "Width must be >= 1");
         if (Channels < 1) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "Channels must be >= 1");
         if (Padding < 0) throw new ArgumentOutOfRangeException(nameof(Padding), Padding, "Padding must be >= 0");
-        if (Kernel < 1 || Kernel > Math.Min(Height, Width) + 2 * Padding)
-            throw new ArgumentOutOfRangeException(nameof(Kernel), Kernel, $"Kernel must be in 1..{Math.Min(Height, Width) + 2 * Padding} (the padded input)");
+        if (PaddingAfter < 0) throw new ArgumentOutOfRangeException(nameof(PaddingAfter), PaddingAfter, "PaddingAfter must be >= 0");
+        if (Kernel < 1 || Kernel > Math.Min(Height, Width) + Padding + PadAfter)
+            throw new ArgumentOutOfRangeException(nameof(Kernel), Kernel, $"Kernel must be in 1..{Math.Min(Height, Width) + Padding + PadAfter} (the padded input)");
         if (Stride < 1) throw new ArgumentOutOfRangeException(nameof(Stride), Stride, "Stride must be >= 1");
         if (GridRows < 1) throw new ArgumentOutOfRangeException(nameof(GridRows), GridRows, "GridRows must be >= 1");
         if (GridCols < 1) throw new ArgumentOutOfRangeException(nameof(GridCols), GridCols, "GridCols must be >= 1");

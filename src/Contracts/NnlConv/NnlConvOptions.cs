@@ -15,8 +15,13 @@ public sealed record NnlConvOptions
     /// <summary>W, the side of a square patch (filter).</summary>
     public int Window { get; init; } = 4;
     public int Stride { get; init; } = 1;
-    /// <summary>Zero padding on every side.</summary>
+    /// <summary>Zero padding on every side; with <see cref="PaddingAfter"/>, before (top and left) only.</summary>
     public int Padding { get; init; }
+    /// <summary>Zero padding after (bottom and right) where it differs from <see cref="Padding"/> (TensorFlow's "same"
+    /// puts an odd remainder after); null: <see cref="Padding"/>.</summary>
+    public int? PaddingAfter { get; init; }
+    /// <summary>The padding after (bottom and right) in effect.</summary>
+    public int PadAfter => PaddingAfter ?? Padding;
     /// <summary>K, the number of filters (channels of the output).</summary>
     public int Filters { get; init; } = 400;
     /// <summary>Each patch minus its own mean before anything else (not in the paper; filters learned from centred
@@ -31,8 +36,8 @@ public sealed record NnlConvOptions
     public int PoolStride { get; init; } = 9;
 
     public int PatchSize => Window * Window * Channels;
-    public int OutHeight => (Height + 2 * Padding - Window) / Stride + 1;
-    public int OutWidth => (Width + 2 * Padding - Window) / Stride + 1;
+    public int OutHeight => (Height + Padding + PadAfter - Window) / Stride + 1;
+    public int OutWidth => (Width + Padding + PadAfter - Window) / Stride + 1;
     public int Positions => OutHeight * OutWidth;
     public int PooledHeight => (OutHeight - PoolWindow) / PoolStride + 1;
     public int PooledWidth => (OutWidth - PoolWindow) / PoolStride + 1;
@@ -45,8 +50,9 @@ public sealed record NnlConvOptions
         if (Width < 1) throw new ArgumentOutOfRangeException(nameof(Width), Width, "Width must be >= 1");
         if (Channels < 1) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "Channels must be >= 1");
         if (Padding < 0) throw new ArgumentOutOfRangeException(nameof(Padding), Padding, "Padding must be >= 0");
-        if (Window < 1 || Window > Math.Min(Height, Width) + 2 * Padding)
-            throw new ArgumentOutOfRangeException(nameof(Window), Window, $"Window must be in 1..{Math.Min(Height, Width) + 2 * Padding} (the padded image)");
+        if (PaddingAfter < 0) throw new ArgumentOutOfRangeException(nameof(PaddingAfter), PaddingAfter, "PaddingAfter must be >= 0");
+        if (Window < 1 || Window > Math.Min(Height, Width) + Padding + PadAfter)
+            throw new ArgumentOutOfRangeException(nameof(Window), Window, $"Window must be in 1..{Math.Min(Height, Width) + Padding + PadAfter} (the padded image)");
         if (Stride < 1) throw new ArgumentOutOfRangeException(nameof(Stride), Stride, "Stride must be >= 1");
         if (Filters < 1) throw new ArgumentOutOfRangeException(nameof(Filters), Filters, "Filters must be >= 1");
         if (!(Power >= 1) || double.IsInfinity(Power)) throw new ArgumentOutOfRangeException(nameof(Power), Power, "Power (n) must be a finite number >= 1");

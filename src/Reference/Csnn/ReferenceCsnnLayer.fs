@@ -10,7 +10,7 @@ type ReferenceCsnnLayer(options: CsnnOptions, weights: Collections.Generic.IRead
     do options.CheckState(weights, masks)
     let geometry : NnlConv.Geometry =
         { H = options.Height; W = options.Width; C = options.Channels; Window = options.Kernel; Stride = options.Stride
-          Pad = options.Padding; PoolWindow = 1; PoolStride = 1 }
+          Pad = options.Padding; PadAfter = options.PadAfter; PoolWindow = 1; PoolStride = 1 }
     let kind =
         match options.MaskKind with
         | CsnnMaskKind.BetweenLayers when options.CodePairing -> Csnn.BetweenLayersCodePairing(options.Kernel * options.Kernel)

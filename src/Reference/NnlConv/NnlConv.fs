@@ -8,11 +8,12 @@ module Hebb.Reference.NnlConv
 
 open System
 
-/// The layer's geometry (Hebb.Contracts.NnlConvOptions, read once).
+/// The layer's geometry (Hebb.Contracts.NnlConvOptions, read once): zero padding Pad before (top, left) and PadAfter
+/// after (bottom, right); TensorFlow's "same" at an even size and stride 2 pads 0 before and 1 after.
 type Geometry =
-    { H: int; W: int; C: int; Window: int; Stride: int; Pad: int; PoolWindow: int; PoolStride: int }
-    member g.OutH = (g.H + 2 * g.Pad - g.Window) / g.Stride + 1
-    member g.OutW = (g.W + 2 * g.Pad - g.Window) / g.Stride + 1
+    { H: int; W: int; C: int; Window: int; Stride: int; Pad: int; PadAfter: int; PoolWindow: int; PoolStride: int }
+    member g.OutH = (g.H + g.Pad + g.PadAfter - g.Window) / g.Stride + 1
+    member g.OutW = (g.W + g.Pad + g.PadAfter - g.Window) / g.Stride + 1
     member g.PooledH = (g.OutH - g.PoolWindow) / g.PoolStride + 1
     member g.PooledW = (g.OutW - g.PoolWindow) / g.PoolStride + 1
 

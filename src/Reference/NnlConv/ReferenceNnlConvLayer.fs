@@ -9,7 +9,7 @@ type ReferenceNnlConvLayer(options: NnlConvOptions, filters: Matrix) =
     do Check.State(filters, options.Filters, options.PatchSize, "filters")
     let g : NnlConv.Geometry =
         { H = options.Height; W = options.Width; C = options.Channels; Window = options.Window; Stride = options.Stride
-          Pad = options.Padding; PoolWindow = options.PoolWindow; PoolStride = options.PoolStride }
+          Pad = options.Padding; PadAfter = options.PadAfter; PoolWindow = options.PoolWindow; PoolStride = options.PoolStride }
     let m = Convert.toArray2D filters
     let checkImages (images: Matrix) = Check.Batch(images, options.Height * options.Width * options.Channels, "images")
 

@@ -126,7 +126,7 @@ public sealed class CsnnRecipe : IRecipe
             ["seed"] = seed, ["images"] = n, ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
             ["layers"] = new JsonArray([.. specs.Select((s, l) => (JsonNode)new JsonObject
             {
-                ["grid_rows"] = s.GridRows, ["grid_cols"] = s.GridCols, ["maps"] = s.Maps, ["stride"] = s.Stride, ["padding"] = options[l].Padding,
+                ["grid_rows"] = s.GridRows, ["grid_cols"] = s.GridCols, ["maps"] = s.Maps, ["stride"] = s.Stride, ["padding"] = options[l].Padding, ["padding_after"] = options[l].PadAfter,
                 ["sigma"] = s.Sigma, ["masks"] = s.Masks == CsnnMaskKind.Input ? "input" : "between", ["steps"] = s.Steps,
             })]),
         };
@@ -253,7 +253,7 @@ public sealed class CsnnRecipe : IRecipe
 
             | layer | grid | kernel, stride, padding | sigma | masks | steps | time | utilization at the end |
             | --- | --- | --- | --- | --- | --- | --- | --- |
-            {string.Join("\n", specs.Select((s, l) => $"| {l + 1} | {s.GridRows}x{s.GridCols}x{s.Maps} | {kernel}, {s.Stride}, {options[l].Padding} | {s.Sigma} | {(s.Masks == CsnnMaskKind.Input ? "input (eq. 14)" : "between layers (eq. 15)")} | {s.Steps:N0} | {seconds[l]:F1} s | {finalUse[l]:P1} |"))}
+            {string.Join("\n", specs.Select((s, l) => $"| {l + 1} | {s.GridRows}x{s.GridCols}x{s.Maps} | {kernel}, {s.Stride}, {(options[l].Padding == options[l].PadAfter ? $"{options[l].Padding}" : $"{options[l].Padding} before, {options[l].PadAfter} after")} | {s.Sigma} | {(s.Masks == CsnnMaskKind.Input ? "input (eq. 14)" : "between layers (eq. 15)")} | {s.Steps:N0} | {seconds[l]:F1} s | {finalUse[l]:P1} |"))}
 
             Time {total.Elapsed.TotalSeconds:F1} s in all. Utilization (Fig. 5, left): the share of a layer's neurons that are the learning
             BMU of at least one patch of an input, over {probe.Rows} training images; `utilization.png` one line per layer (each measured 20
@@ -375,7 +375,10 @@ public sealed class CsnnRecipe : IRecipe
                 var o = new CsnnLayerSpec(RunFolder.Required<int>(spec, run, "grid_rows"), RunFolder.Required<int>(spec, run, "grid_cols"), RunFolder.Required<int>(spec, run, "maps"),
                     RunFolder.Required<int>(spec, run, "stride"), RunFolder.Required<double>(spec, run, "sigma"),
                     RunFolder.Required<string>(spec, run, "masks") == "input" ? CsnnMaskKind.Input : CsnnMaskKind.BetweenLayers, 0)
-                    .Options(height, width, channels, kernel, pool, rules).Validate();
+                    .Options(height, width, channels, kernel, pool, rules);
+                // The padding the layer learned with: a run from before "same" put an odd remainder after padded evenly.
+                int before = RunFolder.Optional(spec, run, "padding", o.Padding);
+                o = (o with { Padding = before, PaddingAfter = RunFolder.Optional(spec, run, "padding_after", before) }).Validate();
                 string d = Path.Combine(run, $"layer-{l + 1}");
                 var (w, m) = r.Random ? Initial(o, rng, learnedMasks: true)
                     : ([.. Enumerable.Range(0, o.Maps).Select(h => Npy.Read(Path.Combine(d, $"weights-{h}.npy")))], [.. Enumerable.Range(0, o.Maps).Select(h => Npy.Read(Path.Combine(d, $"masks-{h}.npy")))]);

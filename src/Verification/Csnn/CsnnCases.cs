@@ -115,6 +115,9 @@ public sealed class CsnnCases : ICaseSource
         yield return Steps("one step, every map's BMU (D-BMU) and masks by h (NH), 3 maps, sigma 1.5",
             input with { Maps = 3, AllBmus = true, MaskNeighbourhood = true, Sigma = 1.5 }, 2, 1, CsnnTolerances.OneStep, 350);
         yield return Steps("5-step trajectory, input masks, batch of 1", input, 1, 5, CsnnTolerances.Trajectory, 360);
+        var same = input with { Height = 8, Width = 6, Padding = 0, PaddingAfter = 1 };
+        yield return Forward("forward, TensorFlow's 'same' at stride 2 on 8x6 (0 padding before, 1 after: 4x3 positions)", same, 2, 305);
+        yield return Steps("one step, 'same' at stride 2 (0 before, 1 after)", same, 2, 1, CsnnTolerances.OneStep, 335);
         yield return Steps("5-step trajectory, masks between layers, eq. 12 gamma 0.8, 2 maps", between with { Maps = 2, Gamma = 0.8 }, 2, 5, CsnnTolerances.Trajectory, 370);
         yield return Forward("forward, masks between layers with the authors' code's pairing (eq. 9)", between with { CodePairing = true }, 2, 315);
         yield return Steps("5-step trajectory, the authors' code's pairing of masks between layers", between with { CodePairing = true, Maps = 2 }, 1, 5, CsnnTolerances.Trajectory, 375);

@@ -10,7 +10,7 @@ open Hebb.Reference
 open Hebb.Tests.Properties.Generators
 
 let geometry h w c window stride pad pw ps : NnlConv.Geometry =
-    { H = h; W = w; C = c; Window = window; Stride = stride; Pad = pad; PoolWindow = pw; PoolStride = ps }
+    { H = h; W = w; C = c; Window = window; Stride = stride; Pad = pad; PadAfter = pad; PoolWindow = pw; PoolStride = ps }
 
 let unitRows (rs: float[][]) = rs |> Array.map (toSphere 2.0 1.0) |> toArray2D
 

@@ -40,7 +40,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         _geometry = new NnlConvOptions
         {
             Height = options.Height, Width = options.Width, Channels = options.Channels, Window = options.Kernel, Stride = options.Stride,
-            Padding = options.Padding, Filters = 1, Power = 1, PoolWindow = 1, PoolStride = 1,
+            Padding = options.Padding, PaddingAfter = options.PaddingAfter, Filters = 1, Power = 1, PoolWindow = 1, PoolStride = 1,
         };
         _k2 = options.Kernel * options.Kernel;
         _w = [.. weights.Select(w => (float[])w.Data.Clone())];
