@@ -6,9 +6,24 @@ using Xunit;
 
 namespace Hebb.Tests.Integration;
 
-/// <summary>The CSNN model's batch norm statistics (section III-F) against the reference's literal ones.</summary>
+/// <summary>The CSNN model: its layers' padding "same", and its batch norm statistics (section III-F) against the reference's literal ones.</summary>
 public class CsnnModelTests
 {
+    /// <summary>TensorFlow's "same": ceil(n / s) positions, an odd remainder of the padding after. S-CSNN's first layer
+    /// (stride 2 on CIFAR-10's 32 x 32) pads 0 before and 1 after and has 16 x 16 positions; stride 1 pads 1 and 1.</summary>
+    [Fact]
+    public void LayersPadAsTensorFlowsSame()
+    {
+        Assert.Equal((0, 1), CsnnLayerSpec.SamePadding(32, 3, 2));
+        Assert.Equal((1, 1), CsnnLayerSpec.SamePadding(32, 3, 1));
+        Assert.Equal((1, 1), CsnnLayerSpec.SamePadding(7, 3, 2));
+        Assert.Equal((0, 0), CsnnLayerSpec.SamePadding(4, 1, 2));
+        var first = CsnnModels.Small[0].Options(32, 32, 3, 3, 2, new CsnnOptions()).Validate();
+        Assert.Equal((0, 1, 16, 16), (first.Padding, first.PadAfter, first.OutHeight, first.OutWidth));
+        var second = CsnnModels.Small[1].Options(8, 8, 100, 3, 2, new CsnnOptions()).Validate();
+        Assert.Equal((1, 1, 8), (second.Padding, second.PadAfter, second.OutHeight));
+    }
+
     [Fact]
     public void EstimatedStatisticsAreTheReferencesChannelStatistics()
     {
