@@ -99,8 +99,8 @@ static class ReproduceCommand
             if (step[0] == "train" && o >= 0 && o + 1 < step.Count && Checkpoint.In(step[o + 1] + ".partial")) step.Add("--resume");
             AnsiConsole.MarkupLine($"[grey]$ hebb {Markup.Escape(string.Join(' ', step))}[/]");
             int code = Commands.Run([.. step]);
-            if (code != 0) throw new UsageException($"reproduce {name}: the step 'hebb {string.Join(' ', step)}' failed with exit code {code}" +
-                                                    (code == 130 ? "; the same hebb reproduce command continues from there" : ""));
+            if (code == 130) throw new StoppedException($"reproduce {name}: stopped in the step 'hebb {string.Join(' ', step)}'; the same hebb reproduce command continues from there");
+            if (code != 0) throw new UsageException($"reproduce {name}: the step 'hebb {string.Join(' ', step)}' failed with exit code {code}");
             File.AppendAllText(donePath, line + "\n");
             done.Add(line);
         }

@@ -557,8 +557,9 @@ public class ReproduceTests
         Assert.True(code == 0, output + err);
 
         (code, output, err) = Fixtures.Run("dotnet", root, [hebb, .. command, "--out", stopped], new() { ["HEBB_DATA"] = "", ["HEBB_STOP_AFTER_STEPS"] = "13" });
-        Assert.Equal(2, code);
-        Assert.Contains("failed with exit code 130; the same hebb reproduce command continues from there", err);
+        Assert.Equal(130, code);
+        Assert.Contains("reproduce toy: stopped in the step 'hebb train krotov", err);
+        Assert.Contains("the same hebb reproduce command continues from there", err);
         (code, output, err) = Fixtures.Hebb(root, [.. command, "--out", stopped]);
         Assert.True(code == 0, output + err);
         Assert.Contains("--resume", output);
