@@ -27,6 +27,11 @@ public class CliTests
         var result = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "eval", "eval.json")))!;
         // Ten classes told apart by where their stroke is: far better than chance (90% error).
         Assert.True((double)result["test_error"]! < 0.5, $"test error {(double)result["test_error"]!}");
+        // --out puts the top layer's report elsewhere, as it does for the other probes.
+        string other = Path.Combine(root, "top-n2");
+        (code, output, err) = Fixtures.Hebb(root, "eval", run, "--epochs", "2", "--n", "2", "--out", other);
+        Assert.True(code == 0, output + err);
+        Assert.Equal(2, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(other, "eval.json")))!["n"]!);
     }
 
     [Fact]

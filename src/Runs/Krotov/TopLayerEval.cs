@@ -27,6 +27,7 @@ public static class TopLayerEval
                               cifar10 (500 epochs): LR for the first fifth, then every tenth x0.5, 0.25, 0.125, 0.05,
                               0.025, 0.0125, 0.005, 0.0025 (the paper's 0.004 falling to 0.00001)
           --normalize on|off  scale each image to a unit vector before the top layer (on; the authors' remark)
+          --out DIR           report folder (RUN/eval)
         """;
 
     public static int Run(string run, Args a)
@@ -43,6 +44,7 @@ public static class TopLayerEval
         string schedule = a.Choice("schedule", "mnist", "mnist", "cifar10");
         bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
         int limitTrain = a.Int("limit-train", int.MaxValue, 1), limitTest = a.Int("limit-test", int.MaxValue, 1);
+        string? outOption = a.Str("out");
         var engine = EngineChoice.Create(a);
         a.RejectUnknown("eval");
 
@@ -54,7 +56,7 @@ public static class TopLayerEval
             Units = w.Rows, Inputs = w.Cols, P = RunFolder.Optional(trained, run, "p", 3.0), RankK = Math.Max(2, RunFolder.Optional(trained, run, "k", 2)),
         };
         using var layer = engine.CreateKrotov(kOptions, w);
-        using var stage = StagedRun.Start(Path.Combine(run, "eval"), "the report folder", keepUnfinished: false);
+        using var stage = StagedRun.Start(outOption ?? Path.Combine(run, "eval"), outOption is null ? "the report folder" : "--out", keepUnfinished: false);
         string outDir = stage.Dir;
         AnsiConsole.MarkupLine($"[bold]hebb eval[/] {Markup.Escape(run)}: {w.Rows} units on {dataset}, {Markup.Escape(engine.Name)}");
         var sw = Stopwatch.StartNew();
