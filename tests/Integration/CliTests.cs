@@ -505,9 +505,7 @@ public class ReproduceTests
     public void APresetRunsItsStepsAndTabulatesOursBesideThePaper()
     {
         string root = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 200, 60);
-        string presets = Path.Combine(root, "presets");
-        Directory.CreateDirectory(presets);
-        File.WriteAllText(Path.Combine(presets, "toy.json"), """
+        string presets = ToyPreset(root, """
             {
               "paper": "a toy paper", "description": "a tiny Krotov run and its top layer",
               "steps": [
@@ -535,6 +533,15 @@ public class ReproduceTests
         Fixtures.Refused(root, "presets: toy", "reproduce", "nope", "--presets", presets);
     }
 
+    /// <summary>Writes <paramref name="json"/> as ROOT/presets/toy.json and returns the presets folder.</summary>
+    static string ToyPreset(string root, string json)
+    {
+        string presets = Path.Combine(root, "presets");
+        Directory.CreateDirectory(presets);
+        File.WriteAllText(Path.Combine(presets, "toy.json"), json);
+        return presets;
+    }
+
     /// <summary>A preset stopped inside its training step continues from the step's checkpoint when the same command is
     /// given again, ends with the uninterrupted preset's weights, and does not run a finished step twice; --only runs
     /// the steps of the named parts.</summary>
@@ -542,9 +549,7 @@ public class ReproduceTests
     public void AStoppedPresetContinuesWhereItStoppedAndRunsNoStepTwice()
     {
         string root = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 200, 60);
-        string presets = Path.Combine(root, "presets");
-        Directory.CreateDirectory(presets);
-        File.WriteAllText(Path.Combine(presets, "toy.json"), """
+        string presets = ToyPreset(root, """
             {
               "paper": "a toy paper", "description": "a tiny Krotov run and two probes",
               "steps": [
