@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hebb.Contracts;
 using Hebb.Data;
 using Hebb.Runs;
 
@@ -41,11 +42,8 @@ public sealed class CheckCase
         return new CheckCase { Rule = Rule, Options = Options, StateNames = StateNames, Initial = Initial, Inputs = Inputs, Steps = Steps, Reference = states };
     }
 
-    /// <summary>A state tensor's name in file names: "weights/0" is weights.0.</summary>
-    public static string Stem(string name) => name.Replace('/', '.');
-
     /// <summary>The file of a state tensor: "weights/0" is initial.weights.0.npy.</summary>
-    public static string FileOf(string prefix, string name) => $"{prefix}.{Stem(name)}.npy";
+    public static string FileOf(string prefix, string name) => $"{prefix}.{RuleState.FileStem(name)}.npy";
 
     /// <summary>Writes the case into <paramref name="dir"/> (each file whole or not at all) with <paramref name="readme"/>.</summary>
     public void Save(string dir, string readme)

@@ -1,3 +1,4 @@
+using Hebb.Contracts;
 using Hebb.Data;
 using Hebb.Runs;
 
@@ -24,7 +25,7 @@ public static class Trajectory
         {
             foreach (var name in c.StateNames)
             {
-                string stem = CheckCase.Stem(name), file = Path.Combine(theirs, stem + ".npy");
+                string stem = RuleState.FileStem(name), file = Path.Combine(theirs, stem + ".npy");
                 if (File.Exists(file)) { stacked[name] = Npy.ReadArray(file); files[name] = file; continue; }
                 var steps = new List<NdArray>();
                 for (int t = 1; ; t++)

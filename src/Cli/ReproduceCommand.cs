@@ -96,7 +96,7 @@ static class ReproduceCommand
             }
             // A training step stopped before (its partial folder holds a checkpoint) continues from there.
             int o = step.IndexOf("--out");
-            if (step[0] == "train" && o >= 0 && o + 1 < step.Count && Checkpoint.In(step[o + 1] + ".partial")) step.Add("--resume");
+            if (step[0] == "train" && o >= 0 && o + 1 < step.Count && StagedRun.CanResume(step[o + 1], Checkpoint.FileName)) step.Add("--resume");
             AnsiConsole.MarkupLine($"[grey]$ hebb {Markup.Escape(string.Join(' ', step))}[/]");
             int code = Commands.Run([.. step]);
             if (code == 130) throw new StoppedException($"reproduce {name}: stopped in the step 'hebb {string.Join(' ', step)}'; the same hebb reproduce command continues from there");

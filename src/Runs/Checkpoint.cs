@@ -13,29 +13,27 @@ namespace Hebb.Runs;
 /// </summary>
 public sealed record Checkpoint(int Epoch, int Step, RuleState State)
 {
-    const string File_ = "checkpoint.json";
-
-    /// <summary>Whether <paramref name="dir"/> (a run's partial folder) holds a checkpoint to resume from.</summary>
-    public static bool In(string dir) => File.Exists(Path.Combine(dir, File_));
+    /// <summary>The checkpoint's index in a run's partial folder (<see cref="StagedRun.CanResume"/> looks for it).</summary>
+    public const string FileName = "checkpoint.json";
 
     public void Write(string dir)
     {
         var files = new JsonObject();
         foreach (var (name, t) in State)
         {
-            string file = $"checkpoint-{Epoch}-{Step}.{name.Replace('/', '.')}.npy";
+            string file = $"checkpoint-{Epoch}-{Step}.{RuleState.FileStem(name)}.npy";
             Npy.Write(Path.Combine(dir, file), t.AsMatrix());
             files[name] = new JsonObject { ["file"] = file, ["shape"] = new JsonArray([.. t.Shape.Select(d => (JsonNode)d)]) };
         }
         var previous = Directory.EnumerateFiles(dir, "checkpoint-*.npy").Where(f => !files.Any(kv => (string)kv.Value!["file"]! == Path.GetFileName(f))).ToList();
-        RunFolder.WriteText(Path.Combine(dir, File_), new JsonObject { ["epoch"] = Epoch, ["step"] = Step, ["state"] = files }.ToJsonString());
+        RunFolder.WriteText(Path.Combine(dir, FileName), new JsonObject { ["epoch"] = Epoch, ["step"] = Step, ["state"] = files }.ToJsonString());
         foreach (var f in previous) File.Delete(f);
     }
 
     /// <summary>The checkpoint in <paramref name="dir"/>, or a <see cref="UsageException"/> naming what is missing.</summary>
     public static Checkpoint Read(string dir, string final)
     {
-        string path = Path.Combine(dir, File_);
+        string path = Path.Combine(dir, FileName);
         if (!File.Exists(path)) throw new UsageException($"--resume: {final} has no unfinished run to resume ({path} is missing); run without --resume to start one");
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         var state = new RuleState();

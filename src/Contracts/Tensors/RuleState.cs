@@ -10,6 +10,9 @@ public sealed class RuleState : IEnumerable<(string Name, Tensor Value)>
 {
     readonly List<(string Name, Tensor Value)> _entries = [];
 
+    /// <summary>A state name as a file name's stem: "weights/0" is "weights.0" (checkpoints, hebb check's files).</summary>
+    public static string FileStem(string name) => name.Replace('/', '.');
+
     /// <summary>The names, in the order they were added.</summary>
     public IReadOnlyList<string> Names => _entries.Select(e => e.Name).ToList();
 
