@@ -44,6 +44,7 @@ public static class ProbeTrainer
         var labels = new int[t.Batch];
         var buffers = new RowBuffers(train.X.Cols);
         var trainingSample = TrainingSample(n);
+        string advice = $"--lr {t.LearningRate} is too large for these features, try a smaller --lr (or scale the features: --standardize on)";
         for (int e = 0; e < t.Epochs; e++)
         {
             rng.Shuffle(order);
@@ -55,8 +56,7 @@ public static class ProbeTrainer
                 for (int i = 0; i < idx.Length; i++) y[i] = train.Y[idx[i]];
                 double loss = probe.Step(x, y, ProbeInit.Masks(options, idx.Length, rng), t.RateAt(step, total));
                 if (!double.IsFinite(loss))
-                    throw new ProbeDivergedException($"the probe's training diverged: at step {step + 1} (epoch {(double)(step + 1) / stepsPerEpoch:F2}) its loss is {loss}; " +
-                                                     $"--lr {t.LearningRate} is too large for these features, try a smaller --lr (or scale the features: --standardize on)");
+                    throw new ProbeDivergedException($"the probe's training diverged: at step {step + 1} (epoch {(double)(step + 1) / stepsPerEpoch:F2}) its loss is {loss}; {advice}");
                 if (step == 0) firstLoss = loss;
                 lossSum += loss;
                 lossCount++;
@@ -73,8 +73,7 @@ public static class ProbeTrainer
             }
         }
         if (curve[^1].TrainLoss > RiseFactor * firstLoss)
-            throw new ProbeDivergedException($"the probe's training diverged: its loss rose from {firstLoss:g4} at the first step to {curve[^1].TrainLoss:g4} over its last steps; " +
-                                             $"--lr {t.LearningRate} is too large for these features, try a smaller --lr (or scale the features: --standardize on)");
+            throw new ProbeDivergedException($"the probe's training diverged: its loss rose from {firstLoss:g4} at the first step to {curve[^1].TrainLoss:g4} over its last steps; {advice}");
         return new ProbeResult(curve, best ?? curve[^1], sw.Elapsed.TotalSeconds);
     }
 

@@ -31,10 +31,6 @@ public static class Divergence
 
     /// <summary>The growth bound of a rule whose weights settle on a sphere of radius <paramref name="radius"/>: 10^4
     /// times the larger of the radius and the largest starting |weight|.</summary>
-    public static double SphereBound(Matrix w0, double radius)
-    {
-        float max = 0;
-        foreach (var x in w0.Data) max = MathF.Max(max, MathF.Abs(x));
-        return 1e4 * Math.Max(radius, max);
-    }
+    public static double SphereBound(Matrix w0, double radius) =>
+        1e4 * Math.Max(radius, MathF.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(w0.Data)));
 }

@@ -132,12 +132,13 @@ public sealed class CsnnRecipe : IRecipe
         };
         string metricsPath = Path.Combine(outDir, "metrics.jsonl");
         Checkpoint? cp = null;
+        List<JsonNode> kept = [];   // the metrics the checkpoint had measured
         if (resume)
         {
             // The randomness is all drawn above (initial states, the image order); the checkpoint holds every layer's state.
             cp = Checkpoint.Resume(outDir, finalDir, resolved);
             int at = cp.Epoch, step = cp.Step;
-            Checkpoint.KeepMetrics(metricsPath, (j, _) => (int)j["layer"]! - 1 < at || ((int)j["layer"]! - 1 == at && (int)j["step"]! <= step));
+            kept = Checkpoint.KeepMetrics(metricsPath, (j, _) => (int)j["layer"]! - 1 < at || ((int)j["layer"]! - 1 == at && (int)j["step"]! <= step));
         }
         else Checkpoint.StartFresh(outDir, resolved, metricsPath);
         AnsiConsole.MarkupLine($"[bold]hebb train csnn[/] {modelName}, {layerCount} layer(s) ({string.Join(", ", specs.Select(s => $"{s.GridRows}x{s.GridCols}x{s.Maps}"))}) on {dataset} ({n:N0} images), batch {batch}, {string.Join(" + ", specs.Select(s => s.Steps.ToString("N0")))} steps; {Markup.Escape(engine.Name)} -> {Markup.Escape(finalDir)}");
@@ -161,7 +162,6 @@ public sealed class CsnnRecipe : IRecipe
         var seconds = new List<double>();
         var total = Stopwatch.StartNew();
         int startLayer = cp?.Epoch ?? 0, startStep = cp?.Step ?? 0;
-        var kept = File.ReadAllLines(metricsPath).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!).ToList();
         RuleState AllLayers()
         {
             var state = new RuleState();
@@ -200,20 +200,21 @@ public sealed class CsnnRecipe : IRecipe
                     task.Increment(1);
                     stop.Stepped();
                     bool point = (s + 1) % every == 0 || s + 1 == steps;
-                    if (stop.Requested && !point && s + 1 < steps)
-                        throw stage.Stop(new Checkpoint(layer, s + 1, AllLayers()), $"at layer {layer + 1}, step {s + 1} of {steps}");
-                    if (!point) continue;
-                    for (int h = 0; h < options[l].Maps; h++) Divergence.CheckFinite(layers[l].ReadWeights(h), global + 1, lr, outDir);
-                    double used = Utilization(layers[l], layerProbe);
-                    curve.Add(used);
-                    curveSteps.Add(s + 1);
-                    File.AppendAllText(metricsPath, new JsonObject
+                    if (point)
                     {
-                        ["layer"] = l + 1, ["step"] = s + 1, ["seconds"] = sw.Elapsed.TotalSeconds, ["images_per_s"] = (s + 1) * batch / sw.Elapsed.TotalSeconds,
-                        ["utilization"] = used,
-                    }.ToJsonString() + "\n");
-                    task.Description = $"layer {layer + 1}, step {s + 1:N0}/{steps:N0}: {used:P1} of the neurons used per input";
-                    if (s + 1 < steps)
+                        for (int h = 0; h < options[l].Maps; h++) Divergence.CheckFinite(layers[l].ReadWeights(h), global + 1, lr, outDir);
+                        double used = Utilization(layers[l], layerProbe);
+                        curve.Add(used);
+                        curveSteps.Add(s + 1);
+                        File.AppendAllText(metricsPath, new JsonObject
+                        {
+                            ["layer"] = l + 1, ["step"] = s + 1, ["seconds"] = sw.Elapsed.TotalSeconds, ["images_per_s"] = (s + 1) * batch / sw.Elapsed.TotalSeconds,
+                            ["utilization"] = used,
+                        }.ToJsonString() + "\n");
+                        task.Description = $"layer {layer + 1}, step {s + 1:N0}/{steps:N0}: {used:P1} of the neurons used per input";
+                    }
+                    // A checkpoint at each utilization point, and where a stop is asked for (the layer's end writes its own).
+                    if (s + 1 < steps && (point || stop.Requested))
                     {
                         var checkpoint = new Checkpoint(layer, s + 1, AllLayers());
                         if (stop.Requested) throw stage.Stop(checkpoint, $"at layer {layer + 1}, step {s + 1} of {steps}");

@@ -93,11 +93,11 @@ public static class TopLayerEval
                     }
                     Divergence.CheckFinite(top.ReadWeights(), e + 1, lr0, outDir, 1e6,
                         "a top layer's weights have no business past 10^6: tanh saturates long before", $"An earlier evaluation in {stage.Final} is untouched.");
-                    double etr = Error(top, hTrain, yTrain), ete = Error(top, hTest, yTest);
-                    trainErr.Add(etr); testErr.Add(ete); losses.Add(loss / hTrain.Rows);
+                    double etr = Error(top, hTrain, yTrain), ete = Error(top, hTest, yTest), meanLoss = loss / hTrain.Rows;
+                    trainErr.Add(etr); testErr.Add(ete); losses.Add(meanLoss);
                     File.AppendAllText(metricsPath, new JsonObject
                     {
-                        ["epoch"] = e + 1, ["lr"] = lr, ["loss"] = loss / hTrain.Rows, ["train_error"] = etr, ["test_error"] = ete,
+                        ["epoch"] = e + 1, ["lr"] = lr, ["loss"] = meanLoss, ["train_error"] = etr, ["test_error"] = ete,
                     }.ToJsonString() + "\n");
                     task.Description = $"epoch {e + 1}/{epochs} train error {etr:P2}, test error {ete:P2}";
                 }
@@ -136,8 +136,8 @@ public static class TopLayerEval
     /// its epochs (at least 2), which is what a saturated tanh(S h) does (its gradient 0 in float32); null otherwise.</summary>
     public static string? Stuck(IReadOnlyList<double> losses, Matrix h)
     {
-        int last = Math.Max(2, losses.Count / 2);
         if (losses.Count < 3) return null;
+        int last = Math.Max(2, losses.Count / 2);
         double reference = losses[^1];
         for (int i = losses.Count - last; i < losses.Count; i++)
             if (Math.Abs(losses[i] - reference) > 1e-9 * Math.Abs(reference)) return null;
