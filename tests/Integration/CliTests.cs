@@ -263,6 +263,36 @@ public class CliTests
         }
     }
 
+    /// <summary>Table I's NO rows (`--masks noise`): the masks are U(-1, 1) drawn anew before every step, so the run ends
+    /// with neither its initial masks (the RM run beside it keeps those) nor the previous step's draw; the masks do not
+    /// learn; a stopped run resumes to the same bits, its draws included.</summary>
+    [Fact]
+    public void NoiseMasksAreDrawnAnewEveryStepAndResumeToTheSameBits()
+    {
+        string root = Fixtures.TempDir();
+        Fixtures.WriteTinyCifar(root);
+        string[] common = ["train", "csnn", "--data", root, "--layers", "1", "--grid", "3x4x2", "--batch", "2", "--norm-images", "20", "--masks", "noise"];
+        Assert.Equal(0, Fixtures.Hebb(root, [.. common, "--steps", "8", "--out", Path.Combine(root, "no8")]).Code);
+        Assert.Equal(0, Fixtures.Hebb(root, [.. common, "--steps", "7", "--out", Path.Combine(root, "no7")]).Code);
+        Assert.Equal(0, Fixtures.Hebb(root, ["train", "csnn", "--data", root, "--layers", "1", "--grid", "3x4x2", "--batch", "2", "--norm-images", "20",
+                                             "--mask-lr", "0", "--steps", "8", "--out", Path.Combine(root, "rm")]).Code);
+        var masks = Hebb.Data.Npy.Read(Path.Combine(root, "no8", "layer-1", "masks-0.npy"));
+        Assert.All(masks.Data, v => Assert.InRange(v, -1f, 1f));
+        Assert.NotEqual(masks.Data, Hebb.Data.Npy.Read(Path.Combine(root, "no7", "layer-1", "masks-0.npy")).Data);
+        Assert.NotEqual(masks.Data, Hebb.Data.Npy.Read(Path.Combine(root, "rm", "layer-1", "masks-0.npy")).Data);
+        Assert.Contains("noise masks U(-1, 1) drawn anew before every step (NO)", File.ReadAllText(Path.Combine(root, "no8", "report.md")));
+        Assert.Equal("noise", (string)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(root, "no8", "options.json")))!["masks"]!);
+
+        string run = Path.Combine(root, "cut");
+        var (code, _, err) = Fixtures.Run("dotnet", root, [Path.Combine(AppContext.BaseDirectory, "hebb.dll"), .. common, "--steps", "8", "--out", run],
+            new() { ["HEBB_DATA"] = "", ["HEBB_STOP_AFTER_STEPS"] = "5" });
+        Assert.True(code == 130, err);
+        (code, var stdout, err) = Fixtures.Hebb(root, [.. common, "--steps", "8", "--out", run, "--resume"]);
+        Assert.True(code == 0, stdout + err);
+        foreach (var f in new[] { "layer-1/weights-0.npy", "layer-1/masks-0.npy", "layer-1/masks-1.npy" })
+            Assert.True(File.ReadAllBytes(Path.Combine(root, "no8", f)).SequenceEqual(File.ReadAllBytes(Path.Combine(run, f))), $"{f} differs after resuming");
+    }
+
     /// <summary>Issue 33's cases, refused by name before any work: an option given without its value, a p whose float32
     /// currents overflow, --device on a backend without devices, a bad HEBB_BACKEND, a dataset that holds no image,
     /// more units than one array holds.</summary>

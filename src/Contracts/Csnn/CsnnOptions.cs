@@ -79,6 +79,13 @@ public sealed record CsnnOptions
         }
     }
 
+    /// <summary>Refuses a map index outside 0..Maps-1, or masks that are not Neurons x MaskSize and finite, naming them.</summary>
+    public void CheckMasks(int map, Matrix masks)
+    {
+        CheckMap(map);
+        Check.State(masks, Neurons, MaskSize, nameof(masks));
+    }
+
     /// <summary>Refuses a map index outside 0..Maps-1, naming it.</summary>
     public void CheckMap(int map)
     {

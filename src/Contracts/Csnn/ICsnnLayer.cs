@@ -24,6 +24,10 @@ public interface ICsnnLayer : ILearner<CsnnStep>
     /// <summary>Map <paramref name="map"/>'s masks, Neurons x MaskSize (a host copy).</summary>
     Matrix ReadMasks(int map);
 
+    /// <summary>Replaces map <paramref name="map"/>'s masks with <paramref name="masks"/> (Neurons x MaskSize, finite):
+    /// the NO rows of Table I, whose noise masks are drawn anew before every training step.</summary>
+    void WriteMasks(int map, Matrix masks);
+
     /// <summary>The state: "weights/h" and "masks/h" for each map h.</summary>
     RuleState ILearner<CsnnStep>.ReadState()
     {

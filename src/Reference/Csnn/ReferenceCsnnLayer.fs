@@ -69,6 +69,9 @@ type ReferenceCsnnLayer(options: CsnnOptions, weights: Collections.Generic.IRead
         member _.ReadMasks(h) =
             options.CheckMap h
             Convert.ofRows options.MaskSize maps.[h].M
+        member _.WriteMasks(h, masks) =
+            options.CheckMasks(h, masks)
+            maps <- Array.mapi (fun i (m: Csnn.Map) -> if i = h then { m with M = Convert.toRows masks } else m) maps
         member _.Dispose() = ()
 
 /// CSNN's sconv layer on the reference engine.

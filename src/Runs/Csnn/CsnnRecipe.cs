@@ -36,8 +36,9 @@ public sealed class CsnnRecipe : IRecipe
                  layer's outputs on --norm-images training images; code: the authors' code, a division by
                  sqrt(1.001); none: the D-NBN row)   --norm-images N (1000)
           --rule 12|13 (12)   --gamma G (1 for rule 12, 0.5 for rule 13)   --all-bmus (D-BMU)   --mask-nh (D-NH)
-          --masks learned|none (none: masks of ones that never learn, the NM rows; random static masks, RM: --mask-lr 0;
-                  an untrained SOM, RS: --lr 0)
+          --masks learned|none|noise (none: masks of ones that never learn, the NM rows; noise: masks U(-1, 1) drawn
+                  anew before every step, the NO rows, the representation taken with the last draw; random static
+                  masks, RM: --mask-lr 0; an untrained SOM, RS: --lr 0)
           --pairing paper|code (paper: eq. 9 pairs each mask element with its channel's patch elements and their
                     weights; code: the authors' code, whose masked patch meets weights laid out in another order)
           --lr A (0.1, the SOM's)   --mask-lr A (0.005)   --batch B (1)
@@ -74,7 +75,8 @@ public sealed class CsnnRecipe : IRecipe
         var rule = a.Choice("rule", "12", "12", "13") == "12" ? CsnnMaskRule.AllMasks : CsnnMaskRule.EarlierMasks;
         double gamma = a.Double("gamma", rule == CsnnMaskRule.AllMasks ? 1.0 : 0.5, 0, 1);
         bool allBmus = a.Has("all-bmus"), maskNh = a.Has("mask-nh");
-        bool learnedMasks = a.Choice("masks", "learned", "learned", "none") == "learned";
+        string masks = a.Choice("masks", "learned", "learned", "none", "noise");
+        bool learnedMasks = masks == "learned", noiseMasks = masks == "noise";
         bool codePairing = a.Choice("pairing", "paper", "paper", "code") == "code";
         double lr = a.Double("lr", 0.1, 0), maskLr = a.Double("mask-lr", 0.005, 0);
         int batch = a.Int("batch", 1, 1), limit = a.Int("limit", int.MaxValue, 1), seed = a.Int("seed", 1);
@@ -109,7 +111,7 @@ public sealed class CsnnRecipe : IRecipe
 
         // The caller's randomness: each layer's weights and masks U(-1, 1) (the paper), then the image order.
         var rng = new Random(seed);
-        var initial = options.Select(o => Initial(o, rng, learnedMasks)).ToList();
+        var initial = options.Select(o => Initial(o, rng, randomMasks: masks != "none")).ToList();
         var order = Enumerable.Range(0, n).ToArray();
         rng.Shuffle(order);
         int totalSteps = specs.Sum(s => s.Steps);
@@ -120,7 +122,7 @@ public sealed class CsnnRecipe : IRecipe
         {
             ["rule"] = Rule, ["model"] = modelName, ["dataset"] = dataset, ["data"] = root, ["engine"] = engine.Name, ["kernel"] = kernel, ["pool"] = pool,
             ["norm"] = norm.ToString().ToLowerInvariant(), ["norm_images"] = normImages, ["mask_rule"] = rule == CsnnMaskRule.AllMasks ? "12" : "13",
-            ["gamma"] = gamma, ["all_bmus"] = allBmus, ["mask_nh"] = maskNh, ["masks"] = learnedMasks ? "learned" : "none", ["pairing"] = codePairing ? "code" : "paper",
+            ["gamma"] = gamma, ["all_bmus"] = allBmus, ["mask_nh"] = maskNh, ["masks"] = masks, ["pairing"] = codePairing ? "code" : "paper",
             ["lr"] = lr, ["mask_lr"] = maskLr, ["batch"] = batch, ["input_norm"] = perChannel ? "channel" : "scalar",
             ["input_mean"] = new JsonArray([.. input.Mean.Select(v => (JsonNode)v)]), ["input_std"] = new JsonArray([.. input.Std.Select(v => (JsonNode)v)]),
             ["seed"] = seed, ["images"] = n, ["height"] = data.Height, ["width"] = data.Width, ["channels"] = data.Channels,
@@ -196,6 +198,8 @@ public sealed class CsnnRecipe : IRecipe
                 for (int s = from; s < steps; s++, global++)
                 {
                     var idx = Enumerable.Range(global * batch, batch).Select(i => order[i % n]).ToArray();
+                    if (noiseMasks)
+                        for (int h = 0; h < options[l].Maps; h++) layers[l].WriteMasks(h, NoiseMasks(options[l], seed, layer, h, s));
                     learner.Step(csnn.Encode(images.Gather(idx), layer), schedule.At(new TrainingTime(0, 1, s, steps)));
                     task.Increment(1);
                     stop.Stepped();
@@ -248,7 +252,7 @@ public sealed class CsnnRecipe : IRecipe
             # CSNN: {modelName}, {layerCount} layer(s) trained layer-wise (Stuhr & Brauer)
 
             - dataset: {dataset}, {n:N0} training images, input normalized {(perChannel ? "per channel" : "by one scalar mean and deviation")}; engine: {engine.Name}
-            - eq. {(rule == CsnnMaskRule.AllMasks ? "12" : "13")} with gamma = {gamma}{(allBmus ? "; every map's BMU learns (D-BMU)" : "; only the best map's BMU learns")}{(maskNh ? "; masks by h (NH)" : "")}{(learnedMasks ? "" : "; no masks (NM)")}{(codePairing ? "; masks between layers paired as the authors' code does" : "")}; SOM rate {lr}, mask rate {maskLr}; batch {batch}; seed {seed}
+            - eq. {(rule == CsnnMaskRule.AllMasks ? "12" : "13")} with gamma = {gamma}{(allBmus ? "; every map's BMU learns (D-BMU)" : "; only the best map's BMU learns")}{(maskNh ? "; masks by h (NH)" : "")}{masks switch { "none" => "; no masks (NM)", "noise" => "; noise masks U(-1, 1) drawn anew before every step (NO), the representation with the last draw", _ => "" }}{(codePairing ? "; masks between layers paired as the authors' code does" : "")}; SOM rate {lr}, mask rate {maskLr}; batch {batch}; seed {seed}
             - each block: layer -> {norm switch { CsnnNorm.Batch => $"batch norm (statistics of {normSet.Rows:N0} training images)", CsnnNorm.Code => "the authors' code's normalization (divide by sqrt(1.001))", _ => "no normalization" }} -> {pool}x{pool} max pooling "same"
             - representation: {options[^1].EncodedFeatures:N0} features ({options[^1].OutChannels} x {options[^1].PooledHeight} x {options[^1].PooledWidth})
 
@@ -272,12 +276,18 @@ public sealed class CsnnRecipe : IRecipe
     }
 
     /// <summary>A layer's weights and masks U(-1, 1) (the paper); masks of ones where they are not used (NM).</summary>
-    static (Matrix[] W, Matrix[] M) Initial(CsnnOptions o, Random rng, bool learnedMasks)
+    static (Matrix[] W, Matrix[] M) Initial(CsnnOptions o, Random rng, bool randomMasks)
     {
         var w = Enumerable.Range(0, o.Maps).Select(_ => Randomize.Uniform(o.Neurons, o.PatchSize, rng)).ToArray();
-        var m = Enumerable.Range(0, o.Maps).Select(_ => learnedMasks ? Randomize.Uniform(o.Neurons, o.MaskSize, rng) : Ones(o.Neurons, o.MaskSize)).ToArray();
+        var m = Enumerable.Range(0, o.Maps).Select(_ => randomMasks ? Randomize.Uniform(o.Neurons, o.MaskSize, rng) : Ones(o.Neurons, o.MaskSize)).ToArray();
         return (w, m);
     }
+
+    /// <summary>Map <paramref name="map"/>'s noise masks for step <paramref name="step"/> of layer
+    /// <paramref name="layer"/> (Table I's NO rows: "noise masks, which change every training step", U(-1, 1)): drawn
+    /// from their own seed, so that a resumed run draws the same masks.</summary>
+    static Matrix NoiseMasks(CsnnOptions o, int seed, int layer, int map, int step) =>
+        Randomize.Uniform(o.Neurons, o.MaskSize, new Random(unchecked(seed * 1_000_003 + (layer * 1_000 + map) * 7_919_113 + step)));
 
     static Matrix Ones(int rows, int cols)
     {
@@ -381,7 +391,7 @@ public sealed class CsnnRecipe : IRecipe
                 int before = RunFolder.Optional(spec, run, "padding", o.Padding);
                 o = (o with { Padding = before, PaddingAfter = RunFolder.Optional(spec, run, "padding_after", before) }).Validate();
                 string d = Path.Combine(run, $"layer-{l + 1}");
-                var (w, m) = r.Random ? Initial(o, rng, learnedMasks: true)
+                var (w, m) = r.Random ? Initial(o, rng, randomMasks: true)
                     : ([.. Enumerable.Range(0, o.Maps).Select(h => Npy.Read(Path.Combine(d, $"weights-{h}.npy")))], [.. Enumerable.Range(0, o.Maps).Select(h => Npy.Read(Path.Combine(d, $"masks-{h}.npy")))]);
                 var stats = Npy.Read(Path.Combine(d, "norm.npy"));
                 if (stats.Rows != 2 || stats.Cols != o.OutChannels)

@@ -102,6 +102,32 @@ public sealed class CsnnCases : ICaseSource
         return States(name, a, b, tol).ToList();   // read before the layers are disposed
     });
 
+    /// <summary>Table I's NO rows: masks U(-1, 1) written anew before each step (<see cref="ICsnnLayer.WriteMasks"/>),
+    /// the mask rate 0; the scores of the last masks and the states compared after each step.</summary>
+    static Case NoiseMasks(string name, CsnnOptions o, int steps, int seed) => new("csnn", name, (r, e) =>
+    {
+        var (w, m) = Initial(o, seed);
+        using var a = r.CreateCsnn(o, w, m);
+        using var b = e.CreateCsnn(o, w, m);
+        var list = new List<Comparison>();
+        for (int s = 0; s < steps; s++)
+        {
+            for (int h = 0; h < o.Maps; h++)
+            {
+                var noise = Uniform(o.Neurons, o.MaskSize, seed + 50 + 10 * s + h, -1, 1);
+                a.WriteMasks(h, noise);
+                b.WriteMasks(h, noise);
+            }
+            var x = Images(o, 2, seed + 10 + s);
+            a.Step(x, new CsnnStep(0.1, 0));
+            b.Step(x, new CsnnStep(0.1, 0));
+            list.AddRange(States($"{name}, step {s + 1}", a, b, CsnnTolerances.Trajectory));
+        }
+        var probe = Images(o, 2, seed + 40);
+        list.Add(Compare.Matrices("csnn", name + ": scores with the last masks", a.Forward(probe), b.Forward(probe), CsnnTolerances.Trajectory));
+        return list;
+    });
+
     public IEnumerable<Case> Cases()
     {
         var input = new CsnnOptions { Height = 7, Width = 9, Channels = 2, Kernel = 3, Stride = 2, Padding = 1, GridRows = 2, GridCols = 3, Maps = 2 };
@@ -124,6 +150,8 @@ public sealed class CsnnCases : ICaseSource
         yield return Block("block (section III-F): scores, batch norm, 2x2 max pool 'same' of a 4x5 output", input with { Pool = 2 }, 3, 390);
         yield return Block("block: masks between layers, no pooling, the authors' code's normalization", between, 2, 395, CsnnNormalization.AuthorsCode(between.OutChannels));
         yield return Block("block: 3x3 max pool 'same' of a 7x7 output (one padded row and column on each side)", between with { Height = 7, Width = 7, Pool = 3 }, 2, 396);
+        yield return NoiseMasks("noise masks (Table I's NO): masks U(-1, 1) written before each of 3 steps, 2 maps", input, 3, 410);
+        yield return NoiseMasks("noise masks between layers, 3 steps", between, 3, 420);
         yield return LayerWise("two layers trained layer-wise, the second on the first's blocks", 400);
         yield return new("csnn", "exact ties: lowest neuron, then lowest map, wins", (r, e) => Ties(r, e));
         yield return new("csnn", "bad input is refused, state kept", (r, e) => BadInput(r, e));
@@ -169,6 +197,9 @@ public sealed class CsnnCases : ICaseSource
             ("a negative SOM rate", "SomRate", l => l.Step(Images(o, 1, 382), new CsnnStep(-0.1, 0.005))),
             ("an infinite mask rate", "MaskRate", l => l.Step(Images(o, 1, 382), new CsnnStep(0.1, double.PositiveInfinity))),
             ("a map out of range", "map", l => l.ReadMasks(1)),
+            ("masks written to a map out of range", "map", l => l.WriteMasks(1, m[0])),
+            ("masks of the wrong shape written", "masks", l => l.WriteMasks(0, new Matrix(o.Neurons, o.MaskSize + 1))),
+            ("masks with NaN written", "masks", l => l.WriteMasks(0, new Matrix(o.Neurons, o.MaskSize, [.. Enumerable.Repeat(float.NaN, o.Neurons * o.MaskSize)]))),
         ];
         foreach (var eng in new[] { reference, engine })
         {
@@ -177,7 +208,8 @@ public sealed class CsnnCases : ICaseSource
             {
                 string outcome = Refusal.Of<ArgumentException>(() => act(layer), names, "accepted");
                 var kept = Compare.Matrices("csnn", what, w[0], layer.ReadWeights(0), Tolerances.Exact);
-                yield return kept with { Case = $"bad input ({what}) on {eng.Name}", Pass = kept.Pass && outcome == "", Detail = outcome + kept.Detail };
+                var keptMasks = Compare.Matrices("csnn", what, m[0], layer.ReadMasks(0), Tolerances.Exact);
+                yield return kept with { Case = $"bad input ({what}) on {eng.Name}", Pass = kept.Pass && keptMasks.Pass && outcome == "", Detail = outcome + kept.Detail + keptMasks.Detail };
             }
             foreach (var (option, bent) in new (string, CsnnOptions)[] { ("Sigma", o with { Sigma = 0 }), ("Gamma", o with { Gamma = 1.5 }), ("Maps", o with { Maps = 0 }) })
             {

@@ -264,6 +264,12 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         return new Matrix(Options.Neurons, Options.MaskSize, (float[])_m[map].Clone());
     }
 
+    public void WriteMasks(int map, Matrix masks)
+    {
+        Options.CheckMasks(map, masks);
+        masks.Data.CopyTo(_m[map], 0);
+    }
+
 
     public void Dispose() { }
 }

@@ -122,4 +122,10 @@ public sealed class DeviceCsnnLayer : DeviceLayer, ICsnnLayer
         return ReadMatrix(_m[map], _k, _ms);
     }
 
+    public void WriteMasks(int map, Matrix masks)
+    {
+        Options.CheckMasks(map, masks);
+        Device.Write(_m[map], masks.Data);
+    }
+
 }
