@@ -32,6 +32,15 @@ public class CliTests
         (code, output, err) = Fixtures.Hebb(root, "eval", run, "--epochs", "2", "--n", "2", "--out", other);
         Assert.True(code == 0, output + err);
         Assert.Equal(2, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(other, "eval.json")))!["n"]!);
+        // --scale max divides h by its largest value on the training images: recorded, and the layer still learns.
+        string scaled = Path.Combine(root, "top-scaled");
+        (code, output, err) = Fixtures.Hebb(root, "eval", run, "--epochs", "15", "--n", "10", "--scale", "max", "--out", scaled);
+        Assert.True(code == 0, output + err);
+        var s = JsonNode.Parse(File.ReadAllText(Path.Combine(scaled, "eval.json")))!;
+        Assert.Equal("max", (string)s["scale"]!);
+        Assert.True((double)s["h_max"]! > 0);
+        Assert.True((double)s["test_error"]! < 0.5, $"test error {(double)s["test_error"]!}");
+        Assert.Contains("by which every h is divided (--scale max, not in the paper)", File.ReadAllText(Path.Combine(scaled, "report.md")));
     }
 
     [Fact]

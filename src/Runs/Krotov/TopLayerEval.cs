@@ -27,6 +27,10 @@ public static class TopLayerEval
                               cifar10 (500 epochs): LR for the first fifth, then every tenth x0.5, 0.25, 0.125, 0.05,
                               0.025, 0.0125, 0.005, 0.0025 (the paper's 0.004 falling to 0.00001)
           --normalize on|off  scale each image to a unit vector before the top layer (on; the authors' remark)
+          --scale none|max    max: h divided by its largest value over the training images, one constant for every
+                              unit and image, as tanh(beta S h) with beta = 1 / max h (none: eq. 1 as the paper
+                              writes it; max is not in the paper: at n = 10 on CIFAR-10 eq. 1's h reaches 10^8 and
+                              tanh saturates from the first step)
           --out DIR           report folder (RUN/eval)
         """;
 
@@ -43,6 +47,7 @@ public static class TopLayerEval
         double lr0 = a.Positive("lr", 0.001);
         string schedule = a.Choice("schedule", "mnist", "mnist", "cifar10");
         bool normalize = a.Choice("normalize", "on", "on", "off") == "on";
+        bool scaleByMax = a.Choice("scale", "none", "none", "max") == "max";
         int limitTrain = a.Int("limit-train", int.MaxValue, 1), limitTest = a.Int("limit-test", int.MaxValue, 1);
         string? outOption = a.Str("out");
         var engine = EngineChoice.Create(a);
@@ -63,6 +68,12 @@ public static class TopLayerEval
         var (hTrain, yTrain) = Encode(layer, train, Math.Min(limitTrain, train.Count), n, normalize);
         var (hTest, yTest) = Encode(layer, test, Math.Min(limitTest, test.Count), n, normalize);
         AnsiConsole.MarkupLine($"encoded {hTrain.Rows:N0} + {hTest.Rows:N0} images in {sw.Elapsed.TotalSeconds:F1} s");
+        float hMax = System.Numerics.Tensors.TensorPrimitives.Max<float>(hTrain.Data);
+        if (scaleByMax && hMax > 0)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(hTrain.Data, 1 / hMax, hTrain.Data);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(hTest.Data, 1 / hMax, hTest.Data);
+        }
 
         var rng = new Random(seed);
         var topOptions = new TopLayerOptions { Hidden = w.Rows, Classes = 10, M = m };
@@ -103,12 +114,12 @@ public static class TopLayerEval
                 }
             });
 
-        string? stuck = Stuck(losses, hTrain);
+        string? stuck = Stuck(losses, hTrain, scaleByMax ? hMax : 1);
         if (stuck is not null) Console.Error.WriteLine($"hebb: note: {stuck}");
         var result = new JsonObject
         {
             ["stuck"] = stuck, ["run"] = run, ["dataset"] = dataset, ["engine"] = engine.Name, ["n"] = n, ["m"] = m, ["epochs"] = epochs,
-            ["batch"] = batch, ["lr"] = lr0, ["schedule"] = schedule, ["normalize"] = normalize, ["seed"] = seed,
+            ["batch"] = batch, ["lr"] = lr0, ["schedule"] = schedule, ["normalize"] = normalize, ["scale"] = scaleByMax ? "max" : "none", ["h_max"] = hMax, ["seed"] = seed,
             ["train_images"] = hTrain.Rows, ["test_images"] = hTest.Rows,
             ["train_error"] = trainErr[^1], ["test_error"] = testErr[^1], ["seconds"] = sw.Elapsed.TotalSeconds,
         };
@@ -120,7 +131,7 @@ public static class TopLayerEval
             # Top layer on frozen Krotov–Hopfield weights
 
             - run: {run} ({w.Rows} units, {dataset}); engine: {engine.Name}
-            - h = ReLU(W v)^{n}{(normalize ? " with each image scaled to a unit vector" : "")}
+            - h = ReLU(W v)^{n}{(normalize ? " with each image scaled to a unit vector" : "")}; its largest value on the training images {hMax:g4}{(scaleByMax ? ", by which every h is divided (--scale max, not in the paper)" : "")}
             - c = tanh(S h), loss sum |c - t|^{m}, Adam, {epochs} epoch(s) of minibatches of {batch}, lr {lr0} (appendix B's {schedule} schedule scaled to the epochs)
             - train error {trainErr[^1]:P2} on {hTrain.Rows:N0} images; **test error {testErr[^1]:P2}** on {hTest.Rows:N0} images
             - time {sw.Elapsed.TotalSeconds:F1} s{(stuck is null ? "" : $"\n- **note:** {stuck}")}
@@ -133,8 +144,9 @@ public static class TopLayerEval
     }
 
     /// <summary>A note where the top layer stopped learning: its loss the same (to 1e-9, relative) over the last half of
-    /// its epochs (at least 2), which is what a saturated tanh(S h) does (its gradient 0 in float32); null otherwise.</summary>
-    public static string? Stuck(IReadOnlyList<double> losses, Matrix h)
+    /// its epochs (at least 2), which is what a saturated tanh(S h) does (its gradient 0 in float32); null otherwise.
+    /// <paramref name="divided"/>: what h was divided by (1 when it was not), so that the note names eq. 1's h.</summary>
+    public static string? Stuck(IReadOnlyList<double> losses, Matrix h, float divided = 1)
     {
         if (losses.Count < 3) return null;
         int last = Math.Max(2, losses.Count / 2);
@@ -142,7 +154,7 @@ public static class TopLayerEval
         for (int i = losses.Count - last; i < losses.Count; i++)
             if (Math.Abs(losses[i] - reference) > 1e-9 * Math.Abs(reference)) return null;
         return $"the top layer's loss has not moved over its last {last} epochs ({reference:g6}): tanh(S h) is saturated and its gradient is 0; " +
-               $"the largest h = ReLU(W v)^n on the training images is {System.Numerics.Tensors.TensorPrimitives.Max<float>(h.Data):g3} (a smaller --n keeps h nearer 1)";
+               $"the largest h = ReLU(W v)^n on the training images is {System.Numerics.Tensors.TensorPrimitives.Max<float>(h.Data) * divided:g3} (a smaller --n keeps h nearer 1{(divided == 1 ? "; --scale max divides it by that" : "")})";
     }
 
     /// <summary>Appendix B's schedules as multiples of the first learning rate, at fraction f of training: MNIST's
