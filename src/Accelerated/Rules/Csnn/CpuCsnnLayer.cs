@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Accelerated.Rules.NnlConv;
@@ -23,12 +24,16 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     readonly int _k2;
     /// <summary>Eq. 3's h for every (BMU, neuron) pair of the grid, Neurons x Neurons: it depends on nothing else.</summary>
     readonly float[] _h;
+    /// <summary>Each map's m o w (eq. 7-9), Neurons x PatchSize, and whether it is that of the present weights and
+    /// masks: a layer that no longer learns (the blocks before the one in training) makes it once.</summary>
+    readonly float[][] _e;
+    readonly bool[] _eFresh;
     // Buffers of the batch, grown for the largest one so far: no allocation inside a step of the same size.
-    float[] _p = [], _e = [], _q2 = [], _a = [], _b = [];
+    float[] _p = [], _r = [], _q2 = [], _a = [], _b = [];
     float[][] _s = [];
     int[] _bmus = [];
     readonly float[] _old;
-    readonly double[] _q, _before, _all;
+    readonly double[] _before, _all;
 
     public CsnnOptions Options { get; }
 
@@ -49,12 +54,12 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         _h = new float[k * k];
         for (int c = 0; c < k; c++)
             for (int i = 0; i < k; i++) _h[c * k + i] = (float)Neighbourhood(c, i);
-        _e = new float[k * options.PatchSize];
-        _q2 = new float[k * options.PatchSize];
+        _e = [.. Enumerable.Range(0, options.Maps).Select(_ => new float[k * options.PatchSize])];
+        _eFresh = new bool[options.Maps];
+        _q2 = new float[k * options.MaskSize];
         _a = new float[k * options.PatchSize];
-        _b = new float[k * options.PatchSize];
+        _b = new float[k * options.MaskSize];
         _old = new float[k * options.MaskSize];
-        _q = new double[k * options.MaskSize];
         _before = new double[options.MaskSize];
         _all = new double[options.MaskSize];
     }
@@ -65,6 +70,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         int n = Options.PatchSize, k = Options.Neurons;
         if (_p.Length >= rows * n) return;
         _p = new float[rows * n];
+        _r = new float[rows * Options.MaskSize];
         _s = [.. Enumerable.Range(0, Options.Maps).Select(_ => new float[rows * k])];
         _bmus = new int[rows * Options.Maps];
     }
@@ -72,39 +78,39 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     int ImageSize => Options.Height * Options.Width * Options.Channels;
 
     /// <summary>Every patch of every image into the batch's buffer, (B * Positions) x PatchSize, channel-major patches
-    /// (PatchMath.Copy); returns the rows.</summary>
+    /// (PatchMath.Copy), in parallel over patches (a batch of one image has many); returns the rows.</summary>
     int Patches(Matrix images)
     {
         int n = Options.PatchSize, positions = Options.Positions, rows = images.Rows * positions;
         Ensure(rows);
         var p = _p;
-        Parallel.For(0, images.Rows, b =>
+        Parallel.ForEach(Partitioner.Create(0, rows, Math.Max(16, rows / (4 * Environment.ProcessorCount))), range =>
         {
-            var img = images.Row(b);
-            for (int pos = 0; pos < positions; pos++) PatchMath.Copy(_geometry, img, pos, p.AsSpan((b * positions + pos) * n, n));
+            for (int r = range.Item1; r < range.Item2; r++)
+                PatchMath.Copy(_geometry, images.Row(r / positions), r % positions, p.AsSpan(r * n, n));
         });
         return rows;
     }
 
     /// <summary>Eq. 7-9: map h's m o w for each neuron (a mask between layers repeated over the kernel's positions),
-    /// into the buffer E.</summary>
-    void Effective(int h)
+    /// made where the weights or masks changed since.</summary>
+    float[] Effective(int h)
     {
+        var e = _e[h];
+        if (_eFresh[h]) return e;
         int n = Options.PatchSize, k = Options.Neurons, ms = Options.MaskSize;
         var w = _w[h]; var m = _m[h];
-        for (int i = 0; i < k; i++)
+        Rows(k, n, i =>
         {
-            if (Options.MaskKind == CsnnMaskKind.Input) TensorPrimitives.Multiply(w.AsSpan(i * n, n), m.AsSpan(i * ms, n), _e.AsSpan(i * n, n));
+            if (Options.MaskKind == CsnnMaskKind.Input) TensorPrimitives.Multiply(w.AsSpan(i * n, n), m.AsSpan(i * ms, n), e.AsSpan(i * n, n));
             else if (!Options.CodePairing)   // channel-major patches: element c * K*K + position is channel c's
                 for (int c = 0; c < ms; c++)
-                {
-                    float mc = m[i * ms + c];
-                    int at = i * n + c * _k2;
-                    for (int j = at; j < at + _k2; j++) _e[j] = w[j] * mc;
-                }
+                    TensorPrimitives.Multiply(w.AsSpan(i * n + c * _k2, _k2), m[i * ms + c], e.AsSpan(i * n + c * _k2, _k2));
             else   // the authors' code: element j meets the weight of position j / C, channel j % C
-                for (int j = 0; j < n; j++) _e[i * n + j] = w[i * n + (j % ms) * _k2 + j / ms] * m[i * ms + j / _k2];
-        }
+                for (int j = 0; j < n; j++) e[i * n + j] = w[i * n + (j % ms) * _k2 + j / ms] * m[i * ms + j / _k2];
+        });
+        _eFresh[h] = true;
+        return e;
     }
 
     /// <summary>Eq. 8: every patch's masked score for every neuron of map h (P (m o w)^T), into the batch's scores of
@@ -112,20 +118,26 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     void Score(int h, int rows)
     {
         int n = Options.PatchSize, k = Options.Neurons;
-        Effective(h);
-        _gemm.Sgemm(false, true, rows, k, n, 1f, _p, n, _e, n, 0f, _s[h], k);
+        _gemm.Sgemm(false, true, rows, k, n, 1f, _p, n, Effective(h), n, 0f, _s[h], k);
     }
 
-    /// <summary>Eq. 8 for the whole batch in one GEMM per map (rows x Neurons, as a step scores), then each image's
-    /// block transposed into the output's channel-major layout, images in parallel.</summary>
+    /// <summary>Eq. 8 in the output's channel-major layout. One image (a training step carrying its image through the
+    /// blocks before): (m o w) P^T per map, Neurons x Positions, written in place. More: one GEMM per map for the whole
+    /// batch (rows x Neurons), then each image's block transposed into place, images in parallel (one GEMM an image
+    /// is slower there).</summary>
     public Matrix Forward(Matrix images)
     {
         Check.Batch(images, ImageSize, nameof(images));
-        int positions = Options.Positions, k = Options.Neurons;
+        int positions = Options.Positions, k = Options.Neurons, n = Options.PatchSize;
         int rows = Patches(images);
         var y = new Matrix(images.Rows, Options.Features);
         for (int h = 0; h < Options.Maps; h++)
         {
+            if (images.Rows == 1)
+            {
+                _gemm.Sgemm(false, true, k, positions, n, 1f, Effective(h), n, _p.AsSpan(0, positions * n), n, 0f, y.Row(0).Slice(h * k * positions, k * positions), positions);
+                continue;
+            }
             Score(h, rows);
             var s = _s[h];
             int map = h;
@@ -175,38 +187,72 @@ public sealed class CpuCsnnLayer : ICsnnLayer
             if (!Options.AllBmus)
                 for (int h = 0; h < maps; h++) if (h != topMap) bmus[q * maps + h] = -1;
         }
-        int inputs = Options.MaskKind == CsnnMaskKind.Input ? 1 : _k2;
+        // Each patch's squares summed over the patch elements of each mask element (one for an input mask, the kernel's
+        // K*K positions of a channel for a mask between layers): R, rows x MaskSize, what eq. 14 / 15 need of a patch.
+        int ms = Options.MaskSize, inputs = n / ms;
+        var r = _r;
+        Rows(rows, n, q =>
+        {
+            var pq = p.AsSpan(q * n, n);
+            var rq = r.AsSpan(q * ms, ms);
+            if (inputs == 1) TensorPrimitives.Multiply(pq, pq, rq);
+            else for (int c = 0; c < ms; c++) rq[c] = TensorPrimitives.SumOfSquares(pq.Slice(c * inputs, inputs));
+        });
         for (int h = 0; h < maps; h++)
         {
-            // The patches (A) and their squares (B) summed by the BMU they have in this map (patches the map lost left
-            // out): eq. 6's sum over patches of h(c_q, i) p_q is then sum_c h(c, i) A_c, H^T A, and eq. 14's sum of the
-            // BMU indicator (or h) times p_q^2 is B (or H^T B): products of Neurons x Neurons x PatchSize, not of every
-            // patch (the same sums, added in another order).
-            var sums = _a.AsSpan(0, k * n);
-            var squares = _b.AsSpan(0, k * n);
-            sums.Clear();
-            squares.Clear();
-            for (int q = 0; q < rows; q++)
+            // The patches (A) and their R rows (B) summed by the BMU they have in this map (patches the map lost left
+            // out): eq. 6's sum over patches of h(c_q, i) p_q is then sum_c h(c, i) A_c, H^T A, and eq. 14 / 15's sum of
+            // the BMU indicator (or h) times p_q^2 is B (or H^T B): products of Neurons x Neurons x PatchSize, not of
+            // every patch (the same sums, added in another order). In parallel over slices of the elements, each
+            // slice's patches added in their order (the same floats as one thread).
+            var sums = _a;
+            var squares = _b;
+            int map = h;
+            Parallel.ForEach(Slices(n).Select(x => (x, true)).Concat(Slices(ms).Select(x => (x, false))), job =>
             {
-                int c = bmus[q * maps + h];
-                if (c < 0) continue;
-                var pq = p.AsSpan(q * n, n);
-                TensorPrimitives.Add(sums.Slice(c * n, n), pq, sums.Slice(c * n, n));
-                TensorPrimitives.MultiplyAdd(pq, pq, squares.Slice(c * n, n), squares.Slice(c * n, n));
-            }
+                var ((from, to), patches) = job;
+                int len = to - from, width = patches ? n : ms;
+                var src = patches ? p : r;
+                var dst = patches ? sums : squares;
+                for (int c = 0; c < k; c++) dst.AsSpan(c * width + from, len).Clear();
+                for (int q = 0; q < rows; q++)
+                {
+                    int c = bmus[q * maps + map];
+                    if (c < 0) continue;
+                    var d = dst.AsSpan(c * width + from, len);
+                    TensorPrimitives.Add(d, src.AsSpan(q * width + from, len), d);
+                }
+            });
             // Eq. 14 / 15 from the masks before the step, by the closed forms of eq. 12 / 13.
-            if (Options.MaskNeighbourhood) _gemm.Sgemm(true, false, k, n, k, 1f, _h, k, _b, n, 0f, _q2, n);
-            else _b.AsSpan(0, k * n).CopyTo(_q2);
+            if (Options.MaskNeighbourhood) _gemm.Sgemm(true, false, k, ms, k, 1f, _h, k, _b, ms, 0f, _q2, ms);
+            else _b.AsSpan(0, k * ms).CopyTo(_q2);
             UpdateMasks(h, _q2, values.MaskRate / ((double)rows * inputs));
             // Eq. 6 then eq. 5: W += a/N H^T A, every row to unit length.
             _gemm.Sgemm(true, false, k, n, k, (float)(values.SomRate / rows), _h, k, _a, n, 1f, _w[h], n);
-            for (int i = 0; i < k; i++)
+            var w = _w[h];
+            Rows(k, n, i =>
             {
-                var row = _w[h].AsSpan(i * n, n);
+                var row = w.AsSpan(i * n, n);
                 float norm = TensorPrimitives.Norm(row);
                 if (norm > 0f) TensorPrimitives.Multiply(row, 1f / norm, row);
-            }
+            });
+            _eFresh[h] = false;
         }
+    }
+
+    /// <summary>Runs <paramref name="body"/> for rows 0..rows-1 of <paramref name="cols"/> values each: in parallel where
+    /// there are enough values to be worth it (not D-CSNN's first layer, whose 27-long rows a thread does at once).</summary>
+    static void Rows(int rows, int cols, Action<int> body)
+    {
+        if ((long)rows * cols < 1 << 15) { for (int i = 0; i < rows; i++) body(i); }
+        else Parallel.For(0, rows, body);
+    }
+
+    /// <summary>[from, to) slices of 0..length for the threads, each at least 64 long.</summary>
+    static IEnumerable<(int, int)> Slices(int length)
+    {
+        int count = Math.Clamp(length / 64, 1, Environment.ProcessorCount);
+        for (int t = 0; t < count; t++) yield return ((int)((long)length * t / count), (int)((long)length * (t + 1) / count));
     }
 
     /// <summary>Eq. 3: exp(-d^2 / (2 sigma^2)) over the Euclidean grid distance of neurons c and i.</summary>
@@ -217,39 +263,36 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         return Math.Exp(-(dr * dr + dc * dc) / (2 * Options.Sigma * Options.Sigma));
     }
 
-    /// <summary>Eq. 14 / 15 with eq. 12 or 13 in closed form: dm_ij = rate m_ij Q_ij f_ij, Q summed over the kernel's
-    /// positions for masks between layers; f = 1 - gamma S_j (eq. 12) or 1 - gamma T_ij - m_ij^2 (eq. 13), S and T
-    /// from the masks before the step.</summary>
-    void UpdateMasks(int h, float[] q2, double rate)
+    /// <summary>Eq. 14 / 15 with eq. 12 or 13 in closed form: dm_ij = rate m_ij Q_ij f_ij, Q (Neurons x MaskSize) the
+    /// squared patch elements of each mask element summed over the patches that move neuron i; f = 1 - gamma S_j
+    /// (eq. 12) or 1 - gamma T_ij - m_ij^2 (eq. 13), S and T from the masks before the step.</summary>
+    void UpdateMasks(int h, float[] q, double rate)
     {
-        int k = Options.Neurons, n = Options.PatchSize, ms = Options.MaskSize;
+        int k = Options.Neurons, ms = Options.MaskSize;
         var m = _m[h];
         var old = _old;
         m.CopyTo(old, 0);
-        var q = _q;
-        int inputs = Options.MaskKind == CsnnMaskKind.Input ? 1 : _k2;   // the patch elements of one mask element
-        for (int i = 0; i < k; i++)
-            for (int c = 0; c < ms; c++)
-            {
-                double sum = 0;
-                for (int j = (i * ms + c) * inputs, end = j + inputs; j < end; j++) sum += q2[j];
-                q[i * ms + c] = sum;
-            }
         var before = _before;   // sum over k < i of m_kj^2 (eq. 13)
         var all = _all;         // and over all k (eq. 12)
-        Array.Clear(before);
-        Array.Clear(all);
-        for (int i = 0; i < k; i++)
-            for (int j = 0; j < ms; j++) all[j] += (double)old[i * ms + j] * old[i * ms + j];
         double gamma = Options.Gamma;
-        for (int i = 0; i < k; i++)
-            for (int j = 0; j < ms; j++)
-            {
-                double mij = old[i * ms + j];
-                double f = Options.MaskRule == CsnnMaskRule.AllMasks ? 1 - gamma * all[j] : 1 - gamma * before[j] - mij * mij;
-                m[i * ms + j] = (float)(mij + rate * mij * q[i * ms + j] * f);
-                before[j] += mij * mij;
-            }
+        bool allMasks = Options.MaskRule == CsnnMaskRule.AllMasks;
+        // In parallel over slices of the mask's elements j: each j's sums over the neurons in their order.
+        Parallel.ForEach(Slices(ms), slice =>
+        {
+            var (from, to) = slice;
+            Array.Clear(before, from, to - from);
+            Array.Clear(all, from, to - from);
+            for (int i = 0; i < k; i++)
+                for (int j = from; j < to; j++) all[j] += (double)old[i * ms + j] * old[i * ms + j];
+            for (int i = 0; i < k; i++)
+                for (int j = from; j < to; j++)
+                {
+                    double mij = old[i * ms + j];
+                    double f = allMasks ? 1 - gamma * all[j] : 1 - gamma * before[j] - mij * mij;
+                    m[i * ms + j] = (float)(mij + rate * mij * q[i * ms + j] * f);
+                    before[j] += mij * mij;
+                }
+        });
     }
 
     public Matrix ReadWeights(int map)
@@ -268,6 +311,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     {
         Options.CheckMasks(map, masks);
         masks.Data.CopyTo(_m[map], 0);
+        _eFresh[map] = false;
     }
 
 

@@ -6,17 +6,18 @@ namespace Hebb.Accelerated.Rules.Csnn;
 /// Hebb.Reference.Csnn.batchNorm, maxPoolSame): each channel normalized, then max pooled with padding "same".</summary>
 static class CsnnBlock
 {
-    /// <summary>B x Features scores (channel-major) into B x EncodedFeatures block outputs.</summary>
+    /// <summary>B x Features scores (channel-major) into B x EncodedFeatures block outputs, in parallel over images and
+    /// channels.</summary>
     public static Matrix NormPool(Matrix y, CsnnOptions o, CsnnNormalization norm)
     {
         int s = o.Pool, h = o.OutHeight, w = o.OutWidth, ph = o.PooledHeight, pw = o.PooledWidth;
         int top = (ph * s - h) / 2, left = (pw * s - w) / 2;
         var z = new Matrix(y.Rows, o.EncodedFeatures);
-        Parallel.For(0, y.Rows, b =>
+        Parallel.For(0, y.Rows * o.OutChannels, bc =>
         {
+            int b = bc / o.OutChannels, c = bc % o.OutChannels;
             var src = y.Row(b);
             var dst = z.Row(b);
-            for (int c = 0; c < o.OutChannels; c++)
             {
                 float mean = norm.Mean[c], scale = norm.Scale(c);
                 var plane = src.Slice(c * h * w, h * w);
