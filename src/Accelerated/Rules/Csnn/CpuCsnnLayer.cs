@@ -29,7 +29,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     readonly float[][] _e;
     readonly bool[] _eFresh;
     // Buffers of the batch, grown for the largest one so far: no allocation inside a step of the same size.
-    float[] _p = [], _pt = [], _r = [], _q2 = [], _a = [], _b = [];
+    float[] _p = [], _r = [], _q2 = [], _a = [], _b = [];
     float[][] _s = [];
     int[] _bmus = [];
     readonly float[] _old;
@@ -121,38 +121,35 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         _gemm.Sgemm(false, true, rows, k, n, 1f, _p, n, Effective(h), n, 0f, _s[h], k);
     }
 
-    /// <summary>Eq. 8 in the output's channel-major layout: the batch's patches as columns (PatchSize x rows, cut a run
-    /// of positions at a time), then for each map one GEMM (m o w) P^T, Neurons x rows, whose rows hold each image's
-    /// scores of a neuron side by side: copied into place a run of Positions at a time (for one image, written in
-    /// place).</summary>
+    /// <summary>Eq. 8 in the output's channel-major layout. One image (a training step carrying its image through the
+    /// blocks before): (m o w) P^T per map, Neurons x Positions, written in place. More: one GEMM per map for the whole
+    /// batch (rows x Neurons), then each image's block transposed into place, images in parallel (one GEMM an image
+    /// is slower there).</summary>
     public Matrix Forward(Matrix images)
     {
         Check.Batch(images, ImageSize, nameof(images));
-        int positions = Options.Positions, k = Options.Neurons, n = Options.PatchSize, count = images.Rows, rows = count * positions;
-        Ensure(rows);
-        if (_pt.Length < (long)rows * n) _pt = new float[(long)rows * n];
-        var pt = _pt;
-        int channels = Options.Channels, parts = Math.Min(channels, Math.Max(1, 2 * Environment.ProcessorCount / count));
-        Parallel.For(0, count * parts, job =>
-        {
-            int b = job / parts, part = job % parts;
-            PatchMath.CopyColumns(_geometry, images.Row(b), pt.AsSpan(b * positions), rows, channels * part / parts, channels * (part + 1) / parts);
-        });
-        var y = new Matrix(count, Options.Features);
+        int positions = Options.Positions, k = Options.Neurons, n = Options.PatchSize;
+        int rows = Patches(images);
+        var y = new Matrix(images.Rows, Options.Features);
         for (int h = 0; h < Options.Maps; h++)
         {
-            if (count == 1)
+            if (images.Rows == 1)
             {
-                _gemm.Sgemm(false, false, k, positions, n, 1f, Effective(h), n, pt.AsSpan(0, n * positions), positions, 0f, y.Row(0).Slice(h * k * positions, k * positions), positions);
+                _gemm.Sgemm(false, true, k, positions, n, 1f, Effective(h), n, _p.AsSpan(0, positions * n), n, 0f, y.Row(0).Slice(h * k * positions, k * positions), positions);
                 continue;
             }
+            Score(h, rows);
             var s = _s[h];
-            _gemm.Sgemm(false, false, k, rows, n, 1f, Effective(h), n, pt.AsSpan(0, n * rows), rows, 0f, s, rows);
             int map = h;
-            Parallel.For(0, count, b =>
+            Parallel.For(0, images.Rows, b =>
             {
                 var dst = y.Row(b).Slice(map * k * positions, k * positions);
-                for (int i = 0; i < k; i++) s.AsSpan(i * rows + b * positions, positions).CopyTo(dst.Slice(i * positions, positions));
+                var src = s.AsSpan(b * positions * k, positions * k);
+                for (int i = 0; i < k; i++)
+                {
+                    var line = dst.Slice(i * positions, positions);
+                    for (int pos = 0; pos < positions; pos++) line[pos] = src[pos * k + i];
+                }
             });
         }
         return y;

@@ -35,38 +35,6 @@ public static class PatchMath
             }
     }
 
-    /// <summary>Every patch of one image as columns: row j of <paramref name="dst"/> (PatchSize rows, each
-    /// <paramref name="ld"/> long, the first Positions used) holds patch element j (channel-major: channel, patch row,
-    /// patch column) at every position, row-major over the OutHeight x OutWidth grid, zero where it falls on the
-    /// padding. The transpose of <see cref="Copy"/> at every position, written a run of positions at a time; channels
-    /// <paramref name="fromChannel"/> to <paramref name="toChannel"/> - 1 only (their rows), so that threads can share
-    /// an image.</summary>
-    public static void CopyColumns(NnlConvOptions o, ReadOnlySpan<float> image, Span<float> dst, int ld, int fromChannel, int toChannel)
-    {
-        int win = o.Window, plane = o.Height * o.Width, oh = o.OutHeight, ow = o.OutWidth, s = o.Stride;
-        for (int c = fromChannel; c < toChannel; c++)
-            for (int dy = 0; dy < win; dy++)
-                for (int dx = 0; dx < win; dx++)
-                {
-                    var row = dst.Slice(((c * win + dy) * win + dx) * ld, oh * ow);
-                    // The output columns whose input column x = ox * s + dx - Padding lies inside the image.
-                    int first = Math.Max(0, (o.Padding - dx + s - 1) / s), end = o.Width - 1 + o.Padding - dx;
-                    int last = end < 0 ? 0 : Math.Min(ow, end / s + 1);
-                    for (int oy = 0; oy < oh; oy++)
-                    {
-                        var line = row.Slice(oy * ow, ow);
-                        int y = oy * s + dy - o.Padding;
-                        if (y < 0 || y >= o.Height || first >= last) { line.Clear(); continue; }
-                        var src = image.Slice(c * plane + y * o.Width, o.Width);
-                        line[..first].Clear();
-                        line[last..].Clear();
-                        int x0 = first * s + dx - o.Padding;
-                        if (s == 1) src.Slice(x0, last - first).CopyTo(line[first..last]);
-                        else for (int ox = first; ox < last; ox++) line[ox] = src[x0 + (ox - first) * s];
-                    }
-                }
-    }
-
     /// <summary>In place, as an NNL-CONV layer sees a patch: minus its own mean (if <paramref name="center"/>), then
     /// scaled to unit length (if <paramref name="unit"/>, patch normalization; a zero patch stays zero). Float32
     /// throughout; the cpu layer and the patches the filters learn from both go through here.</summary>
