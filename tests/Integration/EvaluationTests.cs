@@ -375,13 +375,12 @@ public class TopLayerScheduleTests
     [Fact]
     public void AStuckTopLayerIsNoted()
     {
-        var h = new Matrix(2, 2);
-        h[1, 0] = 1.5e8f;
-        string? note = Hebb.Runs.TopLayerEval.Stuck([190.2, 168.58752, 168.58752, 168.58752, 168.58752], h);
+        const float h = 1.5e8f;   // the largest h on the training images
+        string? note = Hebb.Runs.TopLayerEval.Stuck([190.2, 168.58752, 168.58752, 168.58752, 168.58752], h, scaled: false);
         Assert.NotNull(note);
         Assert.Contains("has not moved over its last 2 epochs (168.588)", note);
         Assert.Contains("the largest h = ReLU(W v)^n on the training images is 1.5e+08", note);
-        Assert.Null(Hebb.Runs.TopLayerEval.Stuck([190.2, 168.6, 168.5, 168.4999], h));
-        Assert.Null(Hebb.Runs.TopLayerEval.Stuck([1.0, 1.0], h));
+        Assert.Null(Hebb.Runs.TopLayerEval.Stuck([190.2, 168.6, 168.5, 168.4999], h, scaled: false));
+        Assert.Null(Hebb.Runs.TopLayerEval.Stuck([1.0, 1.0], h, scaled: false));
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using System.Text.Json.Nodes;
 using Hebb.Contracts;
 using Hebb.Data;
@@ -68,11 +69,11 @@ public static class TopLayerEval
         var (hTrain, yTrain) = Encode(layer, train, Math.Min(limitTrain, train.Count), n, normalize);
         var (hTest, yTest) = Encode(layer, test, Math.Min(limitTest, test.Count), n, normalize);
         AnsiConsole.MarkupLine($"encoded {hTrain.Rows:N0} + {hTest.Rows:N0} images in {sw.Elapsed.TotalSeconds:F1} s");
-        float hMax = System.Numerics.Tensors.TensorPrimitives.Max<float>(hTrain.Data);
+        float hMax = TensorPrimitives.Max<float>(hTrain.Data);
         if (scaleByMax && hMax > 0)
         {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(hTrain.Data, 1 / hMax, hTrain.Data);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(hTest.Data, 1 / hMax, hTest.Data);
+            TensorPrimitives.Multiply(hTrain.Data, 1 / hMax, hTrain.Data);
+            TensorPrimitives.Multiply(hTest.Data, 1 / hMax, hTest.Data);
         }
 
         var rng = new Random(seed);
@@ -114,7 +115,7 @@ public static class TopLayerEval
                 }
             });
 
-        string? stuck = Stuck(losses, hTrain, scaleByMax ? hMax : 1);
+        string? stuck = Stuck(losses, hMax, scaleByMax);
         if (stuck is not null) Console.Error.WriteLine($"hebb: note: {stuck}");
         var result = new JsonObject
         {
@@ -145,8 +146,9 @@ public static class TopLayerEval
 
     /// <summary>A note where the top layer stopped learning: its loss the same (to 1e-9, relative) over the last half of
     /// its epochs (at least 2), which is what a saturated tanh(S h) does (its gradient 0 in float32); null otherwise.
-    /// <paramref name="divided"/>: what h was divided by (1 when it was not), so that the note names eq. 1's h.</summary>
-    public static string? Stuck(IReadOnlyList<double> losses, Matrix h, float divided = 1)
+    /// <paramref name="hMax"/>: eq. 1's largest h on the training images; <paramref name="scaled"/>: whether h was
+    /// divided by it (--scale max).</summary>
+    public static string? Stuck(IReadOnlyList<double> losses, float hMax, bool scaled)
     {
         if (losses.Count < 3) return null;
         int last = Math.Max(2, losses.Count / 2);
@@ -154,7 +156,7 @@ public static class TopLayerEval
         for (int i = losses.Count - last; i < losses.Count; i++)
             if (Math.Abs(losses[i] - reference) > 1e-9 * Math.Abs(reference)) return null;
         return $"the top layer's loss has not moved over its last {last} epochs ({reference:g6}): tanh(S h) is saturated and its gradient is 0; " +
-               $"the largest h = ReLU(W v)^n on the training images is {System.Numerics.Tensors.TensorPrimitives.Max<float>(h.Data) * divided:g3} (a smaller --n keeps h nearer 1{(divided == 1 ? "; --scale max divides it by that" : "")})";
+               $"the largest h = ReLU(W v)^n on the training images is {hMax:g3} (a smaller --n keeps h nearer 1{(scaled ? "" : "; --scale max divides it by that")})";
     }
 
     /// <summary>Appendix B's schedules as multiples of the first learning rate, at fraction f of training: MNIST's

@@ -202,8 +202,8 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         {
             // The patches (A) and their R rows (B) summed by the BMU they have in this map (patches the map lost left
             // out): eq. 6's sum over patches of h(c_q, i) p_q is then sum_c h(c, i) A_c, H^T A, and eq. 14 / 15's sum of
-            // the BMU indicator (or h) times p_q^2 is B (or H^T B): products of Neurons x Neurons x PatchSize, not of
-            // every patch (the same sums, added in another order). In parallel over slices of the elements, each
+            // the BMU indicator (or h) times p_q^2 is B (or H^T B): products of Neurons x Neurons x PatchSize (MaskSize),
+            // not of every patch (the same sums, added in another order). In parallel over slices of the elements, each
             // slice's patches added in their order (the same floats as one thread).
             var sums = _a;
             var squares = _b;
@@ -225,8 +225,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
             });
             // Eq. 14 / 15 from the masks before the step, by the closed forms of eq. 12 / 13.
             if (Options.MaskNeighbourhood) _gemm.Sgemm(true, false, k, ms, k, 1f, _h, k, _b, ms, 0f, _q2, ms);
-            else _b.AsSpan(0, k * ms).CopyTo(_q2);
-            UpdateMasks(h, _q2, values.MaskRate / ((double)rows * inputs));
+            UpdateMasks(h, Options.MaskNeighbourhood ? _q2 : _b, values.MaskRate / ((double)rows * inputs));
             // Eq. 6 then eq. 5: W += a/N H^T A, every row to unit length.
             _gemm.Sgemm(true, false, k, n, k, (float)(values.SomRate / rows), _h, k, _a, n, 1f, _w[h], n);
             var w = _w[h];

@@ -18,27 +18,25 @@ static class CsnnBlock
             int b = bc / o.OutChannels, c = bc % o.OutChannels;
             var src = y.Row(b);
             var dst = z.Row(b);
-            {
-                float mean = norm.Mean[c], scale = norm.Scale(c);
-                var plane = src.Slice(c * h * w, h * w);
-                var outPlane = dst.Slice(c * ph * pw, ph * pw);
-                for (int oy = 0; oy < ph; oy++)
-                    for (int ox = 0; ox < pw; ox++)
+            float mean = norm.Mean[c], scale = norm.Scale(c);
+            var plane = src.Slice(c * h * w, h * w);
+            var outPlane = dst.Slice(c * ph * pw, ph * pw);
+            for (int oy = 0; oy < ph; oy++)
+                for (int ox = 0; ox < pw; ox++)
+                {
+                    float best = float.NegativeInfinity;
+                    for (int dy = 0; dy < s; dy++)
                     {
-                        float best = float.NegativeInfinity;
-                        for (int dy = 0; dy < s; dy++)
+                        int yy = oy * s + dy - top;
+                        if ((uint)yy >= (uint)h) continue;
+                        for (int dx = 0; dx < s; dx++)
                         {
-                            int yy = oy * s + dy - top;
-                            if ((uint)yy >= (uint)h) continue;
-                            for (int dx = 0; dx < s; dx++)
-                            {
-                                int xx = ox * s + dx - left;
-                                if ((uint)xx < (uint)w) best = MathF.Max(best, (plane[yy * w + xx] - mean) * scale);
-                            }
+                            int xx = ox * s + dx - left;
+                            if ((uint)xx < (uint)w) best = MathF.Max(best, (plane[yy * w + xx] - mean) * scale);
                         }
-                        outPlane[oy * pw + ox] = best;
                     }
-            }
+                    outPlane[oy * pw + ox] = best;
+                }
         });
         return z;
     }
