@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Accelerated.Backends.Device;
+using Hebb.Accelerated.Rules.Csnn;
 using Hebb.Contracts;
 using Hebb.Data;
 using Hebb.Reference;
@@ -21,15 +22,16 @@ public sealed class CsnnBench : IBench
         hebb bench csnn [--grid 12x12x3] [--batch 1] [--steps 500] [--repeat 3] [--reference-steps 2] [--backend X] [--data DIR]
           Times steps of one masked multi-head sconv layer of CSNN (D-CSNN's first layer by default: 3x3x3 patches of
           CIFAR-10, stride 1, padding 1, input masks, eq. 12) on a backend, beside, in the same run: the GEMM-only bound,
-          the products a step cannot avoid for each map (the scores of every patch, P (m o w)^T, and eq. 6's H^T A over
-          the patches summed by their BMU; same shapes, same GEMM), and the reference engine's time for a few steps.
+          the products a step cannot avoid for each map (the scores of every patch, P (m o w)^T, and eq. 6's H_a^T A over
+          the patches summed by their BMU, H_a the rows of H of the step's BMUs: as many as the cpu layer found on
+          average in the run, the whole grid for a GPU layer; same shapes, same GEMM), and the reference engine's time for a few steps.
           Best of R. Images from
           CIFAR-10's training set (random pixels of its size when it is absent, and the output says so).
 
         hebb bench csnn --model d-csnn|s-csnn [--steps 2000] [--encode 60000] [--backend X] [--data DIR]
           A whole model: its layer-wise training at batch 1 (the authors': 2,000 steps a layer) and the encoding of
           --encode images through every block (the probes' work: CIFAR-10's 60,000), each beside its GEMM-only bound
-          measured in the same run: for training, each step's scores and H^T A per map plus the score GEMMs that
+          measured in the same run: for training, each step's scores and H_a^T A per map plus the score GEMMs that
           carry the step's image through the blocks before the layer; for encoding, every layer's score GEMMs at the
           same chunk shapes.
         """;
@@ -72,7 +74,8 @@ public sealed class CsnnBench : IBench
         int rows = batch * o.Positions;
         AnsiConsole.MarkupLine($"[bold]hebb bench csnn[/]: {Markup.Escape(engine.Name)}; {o.Maps} map(s) of {o.GridRows}x{o.GridCols}, {o.Kernel}x{o.Kernel}x3 patches, batch {batch} ({rows:N0} patches a step), {steps:N0} steps; {Markup.Escape(source)}");
 
-        var bound = Bound(engine, o, rows);
+        Action<int>? bound = null;
+        int active = 0;
         using (var warm = engine.CreateCsnn(o, w0, m0)) for (int s = 0; s < Math.Min(20, steps); s++) warm.Step(batches[s], values);
         double best = double.MaxValue, bestBound = double.MaxValue;
         for (int r = 0; r < repeat; r++)
@@ -82,6 +85,8 @@ public sealed class CsnnBench : IBench
             foreach (var b in batches) layer.Step(b, values);
             layer.ReadWeights(0);   // waits for a device backend to finish
             best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            active = ActiveRows(layer, steps);
+            bound ??= Bound(engine, o, rows, active);
             var bw = Stopwatch.StartNew();
             bound(steps);
             bestBound = Math.Min(bestBound, bw.Elapsed.TotalSeconds);
@@ -94,49 +99,50 @@ public sealed class CsnnBench : IBench
             for (int s = 0; s < refSteps; s++) reference.Step(batches[s], values);
             refTime = sw.Elapsed.TotalSeconds / refSteps * steps;
         }
-        double flops = 2.0 * (rows + o.Neurons) * o.PatchSize * o.Neurons * o.Maps * steps;
+        double flops = 2.0 * (rows + active) * o.PatchSize * o.Neurons * o.Maps * steps;
         var table = new Table().AddColumns("what", "seconds", "images/s", "x GEMM-only");
         table.AddRow($"{steps:N0} steps, accelerated", $"{best:F3}", $"{steps * batch / best:N0}", $"{best / bestBound:F2}");
-        table.AddRow($"the GEMMs only ({o.Maps} a step of {rows}x{o.PatchSize}x{o.Neurons} and of {o.Neurons}x{o.Neurons}x{o.PatchSize}, {flops / bestBound / 1e9:F0} GFLOP/s)", $"{bestBound:F3}", $"{steps * batch / bestBound:N0}", "1.00");
+        table.AddRow($"the GEMMs only ({o.Maps} a step of {rows}x{o.PatchSize}x{o.Neurons} and of {o.Neurons}x{active}x{o.PatchSize}, {flops / bestBound / 1e9:F0} GFLOP/s)", $"{bestBound:F3}", $"{steps * batch / bestBound:N0}", "1.00");
         if (refSteps > 0) table.AddRow($"reference (F#, float64; {refSteps} steps scaled to {steps:N0})", $"{refTime:F1}", $"{steps * batch / refTime:N0}", $"{refTime / bestBound:F0}");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"steps / GEMM-only = [bold]{best / bestBound:F2}[/]" + (refSteps > 0 ? $"; accelerated / reference speed-up = {refTime / best:F0}x" : ""));
         return 0;
     }
 
-    /// <summary>The products a step cannot avoid for each map (every patch's scores; H^T A over the patches summed by their
-    /// BMU), on the engine's own GEMM (host arrays on cpu; device buffers in place on a GPU backend, waiting once at the
-    /// end); the action runs them for the given number of steps.</summary>
-    static Action<int> Bound(IEngine engine, CsnnOptions o, int rows, bool scoresOnly = false)
+    /// <summary>The products a step cannot avoid for each map (every patch's scores; eq. 6's H_a^T A over the patches
+    /// summed by their BMU, H_a the rows of H of <paramref name="active"/> BMUs), on the engine's own GEMM (host arrays on
+    /// cpu; device buffers in place on a GPU backend, waiting once at the end); the action runs them for the given
+    /// number of steps.</summary>
+    static Action<int> Bound(IEngine engine, CsnnOptions o, int rows, int active = 0, bool scoresOnly = false)
     {
-        int n = o.PatchSize, k = o.Neurons, maps = o.Maps;
+        int n = o.PatchSize, k = o.Neurons, maps = o.Maps, a = Math.Max(1, active);
         switch (engine)
         {
             case CpuEngine cpu:
             {
                 var g = cpu.Gemm;
-                var p = new float[rows * n]; var e = new float[k * n]; var s = new float[rows * k]; var hh = new float[k * k]; var w = new float[k * n];
+                var p = new float[rows * n]; var e = new float[k * n]; var s = new float[rows * k]; var hh = new float[a * k]; var w = new float[k * n];
                 return steps =>
                 {
                     for (int t = 0; t < steps; t++)
                         for (int h = 0; h < maps; h++)
                         {
                             g.Sgemm(false, true, rows, k, n, 1f, p, n, e, n, 0f, s, k);
-                            if (!scoresOnly) g.Sgemm(true, false, k, n, k, 1f, hh, k, e, n, 1f, w, n);
+                            if (!scoresOnly) g.Sgemm(true, false, k, n, a, 1f, hh, k, e, n, 1f, w, n);
                         }
                 };
             }
             case DeviceEngine dev:
             {
                 var d = dev.Device;
-                var p = d.Alloc(rows * n); var e = d.Alloc(k * n); var s = d.Alloc(rows * k); var hh = d.Alloc(k * k); var w = d.Alloc(k * n);
+                var p = d.Alloc(rows * n); var e = d.Alloc(k * n); var s = d.Alloc(rows * k); var hh = d.Alloc(a * k); var w = d.Alloc(k * n);
                 return steps =>
                 {
                     for (int t = 0; t < steps; t++)
                         for (int h = 0; h < maps; h++)
                         {
                             d.Gemm(false, true, rows, k, n, 1f, p, n, e, n, 0f, s, k);
-                            if (!scoresOnly) d.Gemm(true, false, k, n, k, 1f, hh, k, e, n, 1f, w, n);
+                            if (!scoresOnly) d.Gemm(true, false, k, n, a, 1f, hh, k, e, n, 1f, w, n);
                         }
                     d.Finish();
                 };
@@ -145,6 +151,12 @@ public sealed class CsnnBench : IBench
                 throw new UsageException($"bench csnn: no GEMM-only bound for {engine.Name}");
         }
     }
+
+    /// <summary>The BMUs eq. 6's product takes per map and step: the cpu layer's active ones (their mean over the run,
+    /// rounded up); the whole grid for a layer that multiplies by all of H.</summary>
+    static int ActiveRows(ICsnnLayer layer, int steps) => layer is CpuCsnnLayer cpu
+        ? (int)Math.Ceiling((double)cpu.UpdatedRows / ((long)steps * layer.Options.Maps))
+        : layer.Options.Neurons;
 
     /// <summary><c>hebb bench csnn --model</c>: a model's layer-wise training and its encoding, each beside its
     /// GEMM-only bound, in one run.</summary>
@@ -201,7 +213,7 @@ public sealed class CsnnBench : IBench
             double t = sw.Elapsed.TotalSeconds;
             var bw = Stopwatch.StartNew();
             var carry = Enumerable.Range(0, l).Select(j => Bound(engine, options[j], options[j].Positions, scoresOnly: true)).ToList();
-            var own = Bound(engine, options[l], options[l].Positions);
+            var own = Bound(engine, options[l], options[l].Positions, ActiveRows(layers[l], steps));
             var prep = bw.Elapsed.TotalSeconds;
             bw.Restart();
             foreach (var c in carry) c(steps);

@@ -10,11 +10,12 @@ namespace Hebb.Accelerated.Rules.Csnn;
 /// CSNN's masked multi-head sconv layer (Stuhr &amp; Brauer, section III) in float32 on the CPU. Reference:
 /// Hebb.Reference.Csnn. A neuron's masked score p . (m o w) (eq. 7-9) is a dot product with the Hadamard product of
 /// its mask and weights, so each map's scores for all patches are one GEMM against those products. eq. 3's h depends
-/// only on the BMU and the neuron, so the SOM update (eq. 6) is H^T A, with A the patches summed by their BMU, then
-/// eq. 5 normalizes every weight vector. The masks' rules reduce, element by element, to closed forms: with
+/// only on the BMU and the neuron, so the SOM update (eq. 6) is H_a^T A, with A the patches summed by their BMU and H_a
+/// the rows of H of the step's active BMUs (few: a product of Neurons x Active x PatchSize), then eq. 5 normalizes
+/// every weight vector. The masks' rules reduce, element by element, to closed forms: with
 /// S_j = sum_k m_kj^2 and T_ij = the same over k &lt; i, eq. 12 through Hebb is p_j^2 m_ij (1 - gamma S_j) and eq. 13
 /// through Oja is p_j^2 m_ij (1 - gamma T_ij - m_ij^2); so eq. 14 / 15 need only B, the squared patches summed by their
-/// BMU (H^T B with the NH option) (docs/EQUATIONS.md).
+/// BMU (H_a^T B with the NH option) (docs/EQUATIONS.md).
 /// </summary>
 public sealed class CpuCsnnLayer : ICsnnLayer
 {
@@ -32,8 +33,15 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     float[] _p = [], _r = [], _q2 = [], _a = [], _b = [];
     float[][] _s = [];
     int[] _bmus = [];
-    readonly float[] _old;
+    /// <summary>A step's active BMUs of the map being updated: slot of each neuron (-1: no patch chose it), the
+    /// neurons by slot, and their rows of H.</summary>
+    readonly int[] _slot, _winners;
+    readonly float[] _ha;
     readonly double[] _before, _all;
+
+    /// <summary>The active BMUs summed over steps and maps: the rows of H that eq. 6's product has used (what the
+    /// benchmark's GEMM-only bound takes for that product's size).</summary>
+    public long UpdatedRows { get; private set; }
 
     public CsnnOptions Options { get; }
 
@@ -59,7 +67,9 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         _q2 = new float[k * options.MaskSize];
         _a = new float[k * options.PatchSize];
         _b = new float[k * options.MaskSize];
-        _old = new float[k * options.MaskSize];
+        _slot = new int[k];
+        _winners = new int[k];
+        _ha = new float[k * k];
         _before = new double[options.MaskSize];
         _all = new double[options.MaskSize];
     }
@@ -167,7 +177,6 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         values.Validate();
         int n = Options.PatchSize, k = Options.Neurons, maps = Options.Maps;
         int rows = Patches(images);
-        var p = _p;
         // Eq. 2 and section III-E: each map's BMU for each patch (ties: the lowest neuron), and the maps it updates.
         for (int h = 0; h < maps; h++) Score(h, rows);
         var scores = _s;
@@ -190,6 +199,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         // Each patch's squares summed over the patch elements of each mask element (one for an input mask, the kernel's
         // K*K positions of a channel for a mask between layers): R, rows x MaskSize, what eq. 14 / 15 need of a patch.
         int ms = Options.MaskSize, inputs = n / ms;
+        var p = _p;
         var r = _r;
         Rows(rows, n, q =>
         {
@@ -200,34 +210,20 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         });
         for (int h = 0; h < maps; h++)
         {
-            // The patches (A) and their R rows (B) summed by the BMU they have in this map (patches the map lost left
-            // out): eq. 6's sum over patches of h(c_q, i) p_q is then sum_c h(c, i) A_c, H^T A, and eq. 14 / 15's sum of
-            // the BMU indicator (or h) times p_q^2 is B (or H^T B): products of Neurons x Neurons x PatchSize (MaskSize),
-            // not of every patch (the same sums, added in another order). In parallel over slices of the elements, each
-            // slice's patches added in their order (the same floats as one thread).
-            var sums = _a;
-            var squares = _b;
-            int map = h;
-            Parallel.ForEach(Slices(n).Select(x => (x, true)).Concat(Slices(ms).Select(x => (x, false))), job =>
+            // The neurons that are this map's BMU of some patch (patches the map lost left out), in order of first
+            // appearance: only their rows of H carry eq. 6 (and eq. 14 / 15), so the products below are Neurons x
+            // Active x PatchSize, not Neurons x Neurons x PatchSize (D-CSNN's later layers have a few dozen of hundreds).
+            int active = 0;
+            var slot = _slot;
+            Array.Fill(slot, -1);
+            for (int q = 0; q < rows; q++)
             {
-                var ((from, to), patches) = job;
-                int len = to - from, width = patches ? n : ms;
-                var src = patches ? p : r;
-                var dst = patches ? sums : squares;
-                for (int c = 0; c < k; c++) dst.AsSpan(c * width + from, len).Clear();
-                for (int q = 0; q < rows; q++)
-                {
-                    int c = bmus[q * maps + map];
-                    if (c < 0) continue;
-                    var d = dst.AsSpan(c * width + from, len);
-                    TensorPrimitives.Add(d, src.AsSpan(q * width + from, len), d);
-                }
-            });
-            // Eq. 14 / 15 from the masks before the step, by the closed forms of eq. 12 / 13.
-            if (Options.MaskNeighbourhood) _gemm.Sgemm(true, false, k, ms, k, 1f, _h, k, _b, ms, 0f, _q2, ms);
-            UpdateMasks(h, Options.MaskNeighbourhood ? _q2 : _b, values.MaskRate / ((double)rows * inputs));
-            // Eq. 6 then eq. 5: W += a/N H^T A, every row to unit length.
-            _gemm.Sgemm(true, false, k, n, k, (float)(values.SomRate / rows), _h, k, _a, n, 1f, _w[h], n);
+                int c = bmus[q * maps + h];
+                if (c >= 0 && slot[c] < 0) { slot[c] = active; _winners[active++] = c; }
+            }
+            UpdatedRows += active;
+            if (active > 0) Learn(h, rows, active, values);
+            // Eq. 5: every row to unit length (a map no patch chose too, as the reference does).
             var w = _w[h];
             Rows(k, n, i =>
             {
@@ -237,6 +233,47 @@ public sealed class CpuCsnnLayer : ICsnnLayer
             });
             _eFresh[h] = false;
         }
+    }
+
+    /// <summary>Map h's step for its <paramref name="active"/> BMUs (in _slot / _winners): eq. 14 / 15 on the masks,
+    /// then eq. 6 on the weights (eq. 5 follows in <see cref="Step"/>).</summary>
+    void Learn(int h, int rows, int active, CsnnStep values)
+    {
+        int n = Options.PatchSize, k = Options.Neurons, maps = Options.Maps, ms = Options.MaskSize, inputs = n / ms;
+        var p = _p;
+        var r = _r;
+        var bmus = _bmus;
+        var slot = _slot;
+        // The patches (A) and their R rows (B) summed by the BMU they have in this map: eq. 6's sum over patches of
+        // h(c_q, i) p_q is then sum_c h(c, i) A_c over the active c, H_a^T A, and eq. 14 / 15's sum of the BMU
+        // indicator (or h) times p_q^2 is B (or H_a^T B): the same sums, added in another order. In parallel over
+        // slices of the elements, each slice's patches added in their order (the same floats as one thread).
+        var sums = _a;
+        var squares = _b;
+        int map = h;
+        Parallel.ForEach(Slices(n).Select(x => (x, true)).Concat(Slices(ms).Select(x => (x, false))), job =>
+        {
+            var ((from, to), patches) = job;
+            int len = to - from, width = patches ? n : ms;
+            var src = patches ? p : r;
+            var dst = patches ? sums : squares;
+            for (int c = 0; c < active; c++) dst.AsSpan(c * width + from, len).Clear();
+            for (int q = 0; q < rows; q++)
+            {
+                int c = bmus[q * maps + map];
+                if (c < 0) continue;
+                var d = dst.AsSpan(slot[c] * width + from, len);
+                TensorPrimitives.Add(d, src.AsSpan(q * width + from, len), d);
+            }
+        });
+        // H_a: the active BMUs' rows of H (H is symmetric: row c is h(c, i) over the neurons i).
+        for (int a = 0; a < active; a++) _h.AsSpan(_winners[a] * k, k).CopyTo(_ha.AsSpan(a * k, k));
+        // Eq. 14 / 15 from the masks before the step, by the closed forms of eq. 12 / 13: Q = H_a^T B with NH,
+        // else B's rows at their neurons (zero elsewhere).
+        if (Options.MaskNeighbourhood) _gemm.Sgemm(true, false, k, ms, active, 1f, _ha, k, _b, ms, 0f, _q2, ms);
+        UpdateMasks(h, values.MaskRate / ((double)rows * inputs));
+        // Eq. 6: W += a/N H_a^T A.
+        _gemm.Sgemm(true, false, k, n, active, (float)(values.SomRate / rows), _ha, k, _a, n, 1f, _w[h], n);
     }
 
     /// <summary>Runs <paramref name="body"/> for rows 0..rows-1 of <paramref name="cols"/> values each: in parallel where
@@ -263,34 +300,45 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     }
 
     /// <summary>Eq. 14 / 15 with eq. 12 or 13 in closed form: dm_ij = rate m_ij Q_ij f_ij, Q (Neurons x MaskSize) the
-    /// squared patch elements of each mask element summed over the patches that move neuron i; f = 1 - gamma S_j
-    /// (eq. 12) or 1 - gamma T_ij - m_ij^2 (eq. 13), S and T from the masks before the step.</summary>
-    void UpdateMasks(int h, float[] q, double rate)
+    /// squared patch elements of each mask element summed over the patches that move neuron i (with NH, H_a^T B in
+    /// _q2; else B's row of neuron i's slot, zero for a neuron no patch chose); f = 1 - gamma S_j (eq. 12) or 1 - gamma
+    /// T_ij - m_ij^2 (eq. 13), S and T from the masks before the step. In place: T_ij is summed from each m_ij as it is
+    /// read, before it is written.</summary>
+    void UpdateMasks(int h, double rate)
     {
         int k = Options.Neurons, ms = Options.MaskSize;
         var m = _m[h];
-        var old = _old;
-        m.CopyTo(old, 0);
         var before = _before;   // sum over k < i of m_kj^2 (eq. 13)
         var all = _all;         // and over all k (eq. 12)
         double gamma = Options.Gamma;
-        bool allMasks = Options.MaskRule == CsnnMaskRule.AllMasks;
+        bool allMasks = Options.MaskRule == CsnnMaskRule.AllMasks, nh = Options.MaskNeighbourhood;
+        var slot = _slot;
+        var q = nh ? _q2 : _b;
         // In parallel over slices of the mask's elements j: each j's sums over the neurons in their order.
-        Parallel.ForEach(Slices(ms), slice =>
+        Parallel.ForEach(Slices(ms), range =>
         {
-            var (from, to) = slice;
+            var (from, to) = range;
             Array.Clear(before, from, to - from);
             Array.Clear(all, from, to - from);
+            if (allMasks)
+                for (int i = 0; i < k; i++)
+                    for (int j = from; j < to; j++) all[j] += (double)m[i * ms + j] * m[i * ms + j];
             for (int i = 0; i < k; i++)
-                for (int j = from; j < to; j++) all[j] += (double)old[i * ms + j] * old[i * ms + j];
-            for (int i = 0; i < k; i++)
+            {
+                int row = nh ? i : slot[i];
+                if (row < 0)
+                {
+                    if (!allMasks) for (int j = from; j < to; j++) before[j] += (double)m[i * ms + j] * m[i * ms + j];
+                    continue;
+                }
                 for (int j = from; j < to; j++)
                 {
-                    double mij = old[i * ms + j];
+                    double mij = m[i * ms + j];
                     double f = allMasks ? 1 - gamma * all[j] : 1 - gamma * before[j] - mij * mij;
-                    m[i * ms + j] = (float)(mij + rate * mij * q[i * ms + j] * f);
+                    m[i * ms + j] = (float)(mij + rate * mij * q[row * ms + j] * f);
                     before[j] += mij * mij;
                 }
+            }
         });
     }
 
