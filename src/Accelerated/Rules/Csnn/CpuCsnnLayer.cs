@@ -108,19 +108,22 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     {
         var e = _e[h];
         if (_eFresh[h]) return e;
-        int n = Options.PatchSize, k = Options.Neurons, ms = Options.MaskSize;
-        var w = _w[h]; var m = _m[h];
-        Rows(k, n, i =>
-        {
-            if (Options.MaskKind == CsnnMaskKind.Input) TensorPrimitives.Multiply(w.AsSpan(i * n, n), m.AsSpan(i * ms, n), e.AsSpan(i * n, n));
-            else if (!Options.CodePairing)   // channel-major patches: element c * K*K + position is channel c's
-                for (int c = 0; c < ms; c++)
-                    TensorPrimitives.Multiply(w.AsSpan(i * n + c * _k2, _k2), m[i * ms + c], e.AsSpan(i * n + c * _k2, _k2));
-            else   // the authors' code: element j meets the weight of position j / C, channel j % C
-                for (int j = 0; j < n; j++) e[i * n + j] = w[i * n + (j % ms) * _k2 + j / ms] * m[i * ms + j / _k2];
-        });
+        Rows(Options.Neurons, Options.PatchSize, i => EffectiveRow(h, i));
         _eFresh[h] = true;
         return e;
+    }
+
+    /// <summary>Eq. 7-9 for neuron i of map h: its row of m o w.</summary>
+    void EffectiveRow(int h, int i)
+    {
+        int n = Options.PatchSize, ms = Options.MaskSize;
+        var w = _w[h]; var m = _m[h]; var e = _e[h];
+        if (Options.MaskKind == CsnnMaskKind.Input) TensorPrimitives.Multiply(w.AsSpan(i * n, n), m.AsSpan(i * ms, n), e.AsSpan(i * n, n));
+        else if (!Options.CodePairing)   // channel-major patches: element c * K*K + position is channel c's
+            for (int c = 0; c < ms; c++)
+                TensorPrimitives.Multiply(w.AsSpan(i * n + c * _k2, _k2), m[i * ms + c], e.AsSpan(i * n + c * _k2, _k2));
+        else   // the authors' code: element j meets the weight of position j / C, channel j % C
+            for (int j = 0; j < n; j++) e[i * n + j] = w[i * n + (j % ms) * _k2 + j / ms] * m[i * ms + j / _k2];
     }
 
     /// <summary>Eq. 8: every patch's masked score for every neuron of map h (P (m o w)^T), into the batch's scores of
@@ -210,6 +213,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         });
         for (int h = 0; h < maps; h++)
         {
+            int map = h;
             // The neurons that are this map's BMU of some patch (patches the map lost left out), in order of first
             // appearance: only their rows of H carry eq. 6 (and eq. 14 / 15), so the products below are Neurons x
             // Active x PatchSize, not Neurons x Neurons x PatchSize (D-CSNN's later layers have a few dozen of hundreds).
@@ -223,15 +227,17 @@ public sealed class CpuCsnnLayer : ICsnnLayer
             }
             UpdatedRows += active;
             if (active > 0) Learn(h, rows, active, values);
-            // Eq. 5: every row to unit length (a map no patch chose too, as the reference does).
+            // Eq. 5 and eq. 7-9 row by row in one pass over the weights: each to unit length (a map no patch chose
+            // too, as the reference does), then its m o w from the masks just updated.
             var w = _w[h];
             Rows(k, n, i =>
             {
                 var row = w.AsSpan(i * n, n);
                 float norm = TensorPrimitives.Norm(row);
                 if (norm > 0f) TensorPrimitives.Multiply(row, 1f / norm, row);
+                EffectiveRow(map, i);
             });
-            _eFresh[h] = false;
+            _eFresh[h] = true;
         }
     }
 

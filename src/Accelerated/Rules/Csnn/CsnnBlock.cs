@@ -7,7 +7,9 @@ namespace Hebb.Accelerated.Rules.Csnn;
 static class CsnnBlock
 {
     /// <summary>B x Features scores (channel-major) into B x EncodedFeatures block outputs, in parallel over images and
-    /// channels.</summary>
+    /// channels. Each window's largest score is found first and then normalized: x -> (x - mean) * scale rounds to a
+    /// non-decreasing function of x for scale > 0 (CsnnNormalization.CheckFor makes it so), so this is the maximum of
+    /// the normalized scores, to the bit, with one normalization per output instead of one per score.</summary>
     public static Matrix NormPool(Matrix y, CsnnOptions o, CsnnNormalization norm)
     {
         int s = o.Pool, h = o.OutHeight, w = o.OutWidth, ph = o.PooledHeight, pw = o.PooledWidth;
@@ -16,27 +18,25 @@ static class CsnnBlock
         Parallel.For(0, y.Rows * o.OutChannels, bc =>
         {
             int b = bc / o.OutChannels, c = bc % o.OutChannels;
-            var src = y.Row(b);
-            var dst = z.Row(b);
             float mean = norm.Mean[c], scale = norm.Scale(c);
-            var plane = src.Slice(c * h * w, h * w);
-            var outPlane = dst.Slice(c * ph * pw, ph * pw);
+            var plane = y.Row(b).Slice(c * h * w, h * w);
+            var outPlane = z.Row(b).Slice(c * ph * pw, ph * pw);
             for (int oy = 0; oy < ph; oy++)
+            {
+                // The window's rows and columns inside the plane: padded cells never win.
+                int y0 = Math.Max(oy * s - top, 0), y1 = Math.Min(oy * s - top + s, h);
                 for (int ox = 0; ox < pw; ox++)
                 {
+                    int x0 = Math.Max(ox * s - left, 0), x1 = Math.Min(ox * s - left + s, w);
                     float best = float.NegativeInfinity;
-                    for (int dy = 0; dy < s; dy++)
+                    for (int yy = y0; yy < y1; yy++)
                     {
-                        int yy = oy * s + dy - top;
-                        if ((uint)yy >= (uint)h) continue;
-                        for (int dx = 0; dx < s; dx++)
-                        {
-                            int xx = ox * s + dx - left;
-                            if ((uint)xx < (uint)w) best = MathF.Max(best, (plane[yy * w + xx] - mean) * scale);
-                        }
+                        var line = plane.Slice(yy * w + x0, x1 - x0);
+                        foreach (float v in line) best = MathF.Max(best, v);
                     }
-                    outPlane[oy * pw + ox] = best;
+                    outPlane[oy * pw + ox] = (best - mean) * scale;
                 }
+            }
         });
         return z;
     }
