@@ -32,8 +32,9 @@ public sealed class CsnnBench : IBench
           A whole model: its layer-wise training at batch 1 (the authors': 2,000 steps a layer) and the encoding of
           --encode images through every block (the probes' work: CIFAR-10's 60,000), each beside its GEMM-only bound
           measured in the same run: for training, each step's scores and H_a^T A per map plus the score GEMMs that
-          carry the step's image through the blocks before the layer; for encoding, every layer's score GEMMs at the
-          same chunk shapes.
+          carry the step's image through the blocks before the layer, timed in slices right after each 50 steps (so
+          that the machine's drift falls on both alike); for encoding, every layer's score GEMMs at the same chunk
+          shapes.
         """;
 
     public int Run(Args a)
@@ -74,7 +75,7 @@ public sealed class CsnnBench : IBench
         int rows = batch * o.Positions;
         AnsiConsole.MarkupLine($"[bold]hebb bench csnn[/]: {Markup.Escape(engine.Name)}; {o.Maps} map(s) of {o.GridRows}x{o.GridCols}, {o.Kernel}x{o.Kernel}x3 patches, batch {batch} ({rows:N0} patches a step), {steps:N0} steps; {Markup.Escape(source)}");
 
-        Action<int>? bound = null;
+        var bound = Bound(engine, o, rows);
         int active = 0;
         using (var warm = engine.CreateCsnn(o, w0, m0)) for (int s = 0; s < Math.Min(20, steps); s++) warm.Step(batches[s], values);
         double best = double.MaxValue, bestBound = double.MaxValue;
@@ -85,10 +86,9 @@ public sealed class CsnnBench : IBench
             foreach (var b in batches) layer.Step(b, values);
             layer.ReadWeights(0);   // waits for a device backend to finish
             best = Math.Min(best, sw.Elapsed.TotalSeconds);
-            active = ActiveRows(layer, steps);
-            bound ??= Bound(engine, o, rows, active);
+            active = ActiveRows(layer, 0, steps);
             var bw = Stopwatch.StartNew();
-            bound(steps);
+            bound(steps, active);
             bestBound = Math.Min(bestBound, bw.Elapsed.TotalSeconds);
         }
         double refTime = double.NaN;
@@ -110,39 +110,39 @@ public sealed class CsnnBench : IBench
     }
 
     /// <summary>The products a step cannot avoid for each map (every patch's scores; eq. 6's H_a^T A over the patches
-    /// summed by their BMU, H_a the rows of H of <paramref name="active"/> BMUs), on the engine's own GEMM (host arrays on
-    /// cpu; device buffers in place on a GPU backend, waiting once at the end); the action runs them for the given
-    /// number of steps.</summary>
-    static Action<int> Bound(IEngine engine, CsnnOptions o, int rows, int active = 0, bool scoresOnly = false)
+    /// summed by their BMU, H_a the rows of H of a number of active BMUs), on the engine's own GEMM (host arrays on cpu;
+    /// device buffers in place on a GPU backend, waiting once at the end); the action runs them for the given number of
+    /// steps with the given number of active BMUs (1..Neurons).</summary>
+    static Action<int, int> Bound(IEngine engine, CsnnOptions o, int rows, bool scoresOnly = false)
     {
-        int n = o.PatchSize, k = o.Neurons, maps = o.Maps, a = Math.Max(1, active);
+        int n = o.PatchSize, k = o.Neurons, maps = o.Maps;
         switch (engine)
         {
             case CpuEngine cpu:
             {
                 var g = cpu.Gemm;
-                var p = new float[rows * n]; var e = new float[k * n]; var s = new float[rows * k]; var hh = new float[a * k]; var w = new float[k * n];
-                return steps =>
+                var p = new float[rows * n]; var e = new float[k * n]; var s = new float[rows * k]; var hh = new float[k * k]; var w = new float[k * n];
+                return (steps, active) =>
                 {
                     for (int t = 0; t < steps; t++)
                         for (int h = 0; h < maps; h++)
                         {
                             g.Sgemm(false, true, rows, k, n, 1f, p, n, e, n, 0f, s, k);
-                            if (!scoresOnly) g.Sgemm(true, false, k, n, a, 1f, hh, k, e, n, 1f, w, n);
+                            if (!scoresOnly) g.Sgemm(true, false, k, n, active, 1f, hh, k, e, n, 1f, w, n);
                         }
                 };
             }
             case DeviceEngine dev:
             {
                 var d = dev.Device;
-                var p = d.Alloc(rows * n); var e = d.Alloc(k * n); var s = d.Alloc(rows * k); var hh = d.Alloc(a * k); var w = d.Alloc(k * n);
-                return steps =>
+                var p = d.Alloc(rows * n); var e = d.Alloc(k * n); var s = d.Alloc(rows * k); var hh = d.Alloc(k * k); var w = d.Alloc(k * n);
+                return (steps, active) =>
                 {
                     for (int t = 0; t < steps; t++)
                         for (int h = 0; h < maps; h++)
                         {
                             d.Gemm(false, true, rows, k, n, 1f, p, n, e, n, 0f, s, k);
-                            if (!scoresOnly) d.Gemm(true, false, k, n, a, 1f, hh, k, e, n, 1f, w, n);
+                            if (!scoresOnly) d.Gemm(true, false, k, n, active, 1f, hh, k, e, n, 1f, w, n);
                         }
                     d.Finish();
                 };
@@ -152,11 +152,15 @@ public sealed class CsnnBench : IBench
         }
     }
 
-    /// <summary>The BMUs eq. 6's product takes per map and step: the cpu layer's active ones (their mean over the run,
-    /// rounded up); the whole grid for a layer that multiplies by all of H.</summary>
-    static int ActiveRows(ICsnnLayer layer, int steps) => layer is CpuCsnnLayer cpu
-        ? (int)Math.Ceiling((double)cpu.UpdatedRows / ((long)steps * layer.Options.Maps))
+    /// <summary>The BMUs eq. 6's product takes per map and step over <paramref name="steps"/> steps, the layer's
+    /// UpdatedRows having been <paramref name="before"/> before them: the cpu layer's active ones (their mean, rounded
+    /// up, at least 1); the whole grid for a layer that multiplies by all of H.</summary>
+    static int ActiveRows(ICsnnLayer layer, long before, int steps) => layer is CpuCsnnLayer cpu
+        ? Math.Max(1, (int)Math.Ceiling((double)(cpu.UpdatedRows - before) / ((long)steps * layer.Options.Maps)))
         : layer.Options.Neurons;
+
+    /// <summary>The model bench's steps between two slices of its bound.</summary>
+    const int Slice = 50;
 
     /// <summary><c>hebb bench csnn --model</c>: a model's layer-wise training and its encoding, each beside its
     /// GEMM-only bound, in one run.</summary>
@@ -207,18 +211,25 @@ public sealed class CsnnBench : IBench
         double trainTotal = 0, trainBound = 0;
         for (int l = 0; l < layers.Count; l++)
         {
-            var sw = Stopwatch.StartNew();
-            for (int s = 0; s < steps; s++) layers[l].Step(model.Encode(images.SliceRows(s % images.Rows, 1), l), values);
-            layers[l].ReadWeights(0);
-            double t = sw.Elapsed.TotalSeconds;
-            var bw = Stopwatch.StartNew();
+            // The bound is timed in slices, each right after as many of the layer's steps, so that the machine's drift
+            // falls on both alike; each slice's product for eq. 6 at the active BMUs of the steps before it.
             var carry = Enumerable.Range(0, l).Select(j => Bound(engine, options[j], options[j].Positions, scoresOnly: true)).ToList();
-            var own = Bound(engine, options[l], options[l].Positions, ActiveRows(layers[l], steps));
-            var prep = bw.Elapsed.TotalSeconds;
-            bw.Restart();
-            foreach (var c in carry) c(steps);
-            own(steps);
-            double b = bw.Elapsed.TotalSeconds;
+            var own = Bound(engine, options[l], options[l].Positions);
+            double t = 0, b = 0;
+            for (int from = 0; from < steps; from += Slice)
+            {
+                int part = Math.Min(Slice, steps - from);
+                long before = layers[l] is CpuCsnnLayer cpu ? cpu.UpdatedRows : 0;
+                long t0 = Stopwatch.GetTimestamp();
+                for (int s = from; s < from + part; s++) layers[l].Step(model.Encode(images.SliceRows(s % images.Rows, 1), l), values);
+                layers[l].ReadWeights(0);
+                t += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                int active = ActiveRows(layers[l], before, part);
+                long b0 = Stopwatch.GetTimestamp();
+                foreach (var c in carry) c(part, 1);
+                own(part, active);
+                b += Stopwatch.GetElapsedTime(b0).TotalSeconds;
+            }
             table.AddRow($"training layer {l + 1} ({options[l].GridRows}x{options[l].GridCols}x{options[l].Maps}, {options[l].PatchSize}-long patches), {steps:N0} steps", $"{t:F2}", $"{b:F2}", $"{t / b:F2}");
             trainTotal += t; trainBound += b;
         }
@@ -231,7 +242,7 @@ public sealed class CsnnBench : IBench
         const int chunk = 64;
         var bounds = options.Select(o => Bound(engine, o, chunk * o.Positions, scoresOnly: true)).ToList();
         var ebw = Stopwatch.StartNew();
-        foreach (var bd in bounds) bd((count + chunk - 1) / chunk);
+        foreach (var bd in bounds) bd((count + chunk - 1) / chunk, 1);
         double eb = ebw.Elapsed.TotalSeconds;
         table.AddRow($"[bold]encoding {count:N0} images[/] ({count / et:N0} images/s)", $"{et:F2}", $"{eb:F2}", $"[bold]{et / eb:F2}[/]");
         AnsiConsole.Write(table);
