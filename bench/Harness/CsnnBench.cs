@@ -216,6 +216,7 @@ public sealed class CsnnBench : IBench
             var carry = Enumerable.Range(0, l).Select(j => Bound(engine, options[j], options[j].Positions, scoresOnly: true)).ToList();
             var own = Bound(engine, options[l], options[l].Positions);
             double t = 0, b = 0;
+            long start = layers[l] is CpuCsnnLayer first ? first.UpdatedRows : 0;
             for (int from = 0; from < steps; from += Slice)
             {
                 int part = Math.Min(Slice, steps - from);
@@ -230,7 +231,8 @@ public sealed class CsnnBench : IBench
                 own(part, active);
                 b += Stopwatch.GetElapsedTime(b0).TotalSeconds;
             }
-            table.AddRow($"training layer {l + 1} ({options[l].GridRows}x{options[l].GridCols}x{options[l].Maps}, {options[l].PatchSize}-long patches), {steps:N0} steps", $"{t:F2}", $"{b:F2}", $"{t / b:F2}");
+            string winners = layers[l] is CpuCsnnLayer done ? $", {(double)(done.UpdatedRows - start) / ((long)steps * options[l].Maps):F1} active BMUs a map" : "";
+            table.AddRow($"training layer {l + 1} ({options[l].GridRows}x{options[l].GridCols}x{options[l].Maps}, {options[l].PatchSize}-long patches{winners}), {steps:N0} steps", $"{t:F2}", $"{b:F2}", $"{t / b:F2}");
             trainTotal += t; trainBound += b;
         }
         table.AddRow("[bold]training, all layers[/]", $"{trainTotal:F2}", $"{trainBound:F2}", $"[bold]{trainTotal / trainBound:F2}[/]");
