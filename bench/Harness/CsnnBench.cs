@@ -29,7 +29,8 @@ public sealed class CsnnBench : IBench
           CIFAR-10's training set (random pixels of its size when it is absent, and the output says so).
 
         hebb bench csnn --model d-csnn|s-csnn [--steps 2000] [--encode 60000] [--backend X] [--data DIR]
-          A whole model: its layer-wise training at batch 1 (the authors': 2,000 steps a layer) and the encoding of
+          A whole model: its layer-wise training at batch 1 (the authors': 2,000 steps a layer; after each layer, its
+          batch norm statistics from 1,000 training images, not timed, as hebb train csnn does) and the encoding of
           --encode images through every block (the probes' work: CIFAR-10's 60,000), each beside its GEMM-only bound
           measured in the same run: for training, each step's scores and H_a^T A per map plus the score GEMMs that
           carry the step's image through the blocks before the layer, timed in slices right after each 50 steps (so
@@ -203,7 +204,6 @@ public sealed class CsnnBench : IBench
             [.. Enumerable.Range(0, o.Maps).Select(_ => Randomize.Uniform(o.Neurons, o.PatchSize, rng))],
             [.. Enumerable.Range(0, o.Maps).Select(_ => Randomize.Uniform(o.Neurons, o.MaskSize, rng))])).ToList();
         using var model = new CsnnModel(layers);
-        for (int l = 0; l < layers.Count; l++) model.Norms[l] = CsnnNormalization.AuthorsCode(options[l].OutChannels);
         AnsiConsole.MarkupLine($"[bold]hebb bench csnn --model {modelName}[/]: {Markup.Escape(engine.Name)}; {options.Count} layers x {steps:N0} steps at batch 1, then {Math.Min(encode, images.Rows):N0} images encoded; {Markup.Escape(source)}");
 
         var table = new Table().AddColumns("what", "seconds", "GEMM-only bound (s)", "x bound");
@@ -234,6 +234,9 @@ public sealed class CsnnBench : IBench
             string winners = layers[l] is CpuCsnnLayer done ? $", {(double)(done.UpdatedRows - start) / ((long)steps * options[l].Maps):F1} active BMUs a map" : "";
             table.AddRow($"training layer {l + 1} ({options[l].GridRows}x{options[l].GridCols}x{options[l].Maps}, {options[l].PatchSize}-long patches{winners}), {steps:N0} steps", $"{t:F2}", $"{b:F2}", $"{t / b:F2}");
             trainTotal += t; trainBound += b;
+            // As `hebb train csnn` does (the paper's batch norm): the layer's statistics on 1,000 training images, not
+            // timed; the next layer learns on blocks normalized by them.
+            model.Norms[l] = model.Estimate(l, images.SliceRows(0, Math.Min(1000, images.Rows)), CsnnNorm.Batch);
         }
         table.AddRow("[bold]training, all layers[/]", $"{trainTotal:F2}", $"{trainBound:F2}", $"[bold]{trainTotal / trainBound:F2}[/]");
         int count = Math.Min(encode, images.Rows);
