@@ -216,11 +216,12 @@ public sealed class CsnnBench : IBench
             var carry = Enumerable.Range(0, l).Select(j => Bound(engine, options[j], options[j].Positions, scoresOnly: true)).ToList();
             var own = Bound(engine, options[l], options[l].Positions);
             double t = 0, b = 0;
-            long start = layers[l] is CpuCsnnLayer first ? first.UpdatedRows : 0;
+            var counted = layers[l] as CpuCsnnLayer;
+            long start = counted?.UpdatedRows ?? 0;
             for (int from = 0; from < steps; from += Slice)
             {
                 int part = Math.Min(Slice, steps - from);
-                long before = layers[l] is CpuCsnnLayer cpu ? cpu.UpdatedRows : 0;
+                long before = counted?.UpdatedRows ?? 0;
                 long t0 = Stopwatch.GetTimestamp();
                 for (int s = from; s < from + part; s++) layers[l].Step(model.Encode(images.SliceRows(s % images.Rows, 1), l), values);
                 layers[l].ReadWeights(0);
@@ -231,7 +232,7 @@ public sealed class CsnnBench : IBench
                 own(part, active);
                 b += Stopwatch.GetElapsedTime(b0).TotalSeconds;
             }
-            string winners = layers[l] is CpuCsnnLayer done ? $", {(double)(done.UpdatedRows - start) / ((long)steps * options[l].Maps):F1} active BMUs a map" : "";
+            string winners = counted is null ? "" : $", {(double)(counted.UpdatedRows - start) / ((long)steps * options[l].Maps):F1} active BMUs a map";
             table.AddRow($"training layer {l + 1} ({options[l].GridRows}x{options[l].GridCols}x{options[l].Maps}, {options[l].PatchSize}-long patches{winners}), {steps:N0} steps", $"{t:F2}", $"{b:F2}", $"{t / b:F2}");
             trainTotal += t; trainBound += b;
             // As `hebb train csnn` does (the paper's batch norm): the layer's statistics on 1,000 training images, not

@@ -256,7 +256,6 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         // slices of the elements, each slice's patches added in their order (the same floats as one thread).
         var sums = _a;
         var squares = _b;
-        int map = h;
         Parallel.ForEach(Slices(n).Select(x => (x, true)).Concat(Slices(ms).Select(x => (x, false))), job =>
         {
             var ((from, to), patches) = job;
@@ -266,7 +265,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
             for (int c = 0; c < active; c++) dst.AsSpan(c * width + from, len).Clear();
             for (int q = 0; q < rows; q++)
             {
-                int c = bmus[q * maps + map];
+                int c = bmus[q * maps + h];
                 if (c < 0) continue;
                 var d = dst.AsSpan(slot[c] * width + from, len);
                 TensorPrimitives.Add(d, src.AsSpan(q * width + from, len), d);
