@@ -28,7 +28,8 @@ public static class FewShot
                     return copy[..n];
                 }).ToArray();
                 var small = split with { Train = split.Train.Subset(pick) };
-                acc[d] = ProbeTrainer.Train(engine, ProbeOptions.Linear(split.Train.X.Cols, classes), small, t with { Seed = rng.Next() }).TestAccuracy;
+                acc[d] = ProbeTrainer.Train(engine, ProbeOptions.Linear(split.Train.X.Cols, classes), small, t with { Seed = rng.Next() },
+                    testEveryPoint: false).TestAccuracy;
             }
             double mean = acc.Average(), std = Math.Sqrt(acc.Sum(a => (a - mean) * (a - mean)) / Math.Max(1, draws - 1));
             log?.Invoke($"{n} per class: {mean:P2} ± {std:P2} over {draws} draws");

@@ -6,5 +6,5 @@ namespace Hebb.Evaluation;
 /// </summary>
 public sealed record ProbeResult(IReadOnlyList<ProbePoint> Curve, ProbePoint Chosen, double Seconds)
 {
-    public double TestAccuracy => Chosen.TestAccuracy;
+    public double TestAccuracy => Chosen.TestAccuracy ?? throw new InvalidOperationException("the chosen point's test accuracy was not measured");
 }

@@ -26,8 +26,13 @@ public static class ProbeTrainer
 
     /// <summary>Trains a fresh probe on <paramref name="split"/>; all randomness (initial weights, batch order,
     /// dropout masks) comes from <see cref="ProbeTraining.Seed"/>. A loss that becomes NaN or infinite, or ends above
-    /// <see cref="RiseFactor"/> times the first step's, throws <see cref="ProbeDivergedException"/>.</summary>
-    public static ProbeResult Train(IEngine engine, ProbeOptions options, Split split, ProbeTraining t, Action<ProbePoint>? onPoint = null)
+    /// <see cref="RiseFactor"/> times the first step's, throws <see cref="ProbeDivergedException"/>. With
+    /// <paramref name="testEveryPoint"/> false the test set is scored only where the pocket rule could choose the point
+    /// (the validation accuracy rises, or there is no validation set): the same chosen point and test accuracy, for a
+    /// caller that keeps no curve (few-shot, whose linear probe on a few examples is evaluated at every step and spent
+    /// most of its time on the test set).</summary>
+    public static ProbeResult Train(IEngine engine, ProbeOptions options, Split split, ProbeTraining t, Action<ProbePoint>? onPoint = null,
+                                    bool testEveryPoint = true)
     {
         var sw = Stopwatch.StartNew();
         var rng = new Random(t.Seed);
@@ -63,8 +68,10 @@ public static class ProbeTrainer
                 step++;
                 if (step % every == 0 || step == total)
                 {
+                    double? validation = split.Validation is null ? null : Accuracy(probe, split.Validation, null, buffers);
+                    bool mayBeChosen = validation is null || best is null || validation > best.ValidationAccuracy;
                     var point = new ProbePoint(step, (double)step / stepsPerEpoch, lossSum / lossCount, Accuracy(probe, train, trainingSample, buffers),
-                        split.Validation is null ? null : Accuracy(probe, split.Validation, null, buffers), Accuracy(probe, split.Test, null, buffers));
+                        validation, testEveryPoint || mayBeChosen ? Accuracy(probe, split.Test, null, buffers) : null);
                     lossSum = 0; lossCount = 0;
                     curve.Add(point);
                     if (split.Validation is not null && (best is null || point.ValidationAccuracy > best.ValidationAccuracy)) best = point;

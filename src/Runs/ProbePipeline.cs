@@ -214,7 +214,7 @@ public static class ProbePipeline
                 if (splitCount <= 3) series.Add(new($"{fold}training ({trainRows:N0} examples)", epochs, [.. result.Curve.Select(p => 100 * p.TrainAccuracy)]));
                 if (result.Curve.Any(p => p.ValidationAccuracy is not null))
                     series.Add(new($"{fold}validation ({split.Validation?.Count ?? 0:N0})", epochs, [.. result.Curve.Select(p => 100 * (p.ValidationAccuracy ?? double.NaN))]));
-                if (splitCount <= 3) series.Add(new($"{fold}test ({split.Test.Count:N0})", epochs, [.. result.Curve.Select(p => 100 * p.TestAccuracy)]));
+                if (splitCount <= 3) series.Add(new($"{fold}test ({split.Test.Count:N0})", epochs, [.. result.Curve.Select(p => 100 * (p.TestAccuracy ?? double.NaN))]));
                 md.Append($"- {split.Description}: test accuracy **{result.TestAccuracy:P2}** (± {se:P2}, the binomial standard error over {split.Test.Count:N0} test images)" +
                           (result.Chosen.ValidationAccuracy is { } va ? $" at step {result.Chosen.Step} (best validation accuracy {va:P2}, pocket rule)" : " at the last step") +
                           $"; there, training accuracy {result.Chosen.TrainAccuracy:P2} on {trainRows:N0} training examples\n");

@@ -132,6 +132,33 @@ public class ProbeTrainerTests
         Assert.True(result.TestAccuracy > 0.9, $"test accuracy {result.TestAccuracy}");
     }
 
+    /// <summary>Scoring the test set only where the validation accuracy rises (few-shot's way) chooses the same point
+    /// with the same test accuracy, and leaves the other points' test accuracy unmeasured.</summary>
+    [Fact]
+    public void TestingOnlyWherePocketCanChooseGivesTheSameResult()
+    {
+        var rng = new Random(3);
+        LabeledSet Make(int n)
+        {
+            var x = new Matrix(n, 4);
+            var y = new int[n];
+            for (int i = 0; i < n; i++) { y[i] = rng.Next(3); x[i, y[i]] = 0.3f; x[i, 3] = (float)rng.NextDouble(); }
+            return new(x, y);
+        }
+        var split = new Split("toy", Make(200), Make(60), Make(60));
+        var t = new ProbeTraining { Epochs = 20, Batch = 16, LearningRate = 0.02, EvalEvery = 3 };
+        var every = ProbeTrainer.Train(new CpuEngine(new ManagedGemm()), ProbeOptions.Linear(4, 3), split, t);
+        var some = ProbeTrainer.Train(new CpuEngine(new ManagedGemm()), ProbeOptions.Linear(4, 3), split, t, testEveryPoint: false);
+        Assert.Equal(every.Chosen, some.Chosen);
+        Assert.Equal(every.TestAccuracy, some.TestAccuracy);
+        Assert.Equal(every.Curve.Select(p => p.ValidationAccuracy), some.Curve.Select(p => p.ValidationAccuracy));
+        Assert.All(every.Curve, p => Assert.NotNull(p.TestAccuracy));
+        Assert.Contains(some.Curve, p => p.TestAccuracy is null);
+        // Each point some measured is a rise of validation accuracy over every point before it.
+        for (int i = 0; i < some.Curve.Count; i++)
+            Assert.Equal(i == 0 || some.Curve[i].ValidationAccuracy > some.Curve.Take(i).Max(p => p.ValidationAccuracy), some.Curve[i].TestAccuracy is not null);
+    }
+
 
     /// <summary>A probe whose loss becomes NaN or infinite (huge features, a huge rate) stops with a named error
     /// naming the step and the rate, not with a report of nonsense.</summary>
