@@ -132,33 +132,60 @@ public class ProbeTrainerTests
         Assert.True(result.TestAccuracy > 0.9, $"test accuracy {result.TestAccuracy}");
     }
 
-    /// <summary>Scoring the test set only where the validation accuracy rises (few-shot's way) chooses the same point
-    /// with the same test accuracy, and leaves the other points' test accuracy unmeasured.</summary>
+    static LabeledSet Toy(Random rng, int n, float signal)
+    {
+        var x = new Matrix(n, 4);
+        var y = new int[n];
+        for (int i = 0; i < n; i++) { y[i] = rng.Next(3); x[i, y[i]] = signal; x[i, 3] = (float)rng.NextDouble(); }
+        return new(x, y);
+    }
+
+    /// <summary>A probe driven step by step with the test set scored only where the validation accuracy rises (the
+    /// only points the pocket rule can choose) chooses the same point with the same test accuracy as the trainer that
+    /// scores every point.</summary>
     [Fact]
     public void TestingOnlyWherePocketCanChooseGivesTheSameResult()
     {
         var rng = new Random(3);
-        LabeledSet Make(int n)
-        {
-            var x = new Matrix(n, 4);
-            var y = new int[n];
-            for (int i = 0; i < n; i++) { y[i] = rng.Next(3); x[i, y[i]] = 0.3f; x[i, 3] = (float)rng.NextDouble(); }
-            return new(x, y);
-        }
-        var split = new Split("toy", Make(200), Make(60), Make(60));
+        var split = new Split("toy", Toy(rng, 200, 0.3f), Toy(rng, 60, 0.3f), Toy(rng, 60, 0.3f));
         var t = new ProbeTraining { Epochs = 20, Batch = 16, LearningRate = 0.02, EvalEvery = 3 };
-        var every = ProbeTrainer.Train(new CpuEngine(new ManagedGemm()), ProbeOptions.Linear(4, 3), split, t);
-        var some = ProbeTrainer.Train(new CpuEngine(new ManagedGemm()), ProbeOptions.Linear(4, 3), split, t, testEveryPoint: false);
+        var engine = new CpuEngine(new ManagedGemm());
+        var every = ProbeTrainer.Train(engine, ProbeOptions.Linear(4, 3), split, t);
+        using var run = new ProbeRun(engine, ProbeOptions.Linear(4, 3), split, t);
+        while (!run.Finished)
+            if (run.Next())
+            {
+                double validation = run.Accuracy(split.Validation!);
+                run.Record(validation, run.MayChoose(validation) ? run.Accuracy(split.Test) : null);
+            }
+        var some = run.Result();
         Assert.Equal(every.Chosen, some.Chosen);
-        Assert.Equal(every.TestAccuracy, some.TestAccuracy);
         Assert.Equal(every.Curve.Select(p => p.ValidationAccuracy), some.Curve.Select(p => p.ValidationAccuracy));
         Assert.All(every.Curve, p => Assert.NotNull(p.TestAccuracy));
         Assert.Contains(some.Curve, p => p.TestAccuracy is null);
-        // Each point some measured is a rise of validation accuracy over every point before it.
+        // Each point measured is a rise of validation accuracy over every point before it.
         for (int i = 0; i < some.Curve.Count; i++)
             Assert.Equal(i == 0 || some.Curve[i].ValidationAccuracy > some.Curve.Take(i).Max(p => p.ValidationAccuracy), some.Curve[i].TestAccuracy is not null);
+        // A point the pocket rule may choose must have its test accuracy.
+        using var other = new ProbeRun(engine, ProbeOptions.Linear(4, 3), split, t);
+        while (!other.Next()) { }
+        Assert.Throws<ArgumentException>(() => other.Record(0.5, null));
     }
 
+    /// <summary>Few-shot's draws scored side by side in one classifier get each draw's own accuracy: the same as
+    /// scored one at a time.</summary>
+    [Fact]
+    public void FewShotDrawsScoredTogetherMatchThemScoredAlone()
+    {
+        var rng = new Random(5);
+        var split = new Split("toy", Toy(rng, 300, 0.4f), Toy(rng, 80, 0.4f), Toy(rng, 80, 0.4f));
+        var t = new ProbeTraining { Epochs = 15, LearningRate = 0.05 };
+        var engine = new CpuEngine(new ManagedGemm());
+        var alone = FewShot.Run(engine, split, 3, [1, 4], 5, t, together: 1);
+        var together = FewShot.Run(engine, split, 3, [1, 4], 5, t, together: 3);
+        Assert.Equal(alone.Select(r => r.Accuracies), together.Select(r => r.Accuracies));
+        Assert.Contains(alone.SelectMany(r => r.Accuracies), a => a != alone[0].Accuracies[0]);   // draws differ
+    }
 
     /// <summary>A probe whose loss becomes NaN or infinite (huge features, a huge rate) stops with a named error
     /// naming the step and the rate, not with a report of nonsense.</summary>
