@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs on a GPU machine without .NET, over the bundle that scripts/device-bundle.sh made in publish/dev:
 # finds the CUDA libraries, then hebb verify (every backend there), hebb bench krotov and nnl-conv on cuda and
-# cpu (the cpu's nnl-conv with its default threads, the second-thread feed and 4 or 8 threads).
+# cpu (the cpu's nnl-conv with its default threads, the second-thread feed and 4 or 8 threads), CSNN's layer and
+# whole D-CSNN model on cuda (training and encoding beside their GEMM-only bounds).
 # Usage: scripts/device-run.sh OUTDIR [STEPS]
 #   STEPS: any of probe verify krotov peer conv csnn cpuconv train krotovrun (default: all but cpuconv)
 #   Where the session's device time is short (15 minutes, machine start included), run "probe verify conv" first:
@@ -19,6 +20,7 @@ xz -dc publish/dev/blas.tar.xz | tar -xf - -C $w/blas
 xz -dc publish/dev/cifar1.bin.xz > $w/data/cifar-10-batches-bin/data_batch_1.bin
 # 50,000 images for the full-epoch timing: batch 1 five times (timing does not depend on the pixels)
 for i in 2 3 4 5; do ln -sf data_batch_1.bin $w/data/cifar-10-batches-bin/data_batch_$i.bin; done
+ln -sf data_batch_1.bin $w/data/cifar-10-batches-bin/test_batch.bin   # the CSNN model bench encodes test images
 cp publish/dev/mnist/*.gz $w/data/mnist/
 export HEBB_DATA=$w/data
 # CUDA libraries: the toolkit's lib64 first, else the pip wheels' folders
@@ -38,7 +40,8 @@ has verify && run 300 $hebb verify
 has krotov && { run 120 $hebb bench krotov --backend cuda; run 120 $hebb bench krotov --backend cuda --batch 1000 --reference-steps 0; }
 has peer && for b in 100 1000; do run 120 python3 bench/peers/krotov_torch.py --device cuda --batch $b; done
 has conv && { run 120 $hebb bench nnl-conv --backend cuda --limit 10000; run 240 $hebb bench nnl-conv --backend cuda; }
-has csnn && { run 120 $hebb bench csnn --backend cuda; run 120 python3 bench/peers/csnn_torch.py --device cuda; }
+has csnn && { run 120 $hebb bench csnn --backend cuda; run 120 python3 bench/peers/csnn_torch.py --device cuda;
+               run 240 $hebb bench csnn --model d-csnn --backend cuda --steps 500 --encode 3000; }
 if has cpuconv; then
   for o in "" "--threads 1" "--threads 4" "--threads 8"; do run 120 $hebb bench nnl-conv --backend cpu --limit 10000 $o; done
   run 240 $hebb bench nnl-conv --backend cpu
