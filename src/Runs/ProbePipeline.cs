@@ -228,7 +228,7 @@ public static class ProbePipeline
             AnsiConsole.MarkupLine($"test accuracy [bold]{mean:P2}[/]" + (accs.Count > 1 ? $" ± {std:P2} over {folds} folds" : $" ± {singleSe:P2} (binomial standard error)") + $" (error {1 - mean:P2})");
         }
         report["seconds"] = sw.Elapsed.TotalSeconds;
-        md.Append($"\n- time {sw.Elapsed.TotalSeconds:F1} s\n\n`accuracy.png`: {(probe == "fewshot" ? "mean test accuracy against N per class (left to right: " + string.Join(", ", shots) + ")" : "training, validation and test accuracy at each evaluation (with more than three folds, each fold's validation accuracy)")}; `metrics.jsonl`: every evaluation point.\n");
+        md.Append($"\n- time {sw.Elapsed.TotalSeconds:F1} s\n\n`accuracy.png`: {(probe == "fewshot" ? "mean test accuracy against N per class (left to right: " + string.Join(", ", shots) + ")" : "training, validation and test accuracy at each evaluation (with more than three folds, each fold's validation accuracy)")}; `metrics.jsonl`: {(probe == "fewshot" ? "each N's mean and standard deviation (every draw's accuracy in report.json)" : "every evaluation point")}.\n");
         RunFolder.WriteText(Path.Combine(outDir, "report.json"), report.ToJsonString(RunFolder.Json));
         RunFolder.WriteText(Path.Combine(outDir, "report.md"), md.ToString());
         if (probe == "fewshot")
