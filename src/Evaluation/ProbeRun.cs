@@ -12,13 +12,12 @@ namespace Hebb.Evaluation;
 /// </summary>
 public sealed class ProbeRun : IDisposable
 {
-    readonly ProbeOptions _options;
     readonly LabeledSet _train;
     readonly bool _validated;
     readonly Random _rng;
     readonly int[] _order, _labels, _trainingSample;
     readonly int _batch, _stepsPerEpoch, _every;
-    readonly Func<int, int, double> _rate;
+    readonly ProbeTraining _t;
     readonly RowBuffers _buffers;
     readonly List<ProbePoint> _curve = [];
     readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -37,7 +36,6 @@ public sealed class ProbeRun : IDisposable
 
     public ProbeRun(IEngine engine, ProbeOptions options, Split split, ProbeTraining t)
     {
-        _options = options;
         _train = split.Train;
         _validated = split.Validation is not null;
         _rng = new Random(t.Seed);
@@ -47,7 +45,7 @@ public sealed class ProbeRun : IDisposable
         _stepsPerEpoch = (n + t.Batch - 1) / t.Batch;
         _every = t.EvalEvery > 0 ? t.EvalEvery : Math.Max(1, _stepsPerEpoch / 4);
         Total = t.Epochs * _stepsPerEpoch;
-        _rate = t.RateAt;
+        _t = t;
         _order = [.. Enumerable.Range(0, n)];
         _labels = new int[t.Batch];
         _buffers = new RowBuffers(_train.X.Cols);
@@ -68,7 +66,7 @@ public sealed class ProbeRun : IDisposable
         var x = _buffers.Gather(_train.X, idx);
         var y = _labels.AsSpan(0, idx.Length);
         for (int i = 0; i < idx.Length; i++) y[i] = _train.Y[idx[i]];
-        double loss = Probe.Step(x, y, ProbeInit.Masks(_options, idx.Length, _rng), _rate(Steps, Total));
+        double loss = Probe.Step(x, y, ProbeInit.Masks(Probe.Options, idx.Length, _rng), _t.RateAt(Steps, Total));
         if (!double.IsFinite(loss))
             throw new ProbeDivergedException($"the probe's training diverged: at step {Steps + 1} (epoch {(double)(Steps + 1) / _stepsPerEpoch:F2}) its loss is {loss}; {_advice}");
         if (Steps == 0) _firstLoss = loss;
