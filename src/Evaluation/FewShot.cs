@@ -64,17 +64,18 @@ public static class FewShot
         var buffers = new RowBuffers(split.Train.X.Cols);
         while (!group[0].Finished)
         {
-            var due = group.Select(run => run.Next()).ToArray();
-            if (!due.Contains(true)) continue;
-            double[]? validation = split.Validation is null ? null : Accuracies(engine, group, split.Validation, classes, buffers);
+            if (!group.Select(run => run.Next()).ToArray().Contains(true)) continue;
+            using var all = SideBySide(engine, group, classes);
+            double[]? validation = split.Validation is null ? null : ProbeRun.Accuracies(all, group.Count, split.Validation, null, buffers);
             bool[] chosen = [.. group.Select((run, g) => run.MayChoose(validation?[g]))];
-            double[]? test = chosen.Contains(true) ? Accuracies(engine, group, split.Test, classes, buffers) : null;
+            double[]? test = chosen.Contains(true) ? ProbeRun.Accuracies(all, group.Count, split.Test, null, buffers) : null;
             for (int g = 0; g < group.Count; g++) group[g].Record(validation?[g], chosen[g] ? test![g] : null);
         }
     }
 
-    /// <summary>Each run's accuracy on <paramref name="set"/>, from one linear classifier holding all their weights.</summary>
-    static double[] Accuracies(IEngine engine, List<ProbeRun> group, LabeledSet set, int classes, RowBuffers buffers)
+    /// <summary>One linear classifier holding the weights of every run of <paramref name="group"/> as they stand, run g's
+    /// classes from g * classes on.</summary>
+    static IClassifier SideBySide(IEngine engine, List<ProbeRun> group, int classes)
     {
         var parts = group.Select(run => run.Probe.Read()).ToList();
         int inputs = parts[0].Weights[0].Cols;
@@ -85,7 +86,6 @@ public static class FewShot
             parts[g].Weights[0].Data.CopyTo(w.Data, g * classes * inputs);
             parts[g].Bias.Data.CopyTo(b.Data, g * classes);
         }
-        using var all = engine.CreateClassifier(ProbeOptions.Linear(inputs, classes * group.Count), new ClassifierParameters([w], b, [], [], [], []));
-        return ProbeRun.Accuracies(all, group.Count, set, null, buffers);
+        return engine.CreateClassifier(ProbeOptions.Linear(inputs, classes * group.Count), new ClassifierParameters([w], b, [], [], [], []));
     }
 }

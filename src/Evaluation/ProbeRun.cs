@@ -16,7 +16,7 @@ public sealed class ProbeRun : IDisposable
     readonly bool _validated;
     readonly Random _rng;
     readonly int[] _order, _labels, _trainingSample;
-    readonly int _batch, _stepsPerEpoch, _every;
+    readonly int _stepsPerEpoch, _every;
     readonly ProbeTraining _t;
     readonly RowBuffers _buffers;
     readonly List<ProbePoint> _curve = [];
@@ -41,7 +41,6 @@ public sealed class ProbeRun : IDisposable
         _rng = new Random(t.Seed);
         Probe = engine.CreateClassifier(options, ProbeInit.Initial(options, _rng));
         int n = _train.Count;
-        _batch = t.Batch;
         _stepsPerEpoch = (n + t.Batch - 1) / t.Batch;
         _every = t.EvalEvery > 0 ? t.EvalEvery : Math.Max(1, _stepsPerEpoch / 4);
         Total = t.Epochs * _stepsPerEpoch;
@@ -62,7 +61,7 @@ public sealed class ProbeRun : IDisposable
         if (_due) throw new InvalidOperationException($"step {Steps}'s evaluation point has not been recorded");
         int n = _train.Count, s = Steps % _stepsPerEpoch;
         if (s == 0) _rng.Shuffle(_order);
-        var idx = _order.AsSpan(s * _batch, Math.Min(_batch, n - s * _batch));
+        var idx = _order.AsSpan(s * _t.Batch, Math.Min(_t.Batch, n - s * _t.Batch));
         var x = _buffers.Gather(_train.X, idx);
         var y = _labels.AsSpan(0, idx.Length);
         for (int i = 0; i < idx.Length; i++) y[i] = _train.Y[idx[i]];
