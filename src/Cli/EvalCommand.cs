@@ -24,7 +24,8 @@ static class EvalCommand
                                     none: the full test set, last step reported
           --folds K           k-fold cross-validation on the training set (mean and spread of test accuracy)
           --augment C         add C augmented copies of the training images (rotation <= 15 deg, shift <= 2 px,
-                              horizontal flip on cifar10), encoded, to the probe's training set (CSNN's Aug)
+                              horizontal flip on cifar10), encoded, to the probe's training set (CSNN's Aug; the
+                              paper's is 10); with --folds, a fold leaves every copy of its validation images out
           --random-baseline   the run's encoder with random U(-1, 1) weights instead of the trained ones
           --standardize on|off|global  on: each feature minus its training mean, over its training deviation; global:
                               every feature over one number, their root mean square on the training set (off).
@@ -33,9 +34,15 @@ static class EvalCommand
                               chooses on the raw validation half, the test half is shadowed (80% of each image x 0.3)
           --shots 1,2,5,10,20,50  --draws 10   (fewshot)
           --utilization-batch B   batch size of the neuron-utilization metric (1000)
-          --features DIR      keep the encoded training and test sets in DIR and take them from there when the same
-                              representation, images and options come again (so that the probes of a slow encoder,
-                              CSNN's, encode once); about 2.5 GB for D-CSNN on CIFAR-10
+          --features DIR      keep the encoded images in DIR, part by part as each is encoded (the training images,
+                              each augmented copy, the test images), and take back the parts it holds when the same
+                              representation and images come again: the probes of a slow encoder, CSNN's, encode
+                              once, a stopped encoding resumes, and --augment 10 takes the copies --augment 2 kept.
+                              About 2.5 GB a part for D-CSNN on CIFAR-10 (1.2 GB in half). A folder that holds
+                              other features is refused
+          --feature-precision single|half  hold (and keep) the features in float32 (single) or IEEE half precision,
+                              half the memory: CSNN's Aug rows (550,000 x 12,288 features) are 27.5 GB in single,
+                              13.8 GB in half; a value beyond +-65,504 is refused (single)
           --out DIR           report folder (RUN/eval-PROBE..., or runs/raw-DATASET-PROBE)
 
         {string.Join("\n\n", Recipes.All.Select(r => $"  Runs of {r.Rule} (hebb train {r.Rule}):\n{r.EvalHelp}"))}

@@ -4,7 +4,8 @@ using Hebb.Contracts;
 
 namespace Hebb.Data;
 
-/// <summary>NumPy's .npy format: 2-D little-endian float32 matrices (dtype '&lt;f4', C order) for weights and features, and
+/// <summary>NumPy's .npy format: 2-D little-endian float32 matrices (dtype '&lt;f4', C order) for weights and features
+/// (float16, '&lt;f2', for features kept at half precision), and
 /// arrays of any rank in float32 or float64 (<see cref="NdArray"/>) for the check cases.</summary>
 public static class Npy
 {
@@ -23,6 +24,49 @@ public static class Npy
             s.Write(bytes, 0, count * 4);
         }
     });
+
+    /// <summary>A 2-D matrix of float16 values ('&lt;f2', IEEE binary16, C order) written from its rows' parts in
+    /// order (each part whole rows), whole or not at all: features kept at half precision.</summary>
+    public static void WriteHalf(string path, int rows, int cols, IEnumerable<Half[]> parts) => AtomicFile.Write(path, s =>
+    {
+        WriteHeader(s, "<f2", [rows, cols]);
+        long written = 0;
+        var bytes = new byte[Block * 2];
+        foreach (var part in parts)
+            for (long at = 0; at < part.LongLength; at += Block)
+            {
+                int count = (int)Math.Min(Block, part.LongLength - at);
+                for (int i = 0; i < count; i++) BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan(i * 2), part[at + i]);
+                s.Write(bytes, 0, count * 2);
+                written += count;
+            }
+        if (written != (long)rows * cols) throw new ArgumentException($"the parts hold {written} values; a {rows}x{cols} matrix needs {(long)rows * cols}", nameof(parts));
+    });
+
+    /// <summary>A 2-D matrix of float16 ('&lt;f2') values as they are stored.</summary>
+    public static (int Rows, int Cols, Half[] Data) ReadHalf(string path)
+    {
+        using var f = Open(path, out var header);
+        if (header.Descr != "<f2") throw new DataException($"{path}: dtype is '{header.Descr}', not '<f2' (float16 little-endian)");
+        if (header.Shape.Length != 2) throw new DataException($"{path}: shape {Shape(header.Shape)} is not 2-D");
+        CheckSize(f, path, header, 2);
+        var data = new Half[header.Shape[0] * header.Shape[1]];
+        var bytes = new byte[Block * 2];
+        for (long at = 0; at < data.LongLength; at += Block)
+        {
+            int count = (int)Math.Min(Block, data.LongLength - at);
+            f.ReadExactly(bytes, 0, count * 2);
+            for (int i = 0; i < count; i++) data[at + i] = BinaryPrimitives.ReadHalfLittleEndian(bytes.AsSpan(i * 2));
+        }
+        return ((int)header.Shape[0], (int)header.Shape[1], data);
+    }
+
+    /// <summary>The dtype of a .npy file ('&lt;f4', '&lt;f2', ...), read from its header.</summary>
+    public static string Dtype(string path)
+    {
+        using var f = Open(path, out var header);
+        return header.Descr;
+    }
 
     public static Matrix Read(string path)
     {
@@ -134,7 +178,7 @@ public static class Npy
             throw new DataException($"{path}: shape {Shape(header.Shape)} has more values than one array holds ({Array.MaxLength:N0})");
         long bytes = f.Length - f.Position;
         if (bytes != (long)count * size)
-            throw new DataException($"{path}: {bytes} data bytes; shape {Shape(header.Shape)} of {(size == 4 ? "float32" : "float64")} needs {(long)count * size} (truncated or corrupt)");
+            throw new DataException($"{path}: {bytes} data bytes; shape {Shape(header.Shape)} of {size switch { 2 => "float16", 4 => "float32", _ => "float64" }} needs {(long)count * size} (truncated or corrupt)");
     }
 
     static string Shape(long[] shape) => shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";

@@ -3,8 +3,10 @@ using Hebb.Contracts;
 namespace Hebb.Evaluation;
 
 /// <summary>Rows of features with their labels.</summary>
-public sealed record LabeledSet(Matrix X, int[] Y)
+public sealed record LabeledSet(FeatureRows X, int[] Y)
 {
+    public LabeledSet(Matrix x, int[] y) : this(FeatureRows.Of(x), y) { }
+
     public int Count => Y.Length;
-    public LabeledSet Subset(int[] indices) => new(X.Gather(indices), [.. indices.Select(i => Y[i])]);
+    public LabeledSet Subset(int[] indices) => new(X.Subset(indices), [.. indices.Select(i => Y[i])]);
 }

@@ -131,7 +131,7 @@ public sealed class ProbeRun : IDisposable
         }
         // A validation or test half is taken as it is: copying it into a buffer at every evaluation point cost more
         // than its logits (few-shot evaluates at every step).
-        if (rows is null && set.Count <= WholeSet) Count(set.X, 0, set.Count);
+        if (rows is null && set.Count <= WholeSet && set.X.AsMatrix is { } whole) Count(whole, 0, set.Count);
         else
         {
             const int chunk = 2000;

@@ -11,7 +11,7 @@ sealed class RowBuffers(int cols)
     readonly Dictionary<int, Matrix> _byRows = new();
 
     /// <summary>The rows <paramref name="indices"/> of <paramref name="source"/>, in that order, in this size's buffer.</summary>
-    public Matrix Gather(Matrix source, ReadOnlySpan<int> indices)
+    public Matrix Gather(FeatureRows source, ReadOnlySpan<int> indices)
     {
         var m = Buffer(source, indices.Length);
         source.GatherInto(indices, m);
@@ -19,14 +19,14 @@ sealed class RowBuffers(int cols)
     }
 
     /// <summary>Rows <paramref name="start"/> .. start + count - 1 of <paramref name="source"/>, in this size's buffer.</summary>
-    public Matrix Rows(Matrix source, int start, int count)
+    public Matrix Rows(FeatureRows source, int start, int count)
     {
         var m = Buffer(source, count);
-        source.Data.AsSpan(start * cols, count * cols).CopyTo(m.Data);
+        source.CopyRowsInto(start, count, m);
         return m;
     }
 
-    Matrix Buffer(Matrix source, int rows)
+    Matrix Buffer(FeatureRows source, int rows)
     {
         if (source.Cols != cols) throw new ArgumentException($"source has {source.Cols} columns, the buffers {cols}", nameof(source));
         if (!_byRows.TryGetValue(rows, out var m)) _byRows[rows] = m = new Matrix(rows, cols);

@@ -16,25 +16,24 @@ public sealed class Standardizer
     /// <summary>One scale for every feature: x' = x / rms, the root mean square of all training features (zero
     /// stays zero, relative sizes stay). For sparse, heavy-tailed features such as pooled ReLU(cos)^40, where
     /// per-feature standardization blows rarely active features up to the size of common ones.</summary>
-    public static Standardizer Global(Matrix train)
+    public static Standardizer Global(FeatureRows train)
     {
         double sq = 0;
-        foreach (var x in train.Data) sq += (double)x * x;
-        double rms = Math.Sqrt(sq / Math.Max(train.Data.Length, 1));
+        train.ForEachRow((_, row) => { foreach (var x in row) sq += (double)x * x; });
+        double rms = Math.Sqrt(sq / Math.Max((long)train.Rows * train.Cols, 1));
         float inv = rms > 0 && double.IsFinite(rms) ? (float)(1 / rms) : 1f;
         return new Standardizer(new float[train.Cols], Enumerable.Repeat(inv, train.Cols).ToArray());
     }
 
-    public Standardizer(Matrix train)
+    public Standardizer(FeatureRows train)
     {
         int n = train.Cols;
         var sum = new double[n];
         var sq = new double[n];
-        for (int r = 0; r < train.Rows; r++)
+        train.ForEachRow((_, row) =>
         {
-            var row = train.Row(r);
             for (int j = 0; j < n; j++) { sum[j] += row[j]; sq[j] += (double)row[j] * row[j]; }
-        }
+        });
         var std = new double[n];
         _mean = new float[n];
         for (int j = 0; j < n; j++)
@@ -47,13 +46,5 @@ public sealed class Standardizer
         _scale = [.. std.Select(s => (float)(1 / Math.Max(s, floor)))];
     }
 
-    public void Apply(Matrix x)
-    {
-        for (int r = 0; r < x.Rows; r++)
-        {
-            var row = x.Row(r);
-            System.Numerics.Tensors.TensorPrimitives.Subtract(row, _mean, row);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(row, _scale, row);
-        }
-    }
+    public void Apply(FeatureRows x) => x.SubtractThenScale(_mean, _scale);
 }

@@ -1,36 +1,72 @@
 using System.Text.Json.Nodes;
-using Hebb.Contracts;
 using Hebb.Data;
+using Hebb.Evaluation;
 
 namespace Hebb.Runs;
 
-/// <summary><c>hebb eval --features DIR</c>: a representation's encoded training and test sets kept between probes
-/// (a D-CSNN encoding of CIFAR-10 takes minutes), with the key that says what they are: the representation, the
-/// dataset, the image counts and the options that change the features. A folder whose key differs is not used.</summary>
-public static class FeatureCache
+/// <summary><c>hebb eval --features DIR</c>: a representation's encoded images kept between probes (a D-CSNN encoding
+/// of CIFAR-10's 60,000 images takes about 20 minutes), part by part as each is encoded: the training images
+/// (<c>train-0.npy</c>), augmented copy k (<c>train-k.npy</c>; its augmentation is seeded by k, so that an
+/// <c>--augment 10</c> run takes the copies an <c>--augment 2</c> run kept), the test images and their shadowed twins.
+/// An encoding stopped part way resumes at the first part missing. <c>features.json</c> holds the key that says what
+/// the parts are (the representation, the dataset, the image counts, the seed); a folder that holds another key is
+/// refused, not overwritten. Parts are written whole or not at all, in the run's <see cref="FeaturePrecision"/>.</summary>
+public sealed class FeatureCache
 {
-    public static (Matrix Train, Matrix Test, Matrix? Shadowed)? Load(string dir, string key)
+    readonly FeaturePrecision _precision;
+
+    public string Dir { get; }
+
+    FeatureCache(string dir, FeaturePrecision precision) { Dir = dir; _precision = precision; }
+
+    /// <summary>The folder for <paramref name="key"/>: one that holds it, or a new or empty one (the key is written at
+    /// once, before any part).</summary>
+    public static FeatureCache Open(string dir, string key, FeaturePrecision precision)
     {
         string keyPath = Path.Combine(dir, "features.json");
-        if (!File.Exists(keyPath)) return null;
-        string? stored;
-        try { stored = (string?)JsonNode.Parse(File.ReadAllText(keyPath))?["key"]; }
-        catch (System.Text.Json.JsonException) { return null; }
-        if (stored != key) return null;
-        string shadowPath = Path.Combine(dir, "shadowed.npy");
-        return (Npy.Read(Path.Combine(dir, "train.npy")), Npy.Read(Path.Combine(dir, "test.npy")), File.Exists(shadowPath) ? Npy.Read(shadowPath) : null);
+        if (File.Exists(keyPath))
+        {
+            string? stored = null;
+            try { stored = (string?)JsonNode.Parse(File.ReadAllText(keyPath))?["key"]; }
+            catch (System.Text.Json.JsonException) { }
+            if (stored != key)
+                throw new UsageException($"--features {dir} holds " + (stored is null ? "a features.json without a readable key" : $"the features of '{stored}'") +
+                                         $", not of '{key}'" + (File.Exists(Path.Combine(dir, "train.npy")) ? " (kept by an earlier hebb, all training rows in one train.npy)" : "") +
+                                         ": give another folder, or delete this one");
+        }
+        else
+        {
+            if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
+                throw new UsageException($"--features {dir}: the folder holds files but no features.json; give a new or empty folder");
+            Directory.CreateDirectory(dir);
+            RunFolder.WriteText(keyPath, new JsonObject { ["key"] = key }.ToJsonString());
+        }
+        return new FeatureCache(dir, precision);
     }
 
-    /// <summary>Writes the features, then the key (last, so that a folder with a key is complete).</summary>
-    public static void Save(string dir, string key, Matrix train, Matrix test, Matrix? shadowed)
+    /// <summary>The part kept under <paramref name="part"/>, in the run's precision (float32 parts are rounded to half
+    /// for a half-precision run; half-precision parts are refused to a float32 run, whose features they are not), or
+    /// null where it has not been kept.</summary>
+    public FeatureRows? Load(string part)
     {
-        Directory.CreateDirectory(dir);
-        File.Delete(Path.Combine(dir, "features.json"));
-        Npy.Write(Path.Combine(dir, "train.npy"), train);
-        Npy.Write(Path.Combine(dir, "test.npy"), test);
-        string shadowPath = Path.Combine(dir, "shadowed.npy");
-        if (shadowed is not null) Npy.Write(shadowPath, shadowed);
-        else File.Delete(shadowPath);
-        RunFolder.WriteText(Path.Combine(dir, "features.json"), new JsonObject { ["key"] = key }.ToJsonString());
+        string path = PathOf(part);
+        if (!File.Exists(path)) return null;
+        if (Npy.Dtype(path) == "<f2")
+        {
+            if (_precision != FeaturePrecision.Half)
+                throw new UsageException($"{path} holds half-precision features; add --feature-precision half, or give another --features folder");
+            var (rows, cols, data) = Npy.ReadHalf(path);
+            return FeatureRows.OfHalf(rows, cols, data);
+        }
+        return FeatureRows.Of(Npy.Read(path)).In(_precision);
     }
+
+    /// <summary>Writes <paramref name="rows"/> as <paramref name="part"/>, whole or not at all.</summary>
+    public void Save(string part, FeatureRows rows)
+    {
+        if (rows.Precision == FeaturePrecision.Half) Npy.WriteHalf(PathOf(part), rows.Rows, rows.Cols, rows.HalfBlocks);
+        else Npy.Write(PathOf(part), rows.ToMatrix());
+    }
+
+    string PathOf(string part) => Path.Combine(Dir, part + ".npy");
 }

@@ -67,6 +67,7 @@ public static class ProbePipeline
         int utilBatch = a.Int("utilization-batch", 1000, 1);
         string? outOption = a.Str("out");
         string? featuresDir = a.Str("features");
+        var precision = a.Choice("feature-precision", "single", "single", "half") == "half" ? FeaturePrecision.Half : FeaturePrecision.Single;
         var engine = EngineChoice.Create(a);
         a.RejectUnknown("eval");
         if (raw && random) throw new UsageException("--random-baseline: raw pixels have no weights to randomize; give a training run");
@@ -82,7 +83,7 @@ public static class ProbePipeline
         // The representation: raw pixels, or the run's encoder as its rule's recipe opens it.
         using var opened = plan?.Open(new EncoderRequest(engine, dataset, trainData, random, seed));
         IEncoder encoder = opened?.Encoder ?? new RawPixels(trainData.Images.Cols);
-        FeatureArray.CheckFits(trainImages.X.Rows, augment, encoder.Features);
+        FeatureArray.CheckFits(Math.Max(trainImages.Count, testImages.Count), encoder.Features);
         string name = raw ? $"raw pixels of {dataset}" : $"{encoder.Name} from {target}";
         using var stage = StagedRun.Start(outOption ?? (raw ? Path.Combine("runs", $"raw-{dataset}-{probe}{(augment > 0 ? "-aug" : "")}")
                                           : Path.Combine(target, $"eval-{probe}{plan!.Tag}{(random ? "-random" : "")}{(augment > 0 ? "-aug" : "")}{(shadow ? "-shadow" : "")}")),
@@ -91,44 +92,46 @@ public static class ProbePipeline
         AnsiConsole.MarkupLine($"[bold]hebb eval[/] {probe} probe on {Markup.Escape(name)}; {Markup.Escape(engine.Name)}");
 
         var sw = Stopwatch.StartNew();
-        // The features of this representation, these images and these options: from --features DIR when it holds
-        // them (written by an earlier eval with the same key), else encoded (and written there when it is given).
-        string key = $"{name} | {dataset} | training {trainImages.Count} | test {testImages.Count} | augment {augment} | shadow {shadow} | seed {seed}";
-        var cached = featuresDir is null ? null : FeatureCache.Load(featuresDir, key);
-        LabeledSet train, test;
-        LabeledSet? shadowed;
-        if (cached is { } c)
+        // The features of this representation, these images and these options, part by part: from --features DIR where
+        // an earlier eval kept the part, else encoded (and kept there as soon as it is, so that a long encoding resumes).
+        string key = $"{name} | {dataset} | training {trainImages.Count} | test {testImages.Count} | seed {seed}";
+        var cache = featuresDir is null ? null : FeatureCache.Open(featuresDir, key, precision);
+        int kept = 0;
+        FeatureRows Part(string part, string what, Func<Matrix> encode)
         {
-            train = new LabeledSet(c.Train, [.. Enumerable.Range(0, 1 + augment).SelectMany(_ => trainImages.Y)]);
-            test = new LabeledSet(c.Test, testImages.Y);
-            shadowed = c.Shadowed is null ? null : new LabeledSet(c.Shadowed, testImages.Y);
-            AnsiConsole.MarkupLine($"features from {Markup.Escape(featuresDir!)} ({Markup.Escape(key)})");
+            if (cache?.Load(part) is { } rows) { kept++; return rows; }
+            var started = Stopwatch.StartNew();
+            var x = encode();
+            FeaturesFinite(x, what, opened?.OverflowCause);
+            try { rows = FeatureRows.Of(x).In(precision); }
+            catch (OverflowException e) { throw new UsageException($"the {what} images' {e.Message}: keep them in float32 (--feature-precision single)"); }
+            cache?.Save(part, rows);
+            if (cache is not null || augment > 0)
+                AnsiConsole.MarkupLine($"{Markup.Escape(what)} images: {x.Rows:N0} encoded in {started.Elapsed.TotalSeconds:F1} s" + (cache is null ? "" : $", kept as {Markup.Escape(Path.Combine(cache.Dir, part + ".npy"))}"));
+            return rows;
         }
-        else
+        var parts = new List<FeatureRows> { Part("train-0", "training", () => encoder.Encode(trainImages.X.ToMatrix())) };
+        for (int k = 1; k <= augment; k++)
         {
-            train = new LabeledSet(encoder.Encode(trainImages.X), trainImages.Y);
-            if (augment > 0)
-            {
-                var rng = new Random(seed + 17);
-                var parts = new List<LabeledSet> { train };
-                for (int k = 0; k < augment; k++)
-                    parts.Add(new LabeledSet(encoder.Encode(Augment.Apply(trainImages.X, trainData.Height, trainData.Width, trainData.Channels, rng, flip: dataset == "cifar10")), trainImages.Y));
-                train = Concat(parts);
-            }
-            test = new LabeledSet(encoder.Encode(testImages.X), testImages.Y);
-            shadowed = shadow
-                ? new LabeledSet(encoder.Encode(Shadow.Apply(testImages.X, testData.Height, testData.Width, testData.Channels, new Random(seed + 29))), testImages.Y)
-                : null;
-            // Checked once, as encoded (features kept under --features were checked before they were written).
-            foreach (var (set, what) in new[] { (train, "training"), (test, "test"), (shadowed, "shadowed test") })
-                if (set is not null) FeaturesFinite(set.X, what, opened?.OverflowCause);
-            if (featuresDir is not null) FeatureCache.Save(featuresDir, key, train.X, test.X, shadowed?.X);
+            int copy = k;
+            parts.Add(Part($"train-{k}", $"augmented copy {k} of the training", () => encoder.Encode(
+                Augment.Apply(trainImages.X.ToMatrix(), trainData.Height, trainData.Width, trainData.Channels, new Random(AugmentSeed(seed, copy)), flip: dataset == "cifar10"))));
         }
-        int[]? winners = opened?.Competition is var (_, winnersOf) ? winnersOf(opened.WinnersFromFeatures ? test.X : testImages.X) : null;
+        var train = new LabeledSet(FeatureRows.Concat(parts), [.. Enumerable.Range(0, 1 + augment).SelectMany(_ => trainImages.Y)]);
+        var test = new LabeledSet(Part("test", "test", () => encoder.Encode(testImages.X.ToMatrix())), testImages.Y);
+        var shadowed = shadow
+            ? new LabeledSet(Part("shadowed", "shadowed test", () => encoder.Encode(Shadow.Apply(testImages.X.ToMatrix(), testData.Height, testData.Width, testData.Channels, new Random(seed + 29)))), testImages.Y)
+            : null;
+        if (kept > 0) AnsiConsole.MarkupLine($"features from {Markup.Escape(featuresDir!)}: {kept} of {parts.Count + 1 + (shadow ? 1 : 0)} parts kept there ({Markup.Escape(key)})");
+        int[]? winners = opened?.Competition is var (_, winnersOf) ? winnersOf(opened.WinnersFromFeatures ? test.X.ToMatrix() : testImages.X.ToMatrix()) : null;
         if (standardize)
         {
             var st = standardizeMode == "global" ? Standardizer.Global(train.X) : new Standardizer(train.X);
-            foreach (var set in new[] { train, test, shadowed }) if (set is not null) st.Apply(set.X);
+            try
+            {
+                foreach (var set in new[] { train, test, shadowed }) if (set is not null) st.Apply(set.X);
+            }
+            catch (OverflowException e) { throw new UsageException($"standardized, the {e.Message}: keep the features in float32 (--feature-precision single)"); }
         }
         AnsiConsole.MarkupLine($"encoded {train.Count:N0} training (with {augment} augmented cop{(augment == 1 ? "y" : "ies")}) and {test.Count:N0} test images into {encoder.Features:N0} features in {sw.Elapsed.TotalSeconds:F1} s");
 
@@ -136,7 +139,7 @@ public static class ProbePipeline
         {
             ["representation"] = name, ["dataset"] = dataset, ["probe"] = probe, ["engine"] = engine.Name, ["features"] = encoder.Features,
             ["epochs"] = training.Epochs, ["batch"] = training.Batch, ["lr"] = training.LearningRate, ["lr_schedule"] = training.Cosine ? "cosine" : "constant", ["seed"] = seed,
-            ["augment"] = augment, ["shadow"] = shadow, ["standardize"] = standardizeMode, ["train_images"] = trainImages.Y.Length, ["test_images"] = testImages.Y.Length,
+            ["augment"] = augment, ["feature_precision"] = precision == FeaturePrecision.Half ? "half" : "single", ["shadow"] = shadow, ["standardize"] = standardizeMode, ["train_images"] = trainImages.Y.Length, ["test_images"] = testImages.Y.Length,
         };
         var md = new StringBuilder($"# {probe} probe on {name}\n\n- engine: {engine.Name}; {encoder.Features:N0} features{(standardizeMode == "on" ? ", each standardized with the training set's mean and deviation" : standardizeMode == "global" ? ", all divided by one number, their root mean square on the training set" : "")}\n");
         if (opened?.Competition is var (units, _) && winners is not null)
@@ -173,7 +176,7 @@ public static class ProbePipeline
             var options = probe == "mlp" ? ProbeOptions.Mlp(encoder.Features) : ProbeOptions.Linear(encoder.Features);
             // Folds are made one at a time as the loop reaches them: each copies its training rows (45,000 x 12,288
             // floats of D-CSNN are 2.2 GB), so all ten at once did not fit in memory.
-            IEnumerable<Split> splits = folds >= 2 ? Splits.KFold(train, test, folds, seed)
+            IEnumerable<Split> splits = folds >= 2 ? Splits.KFold(train, test, folds, seed, trainImages.Count)
                        : shadowed is not null ? [Splits.TestHalves(train, test, shadowed, "shadowed (about 80% of each image multiplied by 0.3, section 5)", seed)]
                        : [validation == "none" ? Splits.NoValidation(train, test) : Splits.TestHalves(train, test, seed)];
             int splitCount = Math.Max(folds, 1), testCount = 0;
@@ -266,18 +269,7 @@ public static class ProbePipeline
         throw new UsageException($"the {what} images' features are not all finite (features[{i / x.Cols},{i % x.Cols}] = {x.Data[i]}): {cause}");
     }
 
-    static LabeledSet Concat(List<LabeledSet> parts)
-    {
-        int rows = parts.Sum(p => p.Count), cols = parts[0].X.Cols;
-        var x = new Matrix(rows, cols);
-        var y = new int[rows];
-        int at = 0;
-        foreach (var p in parts)
-        {
-            p.X.Data.CopyTo(x.Data, (long)at * cols);
-            p.Y.CopyTo(y, at);
-            at += p.Count;
-        }
-        return new LabeledSet(x, y);
-    }
+    /// <summary>The seed of augmented copy <paramref name="copy"/> (from 1) of the training images: its own, so that a
+    /// copy is the same whichever copies are encoded before it (the first is the one every earlier hebb drew).</summary>
+    static int AugmentSeed(int seed, int copy) => seed + 17 + 1000 * (copy - 1);
 }

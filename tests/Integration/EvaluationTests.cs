@@ -74,9 +74,9 @@ public class SplitTests
         var b = Splits.TestHalves(train, test, 3);
         Assert.Equal(10, a.Validation!.Count);
         Assert.Equal(10, a.Test.Count);
-        Assert.Equal(a.Test.X.Data, b.Test.X.Data);
-        var valRows = Enumerable.Range(0, 10).Select(r => a.Validation.X[r, 0]).ToHashSet();
-        Assert.DoesNotContain(Enumerable.Range(0, 10).Select(r => a.Test.X[r, 0]), valRows.Contains);
+        Assert.Equal(a.Test.X.ToMatrix().Data, b.Test.X.ToMatrix().Data);
+        var valRows = Enumerable.Range(0, 10).Select(r => a.Validation.X.ToMatrix()[r, 0]).ToHashSet();
+        Assert.DoesNotContain(Enumerable.Range(0, 10).Select(r => a.Test.X.ToMatrix()[r, 0]), valRows.Contains);
     }
 
     [Fact]
@@ -84,10 +84,31 @@ public class SplitTests
     {
         var folds = Splits.KFold(Set(23), Set(5), 4, 1).ToList();
         Assert.Equal(4, folds.Count);
-        var seen = folds.SelectMany(f => Enumerable.Range(0, f.Validation!.Count).Select(r => f.Validation.X[r, 0])).ToList();
+        var seen = folds.SelectMany(f => Enumerable.Range(0, f.Validation!.Count).Select(r => f.Validation.X.ToMatrix()[r, 0])).ToList();
         Assert.Equal(23, seen.Count);
         Assert.Equal(23, seen.Distinct().Count());
         Assert.All(folds, f => Assert.Equal(23, f.Train.Count + f.Validation!.Count));
+    }
+
+    /// <summary>With augmented copies (row r shows image r mod 23), a fold validates on its images as they are and
+    /// trains on every copy of the others: no copy of a validation image trains (it did: the folds cut the rows).</summary>
+    [Fact]
+    public void KFoldKeepsEveryCopyOfAValidationImageOutOfTraining()
+    {
+        var train = Set(3 * 23);
+        var plain = Splits.KFold(Set(23), Set(5), 4, 1).ToList();
+        var folds = Splits.KFold(train, Set(5), 4, 1, images: 23).ToList();
+        for (int f = 0; f < 4; f++)
+        {
+            var image = (LabeledSet s, int r) => (int)s.X.ToMatrix()[r, 0] / 2 % 23;   // row i holds 2i, 2i + 1
+            var validation = Enumerable.Range(0, folds[f].Validation!.Count).Select(r => image(folds[f].Validation!, r)).ToList();
+            var trained = Enumerable.Range(0, folds[f].Train.Count).Select(r => image(folds[f].Train, r)).ToList();
+            Assert.Equal(Enumerable.Range(0, plain[f].Validation!.Count).Select(r => image(plain[f].Validation!, r)), validation);   // the same images as without copies
+            Assert.Empty(trained.Intersect(validation));
+            Assert.Equal(3 * (23 - validation.Count), trained.Count);
+            Assert.All(trained.GroupBy(i => i), g => Assert.Equal(3, g.Count()));
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => Splits.KFold(Set(50), Set(5), 4, 1, images: 23).ToList());
     }
 }
 
@@ -378,7 +399,7 @@ public class StandardizerTests
     public void PerFeatureGivesZeroMeanAndUnitDeviationOnTheTrainingSet()
     {
         var x = new Matrix(4, 3, (float[])Train.Data.Clone());
-        new Standardizer(Train).Apply(x);
+        new Standardizer(FeatureRows.Of(Train)).Apply(FeatureRows.Of(x));
         foreach (int j in new[] { 0, 2 })
         {
             var col = Enumerable.Range(0, 4).Select(r => (double)x[r, j]).ToArray();
@@ -393,11 +414,11 @@ public class StandardizerTests
     public void GlobalDividesEveryFeatureByOneRootMeanSquare()
     {
         var x = new Matrix(4, 3, (float[])Train.Data.Clone());
-        Standardizer.Global(Train).Apply(x);
+        Standardizer.Global(FeatureRows.Of(Train)).Apply(FeatureRows.Of(x));
         double rms = Math.Sqrt(Train.Data.Select(v => (double)v * v).Average());
         for (int i = 0; i < x.Data.Length; i++) Assert.Equal(Train.Data[i] / rms, x.Data[i], 5);
         var zeros = new Matrix(2, 3);
-        Standardizer.Global(zeros).Apply(zeros);
+        Standardizer.Global(FeatureRows.Of(zeros)).Apply(FeatureRows.Of(zeros));
         Assert.All(zeros.Data, v => Assert.Equal(0f, v));
     }
 }

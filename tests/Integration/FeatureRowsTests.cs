@@ -1,0 +1,122 @@
+using Hebb.Contracts;
+using Hebb.Evaluation;
+using Xunit;
+
+namespace Hebb.Tests.Integration;
+
+/// <summary>A set's feature rows in several blocks and in half precision read as the one float32 matrix they stand for.</summary>
+public class FeatureRowsTests
+{
+    static Matrix Rows(int rows, int cols, int from) => new(rows, cols, [.. Enumerable.Range(from * cols, rows * cols).Select(i => i * 0.37f - 5)]);
+
+    /// <summary>Blocks of 3, 0 and 4 rows (an empty block shares its start with the next).</summary>
+    static FeatureRows Blocks() => FeatureRows.Concat([FeatureRows.Of(Rows(3, 5, 0)), FeatureRows.Of(new Matrix(0, 5)), FeatureRows.Of(Rows(4, 5, 3))]);
+
+    [Fact]
+    public void BlocksReadAsTheMatrixTheyStandFor()
+    {
+        var whole = Rows(7, 5, 0);
+        var x = Blocks();
+        Assert.Equal((7, 5), (x.Rows, x.Cols));
+        Assert.Null(x.AsMatrix);
+        Assert.Equal(whole.Data, x.ToMatrix().Data);
+        int[] pick = [6, 0, 3, 2, 3];
+        var gathered = new Matrix(pick.Length, 5);
+        x.GatherInto(pick, gathered);
+        Assert.Equal(whole.Gather(pick).Data, gathered.Data);
+        var middle = new Matrix(4, 5);
+        x.CopyRowsInto(1, 4, middle);   // rows 1..4 cross the blocks
+        Assert.Equal(whole.SliceRows(1, 4).Data, middle.Data);
+        Assert.Equal(whole.Gather(pick).Data, x.Subset(pick).ToMatrix().Data);
+        Assert.Throws<ArgumentOutOfRangeException>(() => x.GatherInto([7], new Matrix(1, 5)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => x.CopyRowsInto(4, 4, new Matrix(4, 5)));
+        Assert.Throws<ArgumentException>(() => x.GatherInto([1], new Matrix(1, 4)));
+    }
+
+    [Fact]
+    public void OneFloatBlockIsTheMatrixItself()
+    {
+        var m = Rows(3, 4, 0);
+        Assert.Same(m.Data, FeatureRows.Of(m).AsMatrix!.Data);
+        Assert.Same(m.Data, FeatureRows.Of(m).ToMatrix().Data);
+    }
+
+    /// <summary>Half precision holds each value rounded to the nearest half (11 significant bits) and reads it back as
+    /// that value; subsets and row updates keep it there.</summary>
+    [Fact]
+    public void HalfPrecisionRoundsEachValueToTheNearestHalf()
+    {
+        var whole = Rows(7, 5, 0);
+        var half = Blocks().In(FeaturePrecision.Half);
+        Assert.Equal(FeaturePrecision.Half, half.Precision);
+        var expected = whole.Data.Select(v => (float)(Half)v).ToArray();
+        Assert.Equal(expected, half.ToMatrix().Data);
+        Assert.Contains(expected.Zip(whole.Data), p => p.First != p.Second);   // the rounding is real
+        Assert.All(expected.Zip(whole.Data), p => Assert.InRange(Math.Abs(p.First - p.Second), 0, Math.Abs(p.Second) / 2048 + 1e-7));
+        Assert.Equal(expected.Chunk(5).ToArray()[6], half.Subset([6]).ToMatrix().Data);
+        Assert.Equal(FeaturePrecision.Half, half.Subset([6]).Precision);
+        Assert.Equal(expected, half.In(FeaturePrecision.Single).ToMatrix().Data);
+
+        half.SubtractThenScale([1, 1, 1, 1, 1], [2, 2, 2, 2, 2]);
+        Assert.Equal(expected.Select(v => (float)(Half)((v - 1) * 2)), half.ToMatrix().Data);
+    }
+
+    /// <summary>A finite value beyond half's range is refused by its place and value, not made infinite.</summary>
+    [Fact]
+    public void HalfPrecisionRefusesWhatItCannotHold()
+    {
+        var m = Rows(3, 4, 0);
+        m[2, 1] = 70_000;
+        var ex = Assert.Throws<OverflowException>(() => FeatureRows.Of(m).In(FeaturePrecision.Half));
+        Assert.Contains("features[2,1] = 70000 is beyond half precision's range", ex.Message);
+        var half = FeatureRows.Of(Rows(3, 4, 0)).In(FeaturePrecision.Half);
+        var before = half.ToMatrix().Data;
+        ex = Assert.Throws<OverflowException>(() => half.SubtractThenScale(new float[4], [1, 1e6f, 1, 1]));
+        Assert.Contains("beyond half precision's range", ex.Message);
+        Assert.Equal(before, half.ToMatrix().Data);   // the row that would overflow is left as it was
+    }
+
+    [Fact]
+    public void ConcatRefusesPartsThatDoNotLineUp()
+    {
+        Assert.Throws<ArgumentException>(() => FeatureRows.Concat([FeatureRows.Of(Rows(2, 3, 0)), FeatureRows.Of(Rows(2, 4, 0))]));
+        Assert.Throws<ArgumentException>(() => FeatureRows.Concat([FeatureRows.Of(Rows(2, 3, 0)), FeatureRows.Of(Rows(2, 3, 0)).In(FeaturePrecision.Half)]));
+    }
+}
+
+/// <summary><c>hebb eval --features DIR</c> keeps each part as it is encoded, takes back the parts it holds (an augmented
+/// copy is the same whichever copies came before it), and refuses a folder of other features.</summary>
+public class FeatureCacheCliTests
+{
+    [Fact]
+    public void PartsAreKeptResumedAndRefusedWhereTheyAreNotTheRunsFeatures()
+    {
+        string root = Fixtures.TempDir();
+        Fixtures.WriteTinyCifar(root);
+        string kept = Path.Combine(root, "kept"), fresh = Path.Combine(root, "fresh");
+        string[] eval = ["eval", "raw", "--dataset", "cifar10", "--probe", "linear", "--epochs", "1", "--data", root, "--backend", "cpu-managed"];
+        var (code, output, err) = Fixtures.Hebb(root, [.. eval, "--augment", "1", "--features", kept, "--feature-precision", "half", "--out", Path.Combine(root, "a")]);
+        Assert.True(code == 0, output + err);
+        foreach (var part in new[] { "train-0", "train-1", "test" })
+            Assert.Equal("<f2", Hebb.Data.Npy.Dtype(Path.Combine(kept, part + ".npy")));
+        Assert.Equal("half", (string)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(root, "a", "report.json")))!["feature_precision"]!);
+
+        // Two copies: the first and the test images are taken back, the second encoded and kept.
+        (code, output, err) = Fixtures.Hebb(root, [.. eval, "--augment", "2", "--features", kept, "--feature-precision", "half", "--out", Path.Combine(root, "b")]);
+        Assert.True(code == 0, output + err);
+        Assert.Contains("3 of 4 parts kept there", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));
+        Assert.True(File.Exists(Path.Combine(kept, "train-2.npy")));
+
+        // The second copy encoded alone, in float32 in a new folder, is the kept one before its rounding.
+        (code, output, err) = Fixtures.Hebb(root, [.. eval, "--augment", "2", "--features", fresh, "--out", Path.Combine(root, "c")]);
+        Assert.True(code == 0, output + err);
+        var single = Hebb.Data.Npy.Read(Path.Combine(fresh, "train-2.npy"));
+        var (rows, cols, half) = Hebb.Data.Npy.ReadHalf(Path.Combine(kept, "train-2.npy"));
+        Assert.Equal((single.Rows, single.Cols), (rows, cols));
+        Assert.Equal(single.Data.Select(v => (Half)v), half);
+
+        Fixtures.Refused(root, "holds half-precision features; add --feature-precision half", [.. eval, "--features", kept]);
+        Fixtures.Refused(root, $"--features {kept} holds the features of 'raw pixels of cifar10 | cifar10 | training 72 | test 20 | seed 1', not of", [.. eval, "--features", kept, "--limit-train", "30"]);
+        Fixtures.Refused(root, "--feature-precision double: allowed values", [.. eval, "--feature-precision", "double"]);
+    }
+}
