@@ -12,8 +12,9 @@ halves' noise (about 0.65 points each on 5,000 images), one of them is wrong, or
     /usr/bin/python3 bench/peers/csnn_probe_torch.py FEATURES_DIR [--probe mlp|linear] [--epochs 20] [--batch 512]
         [--lr 0.001] [--evals-per-epoch 4] [--seed 1] [--threads 2] [--data DIR]
 
-FEATURES_DIR holds `train.npy` and `test.npy` as `hebb eval --features` writes them (CIFAR-10's images in the
-dataset's order, no augmented copies); the labels are read from CIFAR-10 under $HEBB_DATA (or ./data).
+FEATURES_DIR holds `train-0.npy` and `test.npy` as `hebb eval --features` writes them (CIFAR-10's training and
+test images in the dataset's order, float32 or half precision; the augmented copies, `train-k.npy`, are not read); the
+labels are read from CIFAR-10 under $HEBB_DATA (or ./data).
 """
 import argparse, os, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -64,12 +65,11 @@ def main():
     torch.manual_seed(o.seed)
     rng = np.random.default_rng(o.seed)
 
-    xtr = torch.from_numpy(np.load(os.path.join(o.features, "train.npy")))
-    xte = torch.from_numpy(np.load(os.path.join(o.features, "test.npy")))
+    xtr = torch.from_numpy(np.load(os.path.join(o.features, "train-0.npy")).astype(np.float32, copy=False))
+    xte = torch.from_numpy(np.load(os.path.join(o.features, "test.npy")).astype(np.float32, copy=False))
     _, ytr, _, yte = cifar10(o.data)
     if len(xtr) != len(ytr) or len(xte) != len(yte):
-        sys.exit(f"features hold {len(xtr)} training and {len(xte)} test rows; CIFAR-10 has {len(ytr)} and {len(yte)} "
-                 "(augmented copies are not supported here)")
+        sys.exit(f"features hold {len(xtr)} training and {len(xte)} test rows; CIFAR-10 has {len(ytr)} and {len(yte)}")
     ytr, yte = torch.from_numpy(ytr), torch.from_numpy(yte)
     order = torch.from_numpy(rng.permutation(len(xte)))
     half = len(xte) // 2
