@@ -110,15 +110,15 @@ public static class ProbePipeline
                 AnsiConsole.MarkupLine($"{Markup.Escape(what)} images: {x.Rows:N0} encoded in {started.Elapsed.TotalSeconds:F1} s" + (cache is null ? "" : $", kept as {Markup.Escape(Path.Combine(cache.Dir, part + ".npy"))}"));
             return rows;
         }
-        var parts = new List<FeatureRows> { Part("train-0", "training", () => encoder.Encode(trainImages.X.ToMatrix())) };
+        var parts = new List<FeatureRows> { Part("train-0", "training", () => Encode(encoder, trainImages.X.ToMatrix(), "training")) };
         for (int k = 1; k <= augment; k++)
         {
             int copy = k;
-            parts.Add(Part($"train-{k}", $"augmented copy {k} of the training", () => encoder.Encode(
-                Augment.Apply(trainImages.X.ToMatrix(), trainData.Height, trainData.Width, trainData.Channels, new Random(AugmentSeed(seed, copy)), flip: dataset == "cifar10"))));
+            parts.Add(Part($"train-{k}", $"augmented copy {k} of the training", () => Encode(encoder,
+                Augment.Apply(trainImages.X.ToMatrix(), trainData.Height, trainData.Width, trainData.Channels, new Random(AugmentSeed(seed, copy)), flip: dataset == "cifar10"), $"augmented copy {copy}")));
         }
         var train = new LabeledSet(FeatureRows.Concat(parts), [.. Enumerable.Range(0, 1 + augment).SelectMany(_ => trainImages.Y)]);
-        var test = new LabeledSet(Part("test", "test", () => encoder.Encode(testImages.X.ToMatrix())), testImages.Y);
+        var test = new LabeledSet(Part("test", "test", () => Encode(encoder, testImages.X.ToMatrix(), "test")), testImages.Y);
         var shadowed = shadow
             ? new LabeledSet(Part("shadowed", "shadowed test", () => encoder.Encode(Shadow.Apply(testImages.X.ToMatrix(), testData.Height, testData.Width, testData.Channels, new Random(seed + 29)))), testImages.Y)
             : null;
@@ -267,6 +267,16 @@ public static class ProbePipeline
         if (i < 0) return;
         string cause = overflowCause ?? "the encoder produced NaN or infinite values";
         throw new UsageException($"the {what} images' features are not all finite (features[{i / x.Cols},{i % x.Cols}] = {x.Data[i]}): {cause}");
+    }
+
+    /// <summary><paramref name="encoder"/>'s features of <paramref name="images"/>, with a progress bar where there are
+    /// more than one slice of them (<see cref="SlicedEncoding"/>).</summary>
+    static Matrix Encode(IEncoder encoder, Matrix images, string what)
+    {
+        if (images.Rows <= SlicedEncoding.Slice) return encoder.Encode(images);
+        Matrix result = null!;
+        Progress.Run($"encoding the {what} images", images.Rows, task => result = SlicedEncoding.Encode(encoder, images, done => task.Value = done));
+        return result;
     }
 
     /// <summary>The seed of augmented copy <paramref name="copy"/> (from 1) of the training images: its own, so that a
