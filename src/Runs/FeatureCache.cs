@@ -20,8 +20,9 @@ public sealed class FeatureCache
     FeatureCache(string dir, FeaturePrecision precision) { Dir = dir; _precision = precision; }
 
     /// <summary>The folder for <paramref name="key"/>: one that holds it, or a new or empty one (the key is written at
-    /// once, before any part).</summary>
-    public static FeatureCache Open(string dir, string key, FeaturePrecision precision)
+    /// once, before any part). A folder an earlier hebb kept without augmented copies, whose key is one of
+    /// <paramref name="earlierKeys"/>, is taken over: its train.npy is the training part.</summary>
+    public static FeatureCache Open(string dir, string key, FeaturePrecision precision, IReadOnlyCollection<string>? earlierKeys = null)
     {
         string keyPath = Path.Combine(dir, "features.json");
         if (File.Exists(keyPath))
@@ -29,6 +30,13 @@ public sealed class FeatureCache
             string? stored = null;
             try { stored = (string?)JsonNode.Parse(File.ReadAllText(keyPath))?["key"]; }
             catch (System.Text.Json.JsonException) { }
+            if (stored is not null && earlierKeys?.Contains(stored) == true)
+            {
+                string whole = Path.Combine(dir, "train.npy"), first = Path.Combine(dir, "train-0.npy");
+                if (File.Exists(whole)) File.Move(whole, first);
+                RunFolder.WriteText(keyPath, new JsonObject { ["key"] = key }.ToJsonString());
+                stored = key;
+            }
             if (stored != key)
                 throw new UsageException($"--features {dir} holds " + (stored is null ? "a features.json without a readable key" : $"the features of '{stored}'") +
                                          $", not of '{key}'" + (File.Exists(Path.Combine(dir, "train.npy")) ? " (kept by an earlier hebb, all training rows in one train.npy)" : "") +

@@ -95,7 +95,9 @@ public static class ProbePipeline
         // The features of this representation, these images and these options, part by part: from --features DIR where
         // an earlier eval kept the part, else encoded (and kept there as soon as it is, so that a long encoding resumes).
         string key = $"{name} | {dataset} | training {trainImages.Count} | test {testImages.Count} | seed {seed}";
-        var cache = featuresDir is null ? null : FeatureCache.Open(featuresDir, key, precision);
+        // An earlier hebb's key for the same images without augmented copies (its one train.npy is the training part).
+        string[] earlierKeys = [.. new[] { false, true }.Select(sh => $"{name} | {dataset} | training {trainImages.Count} | test {testImages.Count} | augment 0 | shadow {sh} | seed {seed}")];
+        var cache = featuresDir is null ? null : FeatureCache.Open(featuresDir, key, precision, earlierKeys);
         int kept = 0;
         FeatureRows Part(string part, string what, Func<Matrix> encode)
         {

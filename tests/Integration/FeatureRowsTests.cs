@@ -115,6 +115,19 @@ public class FeatureCacheCliTests
         Assert.Equal((single.Rows, single.Cols), (rows, cols));
         Assert.Equal(single.Data.Select(v => (Half)v), half);
 
+        // A folder an earlier hebb kept without copies (one train.npy, the options in its key) is taken over.
+        string earlier = Path.Combine(root, "earlier");
+        Directory.CreateDirectory(earlier);
+        File.Copy(Path.Combine(fresh, "train-0.npy"), Path.Combine(earlier, "train.npy"));
+        File.Copy(Path.Combine(fresh, "test.npy"), Path.Combine(earlier, "test.npy"));
+        File.WriteAllText(Path.Combine(earlier, "features.json"), "{\"key\":\"raw pixels of cifar10 | cifar10 | training 72 | test 20 | augment 0 | shadow False | seed 1\"}");
+        (code, output, err) = Fixtures.Hebb(root, [.. eval, "--features", earlier, "--out", Path.Combine(root, "d")]);
+        Assert.True(code == 0, output + err);
+        Assert.Contains("2 of 2 parts kept there", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));
+        Assert.True(File.Exists(Path.Combine(earlier, "train-0.npy")) && !File.Exists(Path.Combine(earlier, "train.npy")));
+        File.WriteAllText(Path.Combine(earlier, "features.json"), "{\"key\":\"raw pixels of cifar10 | cifar10 | training 72 | test 20 | augment 1 | shadow False | seed 1\"}");
+        Fixtures.Refused(root, "holds the features of", [.. eval, "--features", earlier]);   // one with copies is not
+
         Fixtures.Refused(root, "holds half-precision features; add --feature-precision half", [.. eval, "--features", kept]);
         Fixtures.Refused(root, $"--features {kept} holds the features of 'raw pixels of cifar10 | cifar10 | training 72 | test 20 | seed 1', not of", [.. eval, "--features", kept, "--limit-train", "30"]);
         Fixtures.Refused(root, "--feature-precision double: allowed values", [.. eval, "--feature-precision", "double"]);
