@@ -173,15 +173,21 @@ public sealed class FeatureRows
         return new(Cols, Precision, [.. blocks]);
     }
 
-    /// <summary>Calls <paramref name="visit"/> on every row in order, as float32 (row index, values).</summary>
-    public void ForEachRow(Action<int, ReadOnlySpan<float>> visit)
+    /// <summary>Calls <paramref name="visit"/> on every row in order, as float32 (float32 rows in place, half-precision
+    /// ones converted into a buffer).</summary>
+    public void ForEachRow(Action<ReadOnlySpan<float>> visit)
     {
         var buffer = new float[Cols];
-        for (int r = 0; r < Rows; r++)
-        {
-            ReadRow(r, buffer);
-            visit(r, buffer);
-        }
+        foreach (var block in _blocks)
+            for (int i = 0; i < block.Rows; i++)
+            {
+                if (block.Single is { } s) visit(s.AsSpan(i * Cols, Cols));
+                else
+                {
+                    TensorPrimitives.ConvertToSingle(block.Half.AsSpan(i * Cols, Cols), buffer);
+                    visit(buffer);
+                }
+            }
     }
 
     /// <summary>x = (x - <paramref name="subtract"/>) * <paramref name="scale"/>, column by column, in place, row by row.
@@ -210,8 +216,6 @@ public sealed class FeatureRows
         }
     }
 
-    /// <summary>The blocks' arrays in order, for writing them out: float32 rows' (<see cref="SingleBlocks"/>) or half
-    /// precision rows' (<see cref="HalfBlocks"/>).</summary>
-    public IEnumerable<float[]> SingleBlocks => _blocks.Select(b => b.Single ?? throw new InvalidOperationException("the rows are in half precision"));
+    /// <summary>The half-precision rows' arrays in order, for writing them out.</summary>
     public IEnumerable<Half[]> HalfBlocks => _blocks.Select(b => b.Half ?? throw new InvalidOperationException("the rows are in float32"));
 }

@@ -19,7 +19,7 @@ public sealed class Standardizer
     public static Standardizer Global(FeatureRows train)
     {
         double sq = 0;
-        train.ForEachRow((_, row) => { foreach (var x in row) sq += (double)x * x; });
+        train.ForEachRow(row => { foreach (var x in row) sq += (double)x * x; });
         double rms = Math.Sqrt(sq / Math.Max((long)train.Rows * train.Cols, 1));
         float inv = rms > 0 && double.IsFinite(rms) ? (float)(1 / rms) : 1f;
         return new Standardizer(new float[train.Cols], Enumerable.Repeat(inv, train.Cols).ToArray());
@@ -30,7 +30,7 @@ public sealed class Standardizer
         int n = train.Cols;
         var sum = new double[n];
         var sq = new double[n];
-        train.ForEachRow((_, row) =>
+        train.ForEachRow(row =>
         {
             for (int j = 0; j < n; j++) { sum[j] += row[j]; sq[j] += (double)row[j] * row[j]; }
         });

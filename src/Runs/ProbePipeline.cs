@@ -94,9 +94,10 @@ public static class ProbePipeline
         var sw = Stopwatch.StartNew();
         // The features of this representation, these images and these options, part by part: from --features DIR where
         // an earlier eval kept the part, else encoded (and kept there as soon as it is, so that a long encoding resumes).
-        string key = $"{name} | {dataset} | training {trainImages.Count} | test {testImages.Count} | seed {seed}";
+        string images = $"{name} | {dataset} | training {trainImages.Count} | test {testImages.Count}";
+        string key = $"{images} | seed {seed}";
         // An earlier hebb's key for the same images without augmented copies (its one train.npy is the training part).
-        string[] earlierKeys = [.. new[] { false, true }.Select(sh => $"{name} | {dataset} | training {trainImages.Count} | test {testImages.Count} | augment 0 | shadow {sh} | seed {seed}")];
+        string[] earlierKeys = [.. new[] { false, true }.Select(sh => $"{images} | augment 0 | shadow {sh} | seed {seed}")];
         var cache = featuresDir is null ? null : FeatureCache.Open(featuresDir, key, precision, earlierKeys);
         int kept = 0;
         FeatureRows Part(string part, string what, Func<Matrix> encode)
@@ -112,20 +113,21 @@ public static class ProbePipeline
                 AnsiConsole.MarkupLine($"{Markup.Escape(what)} images: {x.Rows:N0} encoded in {started.Elapsed.TotalSeconds:F1} s" + (cache is null ? "" : $", kept as {Markup.Escape(Path.Combine(cache.Dir, part + ".npy"))}"));
             return rows;
         }
-        var parts = new List<FeatureRows> { Part("train-0", "training", () => Encode(encoder, trainImages.X.ToMatrix(), "training")) };
+        Matrix trainX = trainImages.X.ToMatrix(), testX = testImages.X.ToMatrix();
+        var parts = new List<FeatureRows> { Part("train-0", "training", () => Encode(encoder, trainX, "training")) };
         for (int k = 1; k <= augment; k++)
         {
             int copy = k;
             parts.Add(Part($"train-{k}", $"augmented copy {k} of the training", () => Encode(encoder,
-                Augment.Apply(trainImages.X.ToMatrix(), trainData.Height, trainData.Width, trainData.Channels, new Random(AugmentSeed(seed, copy)), flip: dataset == "cifar10"), $"augmented copy {copy}")));
+                Augment.Apply(trainX, trainData.Height, trainData.Width, trainData.Channels, new Random(AugmentSeed(seed, copy)), flip: dataset == "cifar10"), $"augmented copy {copy}")));
         }
         var train = new LabeledSet(FeatureRows.Concat(parts), [.. Enumerable.Range(0, 1 + augment).SelectMany(_ => trainImages.Y)]);
-        var test = new LabeledSet(Part("test", "test", () => Encode(encoder, testImages.X.ToMatrix(), "test")), testImages.Y);
+        var test = new LabeledSet(Part("test", "test", () => Encode(encoder, testX, "test")), testImages.Y);
         var shadowed = shadow
-            ? new LabeledSet(Part("shadowed", "shadowed test", () => encoder.Encode(Shadow.Apply(testImages.X.ToMatrix(), testData.Height, testData.Width, testData.Channels, new Random(seed + 29)))), testImages.Y)
+            ? new LabeledSet(Part("shadowed", "shadowed test", () => Encode(encoder, Shadow.Apply(testX, testData.Height, testData.Width, testData.Channels, new Random(seed + 29)), "shadowed test")), testImages.Y)
             : null;
         if (kept > 0) AnsiConsole.MarkupLine($"features from {Markup.Escape(featuresDir!)}: {kept} of {parts.Count + 1 + (shadow ? 1 : 0)} parts kept there ({Markup.Escape(key)})");
-        int[]? winners = opened?.Competition is var (_, winnersOf) ? winnersOf(opened.WinnersFromFeatures ? test.X.ToMatrix() : testImages.X.ToMatrix()) : null;
+        int[]? winners = opened?.Competition is var (_, winnersOf) ? winnersOf(opened.WinnersFromFeatures ? test.X.ToMatrix() : testX) : null;
         if (standardize)
         {
             var st = standardizeMode == "global" ? Standardizer.Global(train.X) : new Standardizer(train.X);
