@@ -23,9 +23,15 @@ static class EvalCommand
           --validation halves|none  halves: the test set split at random into validation + test halves (CSNN);
                                     none: the full test set, last step reported
           --folds K           k-fold cross-validation on the training set (mean and spread of test accuracy)
-          --augment C         add C augmented copies of the training images (rotation <= 15 deg, shift <= 2 px,
-                              horizontal flip on cifar10), encoded, to the probe's training set (CSNN's Aug; the
-                              paper's is 10); with --folds, a fold leaves every copy of its validation images out
+          --augment C         add C augmented copies of the training images, encoded, to the probe's training set
+                              (CSNN's Aug; the paper's is 10): each rotated, shifted, and on cifar10 mirrored with
+                              probability 1/2, at random, as the authors' code (Keras) does; with --folds, a fold
+                              leaves every copy of its validation images out
+          --augment-rotation DEG  the largest rotation, 0..180 (15)
+          --augment-shift X   the largest shift along each axis: below 1 a fraction of the side, else pixels (0.1:
+                              3.2 px on cifar10; hebb before 2026-12-04 drew 2)
+          --augment-fill nearest|zero  what a pixel shows whose source lies outside the image: the nearest edge
+                              pixel (Keras' default) or 0 (hebb before 2026-12-04)
           --random-baseline   the run's encoder with random U(-1, 1) weights instead of the trained ones
           --standardize on|off|global  on: each feature minus its training mean, over its training deviation; global:
                               every feature over one number, their root mean square on the training set (off).

@@ -51,6 +51,13 @@ public static class ProbePipeline
         int folds = a.Int("folds", 0, 0);
         string validation = a.Choice("validation", "halves", "halves", "none");
         int augment = a.Int("augment", 0, 0, 20);
+        var augmentation = new AugmentOptions
+        {
+            MaxDegrees = a.Double("augment-rotation", 15, 0, 180), MaxShift = a.Double("augment-shift", 0.1, 0),
+            Fill = a.Choice("augment-fill", "nearest", "nearest", "zero") == "zero" ? AugmentFill.Zero : AugmentFill.Nearest,
+        };
+        foreach (var option in new[] { "augment-rotation", "augment-shift", "augment-fill" })
+            if (augment == 0 && a.Has(option)) throw new UsageException($"--{option} {a.Str(option)}: it shapes the augmented copies; give --augment C too");
         bool random = a.Has("random-baseline");
         // Options only other rules' encoders read are refused by name, before the recipe reads its own.
         foreach (var other in Recipes.All.Where(r => r != recipe))
@@ -77,6 +84,8 @@ public static class ProbePipeline
 
         var trainData = Datasets.Load(dataset, root, train: true);
         var testData = Datasets.Load(dataset, root, train: false);
+        augmentation = augmentation with { Flip = dataset == "cifar10" };
+        string augmentationText = augmentation.Describe(trainData.Height, trainData.Width);
         var trainImages = Limit(trainData.Images, trainData.Labels, limitTrain);
         var testImages = Limit(testData.Images, testData.Labels, limitTest);
 
@@ -98,7 +107,8 @@ public static class ProbePipeline
         string key = $"{images} | seed {seed}";
         // An earlier hebb's key for the same images without augmented copies (its one train.npy is the training part).
         string[] earlierKeys = [.. new[] { false, true }.Select(sh => $"{images} | augment 0 | shadow {sh} | seed {seed}")];
-        var cache = featuresDir is null ? null : FeatureCache.Open(featuresDir, key, precision, earlierKeys);
+        var cache = featuresDir is null ? null : FeatureCache.Open(featuresDir, key, precision, earlierKeys,
+            augment > 0 ? augmentationText : null, AugmentOptions.Earlier(augmentation.Flip).Describe(trainData.Height, trainData.Width));
         int kept = 0;
         FeatureRows Part(string part, string what, Func<Matrix> encode)
         {
@@ -119,7 +129,7 @@ public static class ProbePipeline
         {
             int copy = k;
             parts.Add(Part($"train-{k}", $"augmented copy {k} of the training", () => Encode(encoder,
-                Augment.Apply(trainX, trainData.Height, trainData.Width, trainData.Channels, new Random(AugmentSeed(seed, copy)), flip: dataset == "cifar10"), $"augmented copy {copy}")));
+                Augment.Apply(trainX, trainData.Height, trainData.Width, trainData.Channels, new Random(AugmentSeed(seed, copy)), augmentation), $"augmented copy {copy}")));
         }
         var train = new LabeledSet(FeatureRows.Concat(parts), [.. Enumerable.Range(0, 1 + augment).SelectMany(_ => trainImages.Y)]);
         var test = new LabeledSet(Part("test", "test", () => Encode(encoder, testX, "test")), testImages.Y);
@@ -143,9 +153,10 @@ public static class ProbePipeline
         {
             ["representation"] = name, ["dataset"] = dataset, ["probe"] = probe, ["engine"] = engine.Name, ["features"] = encoder.Features,
             ["epochs"] = training.Epochs, ["batch"] = training.Batch, ["lr"] = training.LearningRate, ["lr_schedule"] = training.Cosine ? "cosine" : "constant", ["seed"] = seed,
-            ["augment"] = augment, ["feature_precision"] = precision == FeaturePrecision.Half ? "half" : "single", ["shadow"] = shadow, ["standardize"] = standardizeMode, ["train_images"] = trainImages.Y.Length, ["test_images"] = testImages.Y.Length,
+            ["augment"] = augment, ["augmentation"] = augment > 0 ? augmentationText : null, ["feature_precision"] = precision == FeaturePrecision.Half ? "half" : "single", ["shadow"] = shadow, ["standardize"] = standardizeMode, ["train_images"] = trainImages.Y.Length, ["test_images"] = testImages.Y.Length,
         };
         var md = new StringBuilder($"# {probe} probe on {name}\n\n- engine: {engine.Name}; {encoder.Features:N0} features{(standardizeMode == "on" ? ", each standardized with the training set's mean and deviation" : standardizeMode == "global" ? ", all divided by one number, their root mean square on the training set" : "")}\n");
+        if (augment > 0) md.Append($"- training set: the {trainImages.Count:N0} training images and {augment} augmented cop{(augment == 1 ? "y" : "ies")} of them ({augmentationText})\n");
         if (opened?.Competition is var (units, _) && winners is not null)
         {
             double util = Metrics.Utilization(winners, units, Math.Min(utilBatch, winners.Length));

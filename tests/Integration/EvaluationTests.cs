@@ -132,21 +132,71 @@ public class SplitTests
 
 public class AugmentTests
 {
+    static readonly AugmentOptions Still = new() { MaxDegrees = 0, MaxShift = 0 };
+
     [Fact]
     public void ZeroRotationAndShiftIsTheIdentityAndFlipMirrors()
     {
         var img = new Matrix(1, 12, [.. Enumerable.Range(0, 12).Select(i => (float)i)]); // 1 channel, 3 x 4
-        var same = Augment.Apply(img, 3, 4, 1, new Random(1), flip: false, maxDegrees: 0, maxShift: 0);
+        var same = Augment.Apply(img, 3, 4, 1, new Random(1), Still);
         Assert.Equal(img.Data, same.Data);
         var rng = new Random(5);
         Matrix? flipped = null;
         for (int t = 0; t < 10 && flipped is null; t++)
         {
-            var m = Augment.Apply(img, 3, 4, 1, rng, flip: true, maxDegrees: 0, maxShift: 0);
+            var m = Augment.Apply(img, 3, 4, 1, rng, Still with { Flip = true });
             if (!m.Data.SequenceEqual(img.Data)) flipped = m;
         }
         Assert.NotNull(flipped);
         Assert.Equal([3f, 2f, 1f, 0f], flipped!.Data[..4]);
+    }
+
+    /// <summary>On a ramp (pixel = its column), bilinear sampling of a shifted image reads the shift back at an inner
+    /// pixel: below 1 the largest shift is that fraction of the side (0.1 of 30 columns: 3 px), from 1 pixels, and the
+    /// draws cover the range.</summary>
+    [Theory]
+    [InlineData(0.1, 3.0)]
+    [InlineData(2.0, 2.0)]
+    public void TheLargestShiftIsAFractionOfTheSideBelowOneElsePixels(double maxShift, double pixels)
+    {
+        const int side = 30;
+        var ramp = new Matrix(400, side * side);
+        for (int r = 0; r < ramp.Rows; r++) for (int i = 0; i < side * side; i++) ramp[r, i] = i % side;
+        var shifted = Augment.Apply(ramp, side, side, 1, new Random(3), Still with { MaxShift = maxShift });
+        var shifts = Enumerable.Range(0, ramp.Rows).Select(r => 15.0 - shifted[r, 15 * side + 15]).ToList();
+        Assert.All(shifts, d => Assert.InRange(Math.Abs(d), 0, pixels + 1e-5));
+        Assert.InRange(shifts.Max(), 0.95 * pixels, pixels);
+        Assert.InRange(shifts.Min(), -pixels, -0.95 * pixels);
+        Assert.Equal(pixels, (Still with { MaxShift = maxShift }).ShiftPixels(side), 12);
+    }
+
+    /// <summary>A uniform image stays uniform under any rotation and shift with the nearest fill (Keras' default); with
+    /// zero fill the corners a rotation or shift uncovers go dark.</summary>
+    [Fact]
+    public void NearestFillKeepsAUniformImageUniformAndZeroFillDarkensTheUncoveredBorder()
+    {
+        var ones = new Matrix(20, 3 * 16 * 16);
+        Array.Fill(ones.Data, 1f);
+        var options = new AugmentOptions { MaxDegrees = 30, MaxShift = 0.2, Flip = true };
+        var nearest = Augment.Apply(ones, 16, 16, 3, new Random(4), options);
+        Assert.All(nearest.Data, v => Assert.Equal(1f, v, 5));
+        var zero = Augment.Apply(ones, 16, 16, 3, new Random(4), options with { Fill = AugmentFill.Zero });
+        Assert.All(Enumerable.Range(0, 20), r => Assert.Contains(zero.Row(r).ToArray(), v => v < 0.5f));
+        Assert.All(zero.Data, v => Assert.InRange(v, -1e-6f, 1f + 1e-6f));
+        Assert.Equal(1f, ones.Data[0]);   // the input is not changed
+    }
+
+    [Fact]
+    public void AugmentationsDescribeWhatTheyDrawAndRefuseWhatTheyCannot()
+    {
+        Assert.Equal("rotation <= 15 deg, shift <= 3.2 px, fill nearest, horizontal flip", new AugmentOptions { Flip = true }.Describe(32, 32));
+        Assert.Equal(new AugmentOptions { MaxShift = 3.2 }.Describe(32, 32), new AugmentOptions().Describe(32, 32));
+        Assert.Equal("rotation <= 15 deg, shift <= 2 px, fill zero, no flip", AugmentOptions.Earlier(flip: false).Describe(28, 28));
+        Assert.Equal("rotation <= 15 deg, shift <= 2.8 x 2.4 px, fill nearest, no flip", new AugmentOptions().Describe(24, 28));
+        var img = new Matrix(1, 4);
+        Assert.Equal("MaxShift", Assert.Throws<ArgumentOutOfRangeException>(() => Augment.Apply(img, 2, 2, 1, new Random(1), new AugmentOptions { MaxShift = -1 })).ParamName);
+        Assert.Equal("MaxDegrees", Assert.Throws<ArgumentOutOfRangeException>(() => Augment.Apply(img, 2, 2, 1, new Random(1), new AugmentOptions { MaxDegrees = 181 })).ParamName);
+        Assert.Equal("MaxShift", Assert.Throws<ArgumentOutOfRangeException>(() => new AugmentOptions { MaxShift = double.NaN }.Validate()).ParamName);
     }
 }
 

@@ -128,6 +128,30 @@ public class FeatureCacheCliTests
         File.WriteAllText(Path.Combine(earlier, "features.json"), "{\"key\":\"raw pixels of cifar10 | cifar10 | training 72 | test 20 | augment 1 | shadow False | seed 1\"}");
         Fixtures.Refused(root, "holds the features of", [.. eval, "--features", earlier]);   // one with copies is not
 
+        // Copies drawn with another augmentation are refused by what drew them; given those options they are taken.
+        var keyOf = () => System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(kept, "features.json")))!;
+        Assert.Equal("rotation <= 15 deg, shift <= 3.2 px, fill nearest, horizontal flip", (string)keyOf()["augmentation"]!);
+        Fixtures.Refused(root, "drawn with rotation <= 15 deg, shift <= 3.2 px, fill nearest, horizontal flip; this run draws rotation <= 15 deg, shift <= 2 px, fill zero",
+            [.. eval, "--augment", "1", "--augment-shift", "2", "--augment-fill", "zero", "--features", kept, "--feature-precision", "half"]);
+        (code, output, err) = Fixtures.Hebb(root, [.. eval, "--augment", "2", "--augment-shift", "3.2", "--features", kept, "--feature-precision", "half", "--out", Path.Combine(root, "e")]);
+        Assert.True(code == 0, output + err);
+        Assert.Contains("4 of 4 parts kept there", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));
+        // A folder kept before the augmentation was written (copies, no "augmentation") holds hebb's earlier copies.
+        File.WriteAllText(Path.Combine(kept, "features.json"), new System.Text.Json.Nodes.JsonObject { ["key"] = (string)keyOf()["key"]! }.ToJsonString());
+        Fixtures.Refused(root, "drawn with rotation <= 15 deg, shift <= 2 px, fill zero, horizontal flip; this run draws rotation <= 15 deg, shift <= 3.2 px",
+            [.. eval, "--augment", "1", "--features", kept, "--feature-precision", "half"]);
+        (code, output, err) = Fixtures.Hebb(root, [.. eval, "--augment", "1", "--augment-shift", "2", "--augment-fill", "zero", "--features", kept, "--feature-precision", "half", "--out", Path.Combine(root, "f")]);
+        Assert.True(code == 0, output + err);
+        Assert.Equal("rotation <= 15 deg, shift <= 2 px, fill zero, horizontal flip", (string)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(root, "f", "report.json")))!["augmentation"]!);
+        // Without copies kept, a run's augmentation is the folder's from then on.
+        foreach (var copy in Directory.GetFiles(kept, "train-*.npy").Where(f => !f.EndsWith("train-0.npy"))) File.Delete(copy);
+        (code, output, err) = Fixtures.Hebb(root, [.. eval, "--augment", "1", "--augment-rotation", "10", "--features", kept, "--feature-precision", "half", "--out", Path.Combine(root, "g")]);
+        Assert.True(code == 0, output + err);
+        Assert.Equal("rotation <= 10 deg, shift <= 3.2 px, fill nearest, horizontal flip", (string)keyOf()["augmentation"]!);
+        Fixtures.Refused(root, "--augment-shift 0.2: it shapes the augmented copies; give --augment C too", [.. eval, "--augment-shift", "0.2"]);
+        Fixtures.Refused(root, "--augment-rotation 200: must be in [0, 180]", [.. eval, "--augment", "1", "--augment-rotation", "200"]);
+        Fixtures.Refused(root, "--augment-fill wrap: allowed values are nearest, zero", [.. eval, "--augment", "1", "--augment-fill", "wrap"]);
+
         Fixtures.Refused(root, "holds half-precision features; add --feature-precision half", [.. eval, "--features", kept]);
         Fixtures.Refused(root, $"--features {kept} holds the features of 'raw pixels of cifar10 | cifar10 | training 72 | test 20 | seed 1', not of", [.. eval, "--features", kept, "--limit-train", "30"]);
         Fixtures.Refused(root, "--feature-precision double: allowed values", [.. eval, "--feature-precision", "double"]);
