@@ -25,7 +25,7 @@ static class EvalCommand
           --folds K           k-fold cross-validation on the training set (mean and spread of test accuracy)
           --augment C         add C augmented copies of the training images, encoded, to the probe's training set
                               (CSNN's Aug; the paper's is 10): each rotated, shifted, and on cifar10 mirrored with
-                              probability 1/2, at random, as the authors' code (Keras) does; with --folds, a fold
+                              probability 1/2, at random, by the authors' code's amounts; with --folds, a fold
                               leaves every copy of its validation images out
           --augment-rotation DEG  the largest rotation, 0..180 (15)
           --augment-shift X   the largest shift along each axis: below 1 a fraction of the side, else pixels (0.1:
