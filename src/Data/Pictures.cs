@@ -60,4 +60,42 @@ public static class Pictures
         }
         return (imgW, imgH, rgb);
     }
+
+    /// <summary>Images as they are (rows of pixel / 255, channel-major for colour; grey where channels = 1) in a grid
+    /// of <paramref name="columns"/>, each pixel <paramref name="scale"/> x <paramref name="scale"/>: what a probe's
+    /// augmented copies look like beside the images they were drawn from.</summary>
+    public static void ImageGrid(string path, Matrix images, int height, int width, int channels, int columns, int scale = 3)
+    {
+        var (imgW, imgH, rgb) = RenderImageGrid(images, height, width, channels, columns, scale);
+        Png.Write(path, imgW, imgH, rgb);
+    }
+
+    /// <summary>The pixels of <see cref="ImageGrid"/>: width, height and RGB bytes row by row (values clamped to [0, 1]).</summary>
+    public static (int Width, int Height, byte[] Rgb) RenderImageGrid(Matrix images, int height, int width, int channels, int columns, int scale = 3)
+    {
+        if (images.Rows == 0) throw new ArgumentOutOfRangeException(nameof(images), 0, "at least one image is needed");
+        if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "images are grey (1) or RGB (3)");
+        if (images.Cols != height * width * channels)
+            throw new ArgumentException($"images have {images.Cols} columns; {height}x{width}x{channels} images need {height * width * channels}", nameof(images));
+        columns = Math.Clamp(columns, 1, images.Rows);
+        int rows = (images.Rows + columns - 1) / columns, gap = 1;
+        int cellW = width * scale + gap, cellH = height * scale + gap;
+        int imgW = columns * cellW + gap, imgH = rows * cellH + gap;
+        var rgb = new byte[imgW * imgH * 3];
+        Array.Fill(rgb, (byte)64);
+        for (int f = 0; f < images.Rows; f++)
+        {
+            var row = images.Row(f);
+            int ox = gap + (f % columns) * cellW, oy = gap + (f / columns) * cellH;
+            for (int y = 0; y < height * scale; y++)
+                for (int x = 0; x < width * scale; x++)
+                {
+                    int pix = (y / scale) * width + x / scale;
+                    int o = ((oy + y) * imgW + ox + x) * 3;
+                    for (int c = 0; c < 3; c++)
+                        rgb[o + c] = (byte)MathF.Round(255f * Math.Clamp(row[(channels == 1 ? 0 : c) * height * width + pix], 0f, 1f));
+                }
+        }
+        return (imgW, imgH, rgb);
+    }
 }

@@ -166,6 +166,19 @@ public static class ProbePipeline
             md.Append($"- neural selectivity {sel:P2} (URL-SOM V-C, on the test set; the winner is the unit with the largest current)\n");
         }
         Directory.CreateDirectory(outDir);
+        if (augment > 0)
+        {
+            // The first training images above the same images in the first copies, drawn again (each copy's draws go
+            // image by image, so its first rows are those of the whole copy).
+            int shown = Math.Min(8, trainImages.Count), copies = Math.Min(augment, 3);
+            var first = trainX.SliceRows(0, shown);
+            var grid = new Matrix((1 + copies) * shown, first.Cols);
+            first.Data.CopyTo(grid.Data, 0);
+            for (int k = 1; k <= copies; k++)
+                Augment.Apply(first, trainData.Height, trainData.Width, trainData.Channels, new Random(AugmentSeed(seed, k)), augmentation).Data.CopyTo(grid.Data, k * first.Data.Length);
+            Pictures.ImageGrid(Path.Combine(outDir, "augmented.png"), grid, trainData.Height, trainData.Width, trainData.Channels, shown);
+            md.Append($"- augmented.png: the first {shown} training images (top) and the same images in augmented cop{(copies == 1 ? "y 1" : $"ies 1 to {copies}")} below\n");
+        }
         string curvePath = Path.Combine(outDir, "metrics.jsonl");
         File.WriteAllText(curvePath, "");
         var series = new List<Charts.Line>();

@@ -217,6 +217,25 @@ public class FileFormatTests
         (_, _, rgb) = Pictures.RenderFilterGrid(w, 1, 1, 3, 1, 1, scale: 1, negativesBlack: true);
         Assert.Equal(new byte[] { 255, 0, 127 }, rgb[o..(o + 3)]);
     }
+
+    /// <summary>Images are drawn as they are (pixel / 255, not rescaled per image, clamped to [0, 1]); grey ones in
+    /// all three colours; one per cell, left to right then down.</summary>
+    [Fact]
+    public void ImageGridDrawsImagesAsTheyAre()
+    {
+        var rgbImages = new Matrix(2, 3, [0.2f, 1.5f, 0.5f, 0f, 0f, 1f]);   // two 1x1 RGB images
+        var (width, height, rgb) = Pictures.RenderImageGrid(rgbImages, 1, 1, 3, 1, scale: 1);
+        Assert.Equal((3, 5), (width, height));
+        int top = (width + 1) * 3, below = (3 * width + 1) * 3;   // the second image's cell starts after the first's and a gap
+        Assert.Equal(new byte[] { 51, 255, 128 }, rgb[top..(top + 3)]);
+        Assert.Equal(new byte[] { 0, 0, 255 }, rgb[below..(below + 3)]);
+        (width, _, rgb) = Pictures.RenderImageGrid(new Matrix(2, 1, [0.4f, 0.6f]), 1, 1, 1, 2, scale: 1);
+        Assert.Equal(5, width);
+        int left = (width + 1) * 3;   // the first image, the gap, the second image
+        Assert.Equal(new byte[] { 102, 102, 102, 64, 64, 64, 153, 153, 153 }, rgb[left..(left + 9)]);
+        Assert.Equal("channels", Assert.Throws<ArgumentOutOfRangeException>(() => Pictures.RenderImageGrid(new Matrix(1, 2), 1, 1, 2, 1)).ParamName);
+        Assert.Equal("images", Assert.Throws<ArgumentException>(() => Pictures.RenderImageGrid(new Matrix(1, 4), 1, 1, 3, 1)).ParamName);
+    }
 }
 
 public sealed class FetchTests : IDisposable

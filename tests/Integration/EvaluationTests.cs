@@ -423,6 +423,8 @@ public class ProbeCliTests
         Assert.InRange((double)trained["selectivity"]!, 0.1, 1.0);
         Assert.True(File.Exists(Path.Combine(run, "eval-linear-random", "report.json")));
         Assert.Equal(600, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(run, "eval-linear-aug", "report.json")))!["train_images"]! * 2);
+        Assert.True(new FileInfo(Path.Combine(run, "eval-linear-aug", "augmented.png")).Length > 100);
+        Assert.Contains("augmented.png: the first 8 training images (top) and the same images in augmented copy 1 below", File.ReadAllText(Path.Combine(run, "eval-linear-aug", "report.md")));
     }
 
     [Theory]
