@@ -27,6 +27,38 @@ public static class Pictures
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "at least one filter is needed");
         if (weights.Cols != height * width * channels)
             throw new ArgumentException($"weights have {weights.Cols} columns; {height}x{width}x{channels} filters need {height * width * channels}", nameof(weights));
+        var max = new float[count];
+        for (int f = 0; f < count; f++)
+        {
+            max[f] = 1e-30f;
+            foreach (var x in weights.Row(f)) max[f] = MathF.Max(max[f], MathF.Abs(x));
+        }
+        return Tiles(count, height, width, columns, scale, (f, pix, dst) =>
+        {
+            var row = weights.Row(f);
+            if (channels == 1)
+            {
+                float t = row[pix] / max[f]; // -1..1
+                byte fade = (byte)(255 * (1 - MathF.Abs(t)));
+                (dst[0], dst[1], dst[2]) = t >= 0 ? ((byte)255, fade, fade) : (fade, fade, (byte)255);
+            }
+            else
+                for (int c = 0; c < 3; c++)
+                {
+                    float t = row[c * height * width + pix] / max[f];
+                    dst[c] = (byte)Math.Clamp(negativesBlack ? 255f * t : 127.5f * (1 + t), 0, 255);
+                }
+        });
+    }
+
+    /// <summary>How a tile's pixel is coloured: tile f, pixel index pix (y * width + x), its three bytes.</summary>
+    delegate void Paint(int tile, int pix, Span<byte> rgb);
+
+    /// <summary><paramref name="count"/> tiles of <paramref name="height"/> x <paramref name="width"/> pixels in a grid of
+    /// <paramref name="columns"/>, each pixel <paramref name="scale"/> x <paramref name="scale"/>, a one-pixel dark grey
+    /// gap around and between them, each pixel coloured by <paramref name="paint"/>.</summary>
+    static (int Width, int Height, byte[] Rgb) Tiles(int count, int height, int width, int columns, int scale, Paint paint)
+    {
         columns = Math.Clamp(columns, 1, count);
         int rows = (count + columns - 1) / columns, gap = 1;
         int cellW = width * scale + gap, cellH = height * scale + gap;
@@ -35,28 +67,10 @@ public static class Pictures
         Array.Fill(rgb, (byte)64); // dark grey between cells
         for (int f = 0; f < count; f++)
         {
-            var row = weights.Row(f);
-            float max = 1e-30f;
-            foreach (var x in row) max = MathF.Max(max, MathF.Abs(x));
             int ox = gap + (f % columns) * cellW, oy = gap + (f / columns) * cellH;
             for (int y = 0; y < height * scale; y++)
                 for (int x = 0; x < width * scale; x++)
-                {
-                    int pix = (y / scale) * width + x / scale;
-                    int o = ((oy + y) * imgW + ox + x) * 3;
-                    if (channels == 1)
-                    {
-                        float t = row[pix] / max; // -1..1
-                        byte fade = (byte)(255 * (1 - MathF.Abs(t)));
-                        (rgb[o], rgb[o + 1], rgb[o + 2]) = t >= 0 ? ((byte)255, fade, fade) : (fade, fade, (byte)255);
-                    }
-                    else
-                        for (int c = 0; c < 3; c++)
-                        {
-                            float t = row[c * height * width + pix] / max;
-                            rgb[o + c] = (byte)Math.Clamp(negativesBlack ? 255f * t : 127.5f * (1 + t), 0, 255);
-                        }
-                }
+                    paint(f, (y / scale) * width + x / scale, rgb.AsSpan(((oy + y) * imgW + ox + x) * 3, 3));
         }
         return (imgW, imgH, rgb);
     }
@@ -77,25 +91,11 @@ public static class Pictures
         if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "images are grey (1) or RGB (3)");
         if (images.Cols != height * width * channels)
             throw new ArgumentException($"images have {images.Cols} columns; {height}x{width}x{channels} images need {height * width * channels}", nameof(images));
-        columns = Math.Clamp(columns, 1, images.Rows);
-        int rows = (images.Rows + columns - 1) / columns, gap = 1;
-        int cellW = width * scale + gap, cellH = height * scale + gap;
-        int imgW = columns * cellW + gap, imgH = rows * cellH + gap;
-        var rgb = new byte[imgW * imgH * 3];
-        Array.Fill(rgb, (byte)64);
-        for (int f = 0; f < images.Rows; f++)
+        return Tiles(images.Rows, height, width, columns, scale, (f, pix, dst) =>
         {
             var row = images.Row(f);
-            int ox = gap + (f % columns) * cellW, oy = gap + (f / columns) * cellH;
-            for (int y = 0; y < height * scale; y++)
-                for (int x = 0; x < width * scale; x++)
-                {
-                    int pix = (y / scale) * width + x / scale;
-                    int o = ((oy + y) * imgW + ox + x) * 3;
-                    for (int c = 0; c < 3; c++)
-                        rgb[o + c] = (byte)MathF.Round(255f * Math.Clamp(row[(channels == 1 ? 0 : c) * height * width + pix], 0f, 1f));
-                }
-        }
-        return (imgW, imgH, rgb);
+            for (int c = 0; c < 3; c++)
+                dst[c] = (byte)MathF.Round(255f * Math.Clamp(row[(channels == 1 ? 0 : c) * height * width + pix], 0f, 1f));
+        });
     }
 }

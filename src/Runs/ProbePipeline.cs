@@ -55,6 +55,7 @@ public static class ProbePipeline
         {
             MaxDegrees = a.Double("augment-rotation", 15, 0, 180), MaxShift = a.Double("augment-shift", 0.1, 0),
             Fill = a.Choice("augment-fill", "nearest", "nearest", "zero") == "zero" ? AugmentFill.Zero : AugmentFill.Nearest,
+            Flip = dataset == "cifar10",
         };
         foreach (var option in new[] { "augment-rotation", "augment-shift", "augment-fill" })
             if (augment == 0 && a.Has(option)) throw new UsageException($"--{option} {a.Str(option)}: it shapes the augmented copies; give --augment C too");
@@ -84,7 +85,6 @@ public static class ProbePipeline
 
         var trainData = Datasets.Load(dataset, root, train: true);
         var testData = Datasets.Load(dataset, root, train: false);
-        augmentation = augmentation with { Flip = dataset == "cifar10" };
         string augmentationText = augmentation.Describe(trainData.Height, trainData.Width);
         var trainImages = Limit(trainData.Images, trainData.Labels, limitTrain);
         var testImages = Limit(testData.Images, testData.Labels, limitTest);
