@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using Hebb.Accelerated.Backends.Cpu;
-using Hebb.Accelerated.Rules.NnlConv;
 using Hebb.Contracts;
 
 namespace Hebb.Accelerated.Rules.Csnn;
@@ -15,23 +14,25 @@ namespace Hebb.Accelerated.Rules.Csnn;
 /// every weight vector. The masks' rules reduce, element by element, to closed forms: with
 /// S_j = sum_k m_kj^2 and T_ij = the same over k &lt; i, eq. 12 through Hebb is p_j^2 m_ij (1 - gamma S_j) and eq. 13
 /// through Oja is p_j^2 m_ij (1 - gamma T_ij - m_ij^2); so eq. 14 / 15 need only B, the squared patches summed by their
-/// BMU (H_a^T B with the NH option) (docs/EQUATIONS.md).
+/// BMU (H_a^T B with the NH option) (docs/EQUATIONS.md). Inside, patches, weights and input masks are position-major
+/// (<see cref="PositionMajor"/>); what goes in and out (images, weights, masks, scores) is channel-major, as everywhere.
 /// </summary>
 public sealed class CpuCsnnLayer : ICsnnLayer
 {
     readonly IGemm _gemm;
-    readonly NnlConvOptions _geometry;
+    /// <summary>Each map's weights (Neurons x PatchSize) and masks (Neurons x MaskSize), position-major.</summary>
     readonly float[][] _w, _m;
     readonly int _k2;
     /// <summary>Eq. 3's h for every (BMU, neuron) pair of the grid, Neurons x Neurons: it depends on nothing else.</summary>
     readonly float[] _h;
     /// <summary>Each map's m o w (eq. 7-9), Neurons x PatchSize, and whether it is that of the present weights and
     /// masks: a layer that no longer learns (the blocks before the one in training) makes it once.</summary>
-    readonly float[][] _e;
+    readonly float[] _e;
     readonly bool[] _eFresh;
     // Buffers of the batch, grown for the largest one so far: no allocation inside a step of the same size.
-    float[] _p = [], _r = [], _q2 = [], _a = [], _b = [];
-    float[][] _s = [];
+    float[] _x = [], _p = [], _r = [], _q2 = [], _a = [], _b = [];
+    /// <summary>The batch's scores, rows x OutChannels: each patch's row holds every map's neurons, map after map.</summary>
+    float[] _s = [];
     int[] _bmus = [];
     /// <summary>A step's active BMUs of the map being updated: slot of each neuron (-1: no patch chose it), the
     /// neurons by slot, and their rows of H.</summary>
@@ -50,19 +51,14 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         Options = options.Validate();
         options.CheckState(weights, masks);
         _gemm = gemm;
-        _geometry = new NnlConvOptions
-        {
-            Height = options.Height, Width = options.Width, Channels = options.Channels, Window = options.Kernel, Stride = options.Stride,
-            Padding = options.Padding, PaddingAfter = options.PaddingAfter, Filters = 1, Power = 1, PoolWindow = 1, PoolStride = 1,
-        };
         _k2 = options.Kernel * options.Kernel;
-        _w = [.. weights.Select(w => (float[])w.Data.Clone())];
-        _m = [.. masks.Select(m => (float[])m.Data.Clone())];
+        _w = [.. weights.Select(w => PositionMajor.Rows(w.Data, options.Channels, _k2, toPositionMajor: true))];
+        _m = [.. masks.Select(m => InputMasks ? PositionMajor.Rows(m.Data, options.Channels, _k2, toPositionMajor: true) : (float[])m.Data.Clone())];
         int k = options.Neurons;
         _h = new float[k * k];
         for (int c = 0; c < k; c++)
             for (int i = 0; i < k; i++) _h[c * k + i] = (float)Neighbourhood(c, i);
-        _e = [.. Enumerable.Range(0, options.Maps).Select(_ => new float[k * options.PatchSize])];
+        _e = new float[options.Maps * k * options.PatchSize];
         _eFresh = new bool[options.Maps];
         _q2 = new float[k * options.MaskSize];
         _a = new float[k * options.PatchSize];
@@ -79,92 +75,88 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     {
         int n = Options.PatchSize, k = Options.Neurons;
         if (_p.Length >= rows * n) return;
+        _x = new float[rows / Options.Positions * ImageSize];
         _p = new float[rows * n];
         _r = new float[rows * Options.MaskSize];
-        _s = [.. Enumerable.Range(0, Options.Maps).Select(_ => new float[rows * k])];
+        _s = new float[rows * Options.OutChannels];
         _bmus = new int[rows * Options.Maps];
     }
 
     int ImageSize => Options.Height * Options.Width * Options.Channels;
 
-    /// <summary>Every patch of every image into the batch's buffer, (B * Positions) x PatchSize, channel-major patches
-    /// (PatchMath.Copy), in parallel over patches (a batch of one image has many); returns the rows.</summary>
+    bool InputMasks => Options.MaskKind == CsnnMaskKind.Input;
+
+    /// <summary>Every patch of every image into the batch's buffer, (B * Positions) x PatchSize, position-major
+    /// patches: the images laid out channels-last first (in parallel over images), then the patches cut from them
+    /// (in parallel over patches: a batch of one image has many); returns the rows.</summary>
     int Patches(Matrix images)
     {
-        int n = Options.PatchSize, positions = Options.Positions, rows = images.Rows * positions;
+        int n = Options.PatchSize, positions = Options.Positions, rows = images.Rows * positions, size = ImageSize;
+        int plane = Options.Height * Options.Width;
         Ensure(rows);
+        var x = _x;
         var p = _p;
+        Parallel.For(0, images.Rows, b => PositionMajor.FromChannelMajor(images.Row(b), x.AsSpan(b * size, size), Options.Channels, plane));
         Parallel.ForEach(Partitioner.Create(0, rows, Math.Max(16, rows / (4 * Environment.ProcessorCount))), range =>
         {
             for (int r = range.Item1; r < range.Item2; r++)
-                PatchMath.Copy(_geometry, images.Row(r / positions), r % positions, p.AsSpan(r * n, n));
+                PositionMajor.Patch(Options, x.AsSpan(r / positions * size, size), r % positions, p.AsSpan(r * n, n));
         });
         return rows;
     }
 
-    /// <summary>Eq. 7-9: map h's m o w for each neuron (a mask between layers repeated over the kernel's positions),
-    /// made where the weights or masks changed since.</summary>
-    float[] Effective(int h)
+    /// <summary>Eq. 7-9: every map's m o w for each neuron (a mask between layers repeated over the kernel's
+    /// positions), OutChannels x PatchSize, map after map; each map's made again where its weights or masks changed.</summary>
+    float[] Effective()
     {
-        var e = _e[h];
-        if (_eFresh[h]) return e;
-        Rows(Options.Neurons, Options.PatchSize, i => EffectiveRow(h, i));
-        _eFresh[h] = true;
-        return e;
+        for (int h = 0; h < Options.Maps; h++)
+        {
+            if (_eFresh[h]) continue;
+            int map = h;
+            Rows(Options.Neurons, Options.PatchSize, i => EffectiveRow(map, i));
+            _eFresh[h] = true;
+        }
+        return _e;
     }
 
-    /// <summary>Eq. 7-9 for neuron i of map h: its row of m o w.</summary>
+    /// <summary>Eq. 7-9 for neuron i of map h: its row of m o w, position-major.</summary>
     void EffectiveRow(int h, int i)
     {
         int n = Options.PatchSize, ms = Options.MaskSize;
-        var w = _w[h]; var m = _m[h]; var e = _e[h];
-        if (Options.MaskKind == CsnnMaskKind.Input) TensorPrimitives.Multiply(w.AsSpan(i * n, n), m.AsSpan(i * ms, n), e.AsSpan(i * n, n));
-        else if (!Options.CodePairing)   // channel-major patches: element c * K*K + position is channel c's
-            for (int c = 0; c < ms; c++)
-                TensorPrimitives.Multiply(w.AsSpan(i * n + c * _k2, _k2), m[i * ms + c], e.AsSpan(i * n + c * _k2, _k2));
-        else   // the authors' code: element j meets the weight of position j / C, channel j % C
-            for (int j = 0; j < n; j++) e[i * n + j] = w[i * n + (j % ms) * _k2 + j / ms] * m[i * ms + j / _k2];
+        var w = _w[h]; var m = _m[h];
+        var e = _e.AsSpan((h * Options.Neurons + i) * n, n);
+        if (InputMasks) TensorPrimitives.Multiply(w.AsSpan(i * n, n), m.AsSpan(i * ms, n), e);
+        else if (!Options.CodePairing)   // each kernel position's C weights times the C mask coefficients
+            for (int pos = 0; pos < _k2; pos++)
+                TensorPrimitives.Multiply(w.AsSpan(i * n + pos * ms, ms), m.AsSpan(i * ms, ms), e.Slice(pos * ms, ms));
+        else
+            // The authors' code: channel-major patch element j = c * K*K + pos meets the weight of position j / C,
+            // channel j % C (Csnn.weightAt), which is position-major element (j / C) * C + j % C = j.
+            for (int pos = 0; pos < _k2; pos++)
+                for (int c = 0; c < ms; c++) e[pos * ms + c] = w[i * n + c * _k2 + pos] * m[i * ms + c];
     }
 
-    /// <summary>Eq. 8: every patch's masked score for every neuron of map h (P (m o w)^T), into the batch's scores of
-    /// map h, rows x Neurons.</summary>
-    void Score(int h, int rows)
+    /// <summary>Eq. 8: every patch's masked score for every neuron of every map (P (m o w)^T, one GEMM for all maps),
+    /// into the batch's scores, rows x OutChannels.</summary>
+    void Score(int rows)
     {
-        int n = Options.PatchSize, k = Options.Neurons;
-        _gemm.Sgemm(false, true, rows, k, n, 1f, _p, n, Effective(h), n, 0f, _s[h], k);
+        int n = Options.PatchSize, channels = Options.OutChannels;
+        _gemm.Sgemm(false, true, rows, channels, n, 1f, _p, n, Effective(), n, 0f, _s, channels);
     }
 
-    /// <summary>Eq. 8 in the output's channel-major layout. One image (a training step carrying its image through the
-    /// blocks before): (m o w) P^T per map, Neurons x Positions, written in place. More: one GEMM per map for the whole
-    /// batch (rows x Neurons), then each image's block transposed into place, images in parallel (one GEMM an image
-    /// is slower there).</summary>
+    /// <summary>Eq. 8 in the output's channel-major layout: one GEMM for the whole batch (rows x OutChannels), then
+    /// each image's block transposed into place, images in parallel. (Written in place as (m o w) P^T, the product
+    /// of one image through D-CSNN's first layer, 27-long patches, took OpenBLAS 7 times as long.)</summary>
     public Matrix Forward(Matrix images)
     {
         Check.Batch(images, ImageSize, nameof(images));
-        int positions = Options.Positions, k = Options.Neurons, n = Options.PatchSize;
+        int positions = Options.Positions, channels = Options.OutChannels, n = Options.PatchSize;
         int rows = Patches(images);
         var y = new Matrix(images.Rows, Options.Features);
-        for (int h = 0; h < Options.Maps; h++)
-        {
-            if (images.Rows == 1)
-            {
-                _gemm.Sgemm(false, true, k, positions, n, 1f, Effective(h), n, _p.AsSpan(0, positions * n), n, 0f, y.Row(0).Slice(h * k * positions, k * positions), positions);
-                continue;
-            }
-            Score(h, rows);
-            var s = _s[h];
-            int map = h;
-            Parallel.For(0, images.Rows, b =>
-            {
-                var dst = y.Row(b).Slice(map * k * positions, k * positions);
-                var src = s.AsSpan(b * positions * k, positions * k);
-                for (int i = 0; i < k; i++)
-                {
-                    var line = dst.Slice(i * positions, positions);
-                    for (int pos = 0; pos < positions; pos++) line[pos] = src[pos * k + i];
-                }
-            });
-        }
+        Score(rows);
+        var s = _s;
+        Parallel.For(0, images.Rows, b =>
+            PositionMajor.ToChannelMajor(s.AsSpan(b * positions * channels, positions * channels), y.Row(b), channels, positions));
         return y;
     }
 
@@ -181,7 +173,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         int n = Options.PatchSize, k = Options.Neurons, maps = Options.Maps;
         int rows = Patches(images);
         // Eq. 2 and section III-E: each map's BMU for each patch (ties: the lowest neuron), and the maps it updates.
-        for (int h = 0; h < maps; h++) Score(h, rows);
+        Score(rows);
         var scores = _s;
         var bmus = _bmus;
         for (int q = 0; q < rows; q++)
@@ -190,7 +182,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
             float top = float.NegativeInfinity;
             for (int h = 0; h < maps; h++)
             {
-                var s = scores[h].AsSpan(q * k, k);
+                var s = scores.AsSpan((q * maps + h) * k, k);
                 int c = 0;
                 for (int i = 1; i < k; i++) if (s[i] > s[c]) c = i;
                 bmus[q * maps + h] = c;
@@ -208,8 +200,8 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         {
             var pq = p.AsSpan(q * n, n);
             var rq = r.AsSpan(q * ms, ms);
-            if (inputs == 1) TensorPrimitives.Multiply(pq, pq, rq);
-            else for (int c = 0; c < ms; c++) rq[c] = TensorPrimitives.SumOfSquares(pq.Slice(c * inputs, inputs));
+            TensorPrimitives.Multiply(pq[..ms], pq[..ms], rq);
+            for (int pos = 1; pos < inputs; pos++) TensorPrimitives.MultiplyAdd(pq.Slice(pos * ms, ms), pq.Slice(pos * ms, ms), rq, rq);
         });
         for (int h = 0; h < maps; h++)
         {
@@ -227,12 +219,28 @@ public sealed class CpuCsnnLayer : ICsnnLayer
             }
             UpdatedRows += active;
             if (active > 0) Learn(h, rows, active, values);
-            // Eq. 5 and eq. 7-9 row by row in one pass over the weights: each to unit length (a map no patch chose
-            // too, as the reference does), then its m o w from the masks just updated.
+            // Eq. 6, eq. 5 and eq. 7-9 row by row in one pass over the weights: each row's sum_c h(c, i) A_c over the
+            // active BMUs c (row i of H_a^T A) times a/N added, the row to unit length (a map no patch chose too, as the
+            // reference does), then its m o w from the masks just updated. One pass, where a GEMM for eq. 6 and a pass
+            // for eq. 5 read and wrote the weights twice (at batch 1 the step is bound by that memory traffic). Short
+            // rows (D-CSNN's first layer: 27 long, 45 active BMUs a map) take eq. 6 as the GEMM: there the calls of
+            // a row's sum would cost more than the traffic saved.
             var w = _w[h];
+            var sums = _a;
+            var ha = _ha;
+            float rate = (float)(values.SomRate / rows);
+            bool fused = active > 0 && n >= FusedRowLength;
+            if (active > 0 && !fused) _gemm.Sgemm(true, false, k, n, active, rate, ha, k, sums, n, 1f, w, n);
             Rows(k, n, i =>
             {
                 var row = w.AsSpan(i * n, n);
+                if (fused)
+                {
+                    var d = RowBuffer(n);
+                    TensorPrimitives.Multiply(sums.AsSpan(0, n), ha[i], d);
+                    for (int a = 1; a < active; a++) TensorPrimitives.MultiplyAdd(sums.AsSpan(a * n, n), ha[a * k + i], d, d);
+                    TensorPrimitives.MultiplyAdd(d, rate, row, row);
+                }
                 float norm = TensorPrimitives.Norm(row);
                 if (norm > 0f) TensorPrimitives.Multiply(row, 1f / norm, row);
                 EffectiveRow(map, i);
@@ -241,8 +249,20 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         }
     }
 
-    /// <summary>Map h's step for its <paramref name="active"/> BMUs (in _slot / _winners): eq. 14 / 15 on the masks,
-    /// then eq. 6 on the weights (eq. 5 follows in <see cref="Step"/>).</summary>
+    /// <summary>The shortest weight row whose eq. 6 is summed in the pass over the rows rather than by a GEMM.</summary>
+    const int FusedRowLength = 256;
+
+    /// <summary>A row's worth of scratch for the calling thread (eq. 6's sum for one weight row).</summary>
+    static Span<float> RowBuffer(int n)
+    {
+        if (t_row is null || t_row.Length < n) t_row = new float[n];
+        return t_row.AsSpan(0, n);
+    }
+
+    [ThreadStatic] static float[]? t_row;
+
+    /// <summary>Map h's step for its <paramref name="active"/> BMUs (in _slot / _winners): the patches (A) and squared
+    /// patches (B) summed by BMU, H_a, and eq. 14 / 15 on the masks (eq. 6 and eq. 5 follow in <see cref="Step"/>).</summary>
     void Learn(int h, int rows, int active, CsnnStep values)
     {
         int n = Options.PatchSize, k = Options.Neurons, maps = Options.Maps, ms = Options.MaskSize, inputs = n / ms;
@@ -277,8 +297,6 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         // else B's rows at their neurons (zero elsewhere).
         if (Options.MaskNeighbourhood) _gemm.Sgemm(true, false, k, ms, active, 1f, _ha, k, _b, ms, 0f, _q2, ms);
         UpdateMasks(h, values.MaskRate / ((double)rows * inputs));
-        // Eq. 6: W += a/N H_a^T A.
-        _gemm.Sgemm(true, false, k, n, active, (float)(values.SomRate / rows), _ha, k, _a, n, 1f, _w[h], n);
     }
 
     /// <summary>Runs <paramref name="body"/> for rows 0..rows-1 of <paramref name="cols"/> values each: in parallel where
@@ -350,19 +368,20 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     public Matrix ReadWeights(int map)
     {
         Options.CheckMap(map);
-        return new Matrix(Options.Neurons, Options.PatchSize, (float[])_w[map].Clone());
+        return new Matrix(Options.Neurons, Options.PatchSize, PositionMajor.Rows(_w[map], Options.Channels, _k2, toPositionMajor: false));
     }
 
     public Matrix ReadMasks(int map)
     {
         Options.CheckMap(map);
-        return new Matrix(Options.Neurons, Options.MaskSize, (float[])_m[map].Clone());
+        return new Matrix(Options.Neurons, Options.MaskSize,
+            InputMasks ? PositionMajor.Rows(_m[map], Options.Channels, _k2, toPositionMajor: false) : (float[])_m[map].Clone());
     }
 
     public void WriteMasks(int map, Matrix masks)
     {
         Options.CheckMasks(map, masks);
-        masks.Data.CopyTo(_m[map], 0);
+        (InputMasks ? PositionMajor.Rows(masks.Data, Options.Channels, _k2, toPositionMajor: true) : masks.Data).CopyTo(_m[map], 0);
         _eFresh[map] = false;
     }
 
