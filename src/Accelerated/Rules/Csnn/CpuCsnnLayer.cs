@@ -176,7 +176,8 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         Score(rows);
         var scores = _s;
         var bmus = _bmus;
-        for (int q = 0; q < rows; q++)
+        bool allBmus = Options.AllBmus;
+        Rows(rows, maps * k, q =>   // each patch on its own: in parallel over patches where there are enough scores
         {
             int topMap = 0;
             float top = float.NegativeInfinity;
@@ -184,13 +185,14 @@ public sealed class CpuCsnnLayer : ICsnnLayer
             {
                 var s = scores.AsSpan((q * maps + h) * k, k);
                 int c = 0;
-                for (int i = 1; i < k; i++) if (s[i] > s[c]) c = i;
+                float best = s[0];
+                for (int i = 1; i < k; i++) if (s[i] > best) { best = s[i]; c = i; }
                 bmus[q * maps + h] = c;
-                if (s[c] > top) { top = s[c]; topMap = h; }
+                if (best > top) { top = best; topMap = h; }
             }
-            if (!Options.AllBmus)
+            if (!allBmus)
                 for (int h = 0; h < maps; h++) if (h != topMap) bmus[q * maps + h] = -1;
-        }
+        });
         // Each patch's squares summed over the patch elements of each mask element (one for an input mask, the kernel's
         // K*K positions of a channel for a mask between layers): R, rows x MaskSize, what eq. 14 / 15 need of a patch.
         int ms = Options.MaskSize, inputs = n / ms;
