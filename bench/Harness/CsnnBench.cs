@@ -22,9 +22,10 @@ public sealed class CsnnBench : IBench
         hebb bench csnn [--grid 12x12x3] [--batch 1] [--steps 500] [--repeat 3] [--reference-steps 2] [--backend X] [--data DIR]
           Times steps of one masked multi-head sconv layer of CSNN (D-CSNN's first layer by default: 3x3x3 patches of
           CIFAR-10, stride 1, padding 1, input masks, eq. 12) on a backend, beside, in the same run: the GEMM-only bound,
-          the products a step cannot avoid for each map (the scores of every patch, P (m o w)^T, and eq. 6's H_a^T A over
-          the patches summed by their BMU, H_a the rows of H of the step's BMUs: as many as the cpu layer found on
-          average in the run, the whole grid for a GPU layer; same shapes, same GEMM), and the reference engine's time for a few steps.
+          the products a step cannot avoid (the scores of every patch for every map, P (m o w)^T, on cpu one product for
+          all maps as its layer makes them, and each map's eq. 6 H_a^T A over the patches summed by their BMU, H_a the
+          rows of H of the step's BMUs: as many as the cpu layer found on average in the run, the whole grid for a GPU
+          layer; same GEMM), and the reference engine's time for a few steps.
           Best of R. Images from
           CIFAR-10's training set (random pixels of its size when it is absent, and the output says so).
 
@@ -32,10 +33,10 @@ public sealed class CsnnBench : IBench
           A whole model: its layer-wise training at batch 1 (the authors': 2,000 steps a layer; after each layer, its
           batch norm statistics from 1,000 training images, not timed, as hebb train csnn does) and the encoding of
           --encode images through every block (the probes' work: CIFAR-10's 60,000), each beside its GEMM-only bound
-          measured in the same run: for training, each step's scores and H_a^T A per map plus the score GEMMs that
-          carry the step's image through the blocks before the layer, timed in slices right after each 50 steps (so
-          that the machine's drift falls on both alike); for encoding, every layer's score GEMMs at the same chunk
-          shapes.
+          measured in the same run: for training, each step's scores (on cpu one product for all maps) and H_a^T A per
+          map plus the score GEMMs that carry the step's image through the blocks before the layer, timed in slices
+          right after each 50 steps (so that the machine's drift falls on both alike); for encoding, every layer's
+          score GEMMs at the same chunk shapes.
         """;
 
     public int Run(Args a)
@@ -103,17 +104,20 @@ public sealed class CsnnBench : IBench
         double flops = 2.0 * (rows + active) * o.PatchSize * o.Neurons * o.Maps * steps;
         var table = new Table().AddColumns("what", "seconds", "images/s", "x GEMM-only");
         table.AddRow($"{steps:N0} steps, accelerated", $"{best:F3}", $"{steps * batch / best:N0}", $"{best / bestBound:F2}");
-        table.AddRow($"the GEMMs only ({o.Maps} a step of {rows}x{o.PatchSize}x{o.Neurons} and of {o.Neurons}x{active}x{o.PatchSize}, {flops / bestBound / 1e9:F0} GFLOP/s)", $"{bestBound:F3}", $"{steps * batch / bestBound:N0}", "1.00");
+        string scores = engine is CpuEngine ? $"{rows}x{o.PatchSize}x{o.OutChannels} a step" : $"{o.Maps} a step of {rows}x{o.PatchSize}x{o.Neurons}";
+        table.AddRow($"the GEMMs only ({scores}; {o.Maps} a step of {o.Neurons}x{active}x{o.PatchSize}, {flops / bestBound / 1e9:F0} GFLOP/s)", $"{bestBound:F3}", $"{steps * batch / bestBound:N0}", "1.00");
         if (refSteps > 0) table.AddRow($"reference (F#, float64; {refSteps} steps scaled to {steps:N0})", $"{refTime:F1}", $"{steps * batch / refTime:N0}", $"{refTime / bestBound:F0}");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"steps / GEMM-only = [bold]{best / bestBound:F2}[/]" + (refSteps > 0 ? $"; accelerated / reference speed-up = {refTime / best:F0}x" : ""));
         return 0;
     }
 
-    /// <summary>The products a step cannot avoid for each map (every patch's scores; eq. 6's H_a^T A over the patches
-    /// summed by their BMU, H_a the rows of H of a number of active BMUs), on the engine's own GEMM (host arrays on cpu;
-    /// device buffers in place on a GPU backend, waiting once at the end); the action runs them for the given number of
-    /// steps with the given number of active BMUs (1..Neurons).</summary>
+    /// <summary>The products a step cannot avoid (every patch's scores for every map; eq. 6's H_a^T A per map over the
+    /// patches summed by their BMU, H_a the rows of H of a number of active BMUs), on the engine's own GEMM (host arrays
+    /// on cpu, where the scores of all maps are one product, rows x OutChannels, as the cpu layer makes them: faster
+    /// than one a map; device buffers in place on a GPU backend, one product a map as its layer makes them, waiting
+    /// once at the end); the action runs them for the given number of steps with the given number of active BMUs
+    /// (1..Neurons).</summary>
     static Action<int, int> Bound(IEngine engine, CsnnOptions o, int rows, bool scoresOnly = false)
     {
         int n = o.PatchSize, k = o.Neurons, maps = o.Maps;
@@ -122,15 +126,15 @@ public sealed class CsnnBench : IBench
             case CpuEngine cpu:
             {
                 var g = cpu.Gemm;
-                var p = new float[rows * n]; var e = new float[k * n]; var s = new float[rows * k]; var hh = new float[k * k]; var w = new float[k * n];
+                var p = new float[rows * n]; var e = new float[maps * k * n]; var s = new float[rows * maps * k]; var hh = new float[k * k]; var w = new float[k * n];
                 return (steps, active) =>
                 {
                     for (int t = 0; t < steps; t++)
-                        for (int h = 0; h < maps; h++)
-                        {
-                            g.Sgemm(false, true, rows, k, n, 1f, p, n, e, n, 0f, s, k);
-                            if (!scoresOnly) g.Sgemm(true, false, k, n, active, 1f, hh, k, e, n, 1f, w, n);
-                        }
+                    {
+                        g.Sgemm(false, true, rows, maps * k, n, 1f, p, n, e, n, 0f, s, maps * k);
+                        if (!scoresOnly)
+                            for (int h = 0; h < maps; h++) g.Sgemm(true, false, k, n, active, 1f, hh, k, e, n, 1f, w, n);
+                    }
                 };
             }
             case DeviceEngine dev:
