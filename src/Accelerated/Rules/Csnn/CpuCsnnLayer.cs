@@ -145,12 +145,12 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     }
 
     /// <summary>Eq. 8 in the output's channel-major layout: one GEMM for the whole batch (rows x OutChannels), then
-    /// each image's block transposed into place, images in parallel. (Written in place as (m o w) P^T, the product
-    /// of one image through D-CSNN's first layer, 27-long patches, took OpenBLAS 7 times as long.)</summary>
+    /// each image's block transposed into place, images in parallel, a single image too: with short patches the
+    /// transposed product (m o w) P^T, written in place, is the slower one (docs/CSNN.md, "Position-major inside").</summary>
     public Matrix Forward(Matrix images)
     {
         Check.Batch(images, ImageSize, nameof(images));
-        int positions = Options.Positions, channels = Options.OutChannels, n = Options.PatchSize;
+        int positions = Options.Positions, channels = Options.OutChannels;
         int rows = Patches(images);
         var y = new Matrix(images.Rows, Options.Features);
         Score(rows);
