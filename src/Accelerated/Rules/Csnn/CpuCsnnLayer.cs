@@ -8,7 +8,7 @@ namespace Hebb.Accelerated.Rules.Csnn;
 /// <summary>
 /// CSNN's masked multi-head sconv layer (Stuhr &amp; Brauer, section III) in float32 on the CPU. Reference:
 /// Hebb.Reference.Csnn. A neuron's masked score p . (m o w) (eq. 7-9) is a dot product with the Hadamard product of
-/// its mask and weights, so each map's scores for all patches are one GEMM against those products. eq. 3's h depends
+/// its mask and weights, so the scores of every map for all patches are one GEMM against those products. eq. 3's h depends
 /// only on the BMU and the neuron, so the SOM update (eq. 6) is H_a^T A, with A the patches summed by their BMU and H_a
 /// the rows of H of the step's active BMUs (few: a product of Neurons x Active x PatchSize), then eq. 5 normalizes
 /// every weight vector. The masks' rules reduce, element by element, to closed forms: with
@@ -25,8 +25,9 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     readonly int _k2;
     /// <summary>Eq. 3's h for every (BMU, neuron) pair of the grid, Neurons x Neurons: it depends on nothing else.</summary>
     readonly float[] _h;
-    /// <summary>Each map's m o w (eq. 7-9), Neurons x PatchSize, and whether it is that of the present weights and
-    /// masks: a layer that no longer learns (the blocks before the one in training) makes it once.</summary>
+    /// <summary>Every map's m o w (eq. 7-9), OutChannels x PatchSize (map after map), and whether each map's is that of
+    /// the present weights and masks: a layer that no longer learns (the blocks before the one in training) makes it
+    /// once.</summary>
     readonly float[] _e;
     readonly bool[] _eFresh;
     // Buffers of the batch, grown for the largest one so far: no allocation inside a step of the same size.
@@ -52,8 +53,8 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         options.CheckState(weights, masks);
         _gemm = gemm;
         _k2 = options.Kernel * options.Kernel;
-        _w = [.. weights.Select(w => PositionMajor.Rows(w.Data, options.Channels, _k2, toPositionMajor: true))];
-        _m = [.. masks.Select(m => InputMasks ? PositionMajor.Rows(m.Data, options.Channels, _k2, toPositionMajor: true) : (float[])m.Data.Clone())];
+        _w = [.. weights.Select(w => Inside(w.Data, patchLong: true))];
+        _m = [.. masks.Select(m => Inside(m.Data, InputMasks))];
         int k = options.Neurons;
         _h = new float[k * k];
         for (int c = 0; c < k; c++)
@@ -85,6 +86,15 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     int ImageSize => Options.Height * Options.Width * Options.Channels;
 
     bool InputMasks => Options.MaskKind == CsnnMaskKind.Input;
+
+    /// <summary>A copy of channel-major rows in the layer's order: position-major where they are a patch long
+    /// (weights, input masks); masks between layers, one coefficient a channel, have no positions to reorder.</summary>
+    float[] Inside(float[] rows, bool patchLong) =>
+        patchLong ? PositionMajor.Rows(rows, Options.Channels, _k2, toPositionMajor: true) : (float[])rows.Clone();
+
+    /// <summary>The inverse of <see cref="Inside"/>: a channel-major copy of the layer's rows.</summary>
+    float[] Outside(float[] rows, bool patchLong) =>
+        patchLong ? PositionMajor.Rows(rows, Options.Channels, _k2, toPositionMajor: false) : (float[])rows.Clone();
 
     /// <summary>Every patch of every image into the batch's buffer, (B * Positions) x PatchSize, position-major
     /// patches: the images laid out channels-last first (in parallel over images), then the patches cut from them
@@ -370,20 +380,19 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     public Matrix ReadWeights(int map)
     {
         Options.CheckMap(map);
-        return new Matrix(Options.Neurons, Options.PatchSize, PositionMajor.Rows(_w[map], Options.Channels, _k2, toPositionMajor: false));
+        return new Matrix(Options.Neurons, Options.PatchSize, Outside(_w[map], patchLong: true));
     }
 
     public Matrix ReadMasks(int map)
     {
         Options.CheckMap(map);
-        return new Matrix(Options.Neurons, Options.MaskSize,
-            InputMasks ? PositionMajor.Rows(_m[map], Options.Channels, _k2, toPositionMajor: false) : (float[])_m[map].Clone());
+        return new Matrix(Options.Neurons, Options.MaskSize, Outside(_m[map], InputMasks));
     }
 
     public void WriteMasks(int map, Matrix masks)
     {
         Options.CheckMasks(map, masks);
-        (InputMasks ? PositionMajor.Rows(masks.Data, Options.Channels, _k2, toPositionMajor: true) : masks.Data).CopyTo(_m[map], 0);
+        Inside(masks.Data, InputMasks).CopyTo(_m[map], 0);
         _eFresh[map] = false;
     }
 

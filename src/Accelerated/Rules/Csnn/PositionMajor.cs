@@ -22,25 +22,19 @@ static class PositionMajor
         }
     }
 
-    /// <summary>The inverse of <see cref="FromChannelMajor"/>.</summary>
-    public static void ToChannelMajor(ReadOnlySpan<float> src, Span<float> dst, int channels, int positions)
-    {
-        for (int c = 0; c < channels; c++)
-        {
-            var line = dst.Slice(c * positions, positions);
-            for (int pos = 0; pos < positions; pos++) line[pos] = src[pos * channels + c];
-        }
-    }
+    /// <summary>The inverse of <see cref="FromChannelMajor"/>: the same transposition with the two roles swapped (the
+    /// position-major row read as <paramref name="positions"/> lines of <paramref name="channels"/>).</summary>
+    public static void ToChannelMajor(ReadOnlySpan<float> src, Span<float> dst, int channels, int positions) =>
+        FromChannelMajor(src, dst, positions, channels);
 
     /// <summary>Every row of <paramref name="rows"/> (each <paramref name="channels"/> x <paramref name="positions"/>)
     /// converted one way or the other into a new array.</summary>
     public static float[] Rows(ReadOnlySpan<float> rows, int channels, int positions, bool toPositionMajor)
     {
         int n = channels * positions;
+        var (lines, length) = toPositionMajor ? (channels, positions) : (positions, channels);
         var result = new float[rows.Length];
-        for (int r = 0; r < rows.Length / n; r++)
-            if (toPositionMajor) FromChannelMajor(rows.Slice(r * n, n), result.AsSpan(r * n, n), channels, positions);
-            else ToChannelMajor(rows.Slice(r * n, n), result.AsSpan(r * n, n), channels, positions);
+        for (int r = 0; r < rows.Length / n; r++) FromChannelMajor(rows.Slice(r * n, n), result.AsSpan(r * n, n), lines, length);
         return result;
     }
 
