@@ -33,6 +33,7 @@ public class TopKTests
             var scan = new (float Value, int Index)[k];
             int filled = TopK.Scan(row, scan);
             Assert.Equal(expected.Select(t => t.Index), scan.Take(filled).Select(t => t.Index));
+            if (n > 0) Assert.Equal(expected[0].Index, TopK.Best(row));
             var found = new (float Value, int Index)[k];
             filled = TopK.Find(row, found);
             Assert.Equal(expected.Select(t => t.Index), found.Take(filled).Select(t => t.Index));

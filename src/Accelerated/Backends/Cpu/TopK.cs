@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -15,10 +16,45 @@ public static class TopK
     public const int LaneLimit = 8;
 
     /// <summary>Fills top[0..] with the min(k, row.Length) largest entries of row, best first; returns how many.</summary>
-    public static int Find(ReadOnlySpan<float> row, Span<(float Value, int Index)> top) =>
-        top.Length <= LaneLimit && Vector256.IsHardwareAccelerated && row.Length >= 2 * Vector256<float>.Count
+    public static int Find(ReadOnlySpan<float> row, Span<(float Value, int Index)> top)
+    {
+        if (top.Length == 1 && row.Length > 0)
+        {
+            int best = Best(row);
+            top[0] = (row[best], best);
+            return 1;
+        }
+        return top.Length <= LaneLimit && Vector256.IsHardwareAccelerated && row.Length >= 2 * Vector256<float>.Count
             ? Lanes(row, top)
             : Scan(row, top);
+    }
+
+    /// <summary>
+    /// k = 1: the index of the largest entry of a non-empty row, the lowest on ties (+0 and -0 are equal): the row's
+    /// maximum (<see cref="TensorPrimitives.Max(ReadOnlySpan{float})"/>), then the first entry equal to it, a vector of
+    /// entries at a time.
+    /// </summary>
+    public static int Best(ReadOnlySpan<float> row)
+    {
+        if (row.IsEmpty) throw new ArgumentException("TopK.Best needs at least one value", nameof(row));
+        float max = TensorPrimitives.Max(row);
+        int w = Vector256<float>.Count, j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float first = ref MemoryMarshal.GetReference(row);
+            var mv = Vector256.Create(max);
+            for (; j <= row.Length - w; j += w)
+            {
+                uint hits = Vector256.Equals(Vector256.LoadUnsafe(ref first, (nuint)j), mv).ExtractMostSignificantBits();
+                if (hits != 0) return j + BitOperations.TrailingZeroCount(hits);
+            }
+        }
+        for (; j < row.Length; j++) if (row[j] == max) return j;
+        // Only a row with NaN gets here (its maximum is NaN, equal to nothing): a scalar scan by >.
+        int best = 0;
+        for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
+        return best;
+    }
 
     /// <summary>
     /// One pass keeping a sorted buffer of the k best so far; a later equal value never displaces an earlier one.

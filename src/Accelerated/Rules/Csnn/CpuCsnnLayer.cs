@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Contracts;
@@ -98,7 +97,8 @@ public sealed class CpuCsnnLayer : ICsnnLayer
 
     /// <summary>Every patch of every image into the batch's buffer, (B * Positions) x PatchSize, position-major
     /// patches: the images laid out channels-last first (in parallel over images), then the patches cut from them
-    /// (in parallel over patches: a batch of one image has many); returns the rows.</summary>
+    /// (in parallel over slices of the patches where they are many values: a batch of one image has many patches);
+    /// returns the rows.</summary>
     int Patches(Matrix images)
     {
         int n = Options.PatchSize, positions = Options.Positions, rows = images.Rows * positions, size = ImageSize;
@@ -107,7 +107,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         var x = _x;
         var p = _p;
         Parallel.For(0, images.Rows, b => PositionMajor.FromChannelMajor(images.Row(b), x.AsSpan(b * size, size), Options.Channels, plane));
-        Parallel.ForEach(Partitioner.Create(0, rows, Math.Max(16, rows / (4 * Environment.ProcessorCount))), range =>
+        Jobs(Slices(rows, least: 4), (long)rows * n, range =>
         {
             for (int r = range.Item1; r < range.Item2; r++)
                 PositionMajor.Patch(Options, x.AsSpan(r / positions * size, size), r % positions, p.AsSpan(r * n, n));
@@ -189,19 +189,23 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         bool allBmus = Options.AllBmus;
         Rows(rows, maps * k, q =>   // each patch on its own: in parallel over patches where there are enough scores
         {
-            int topMap = 0;
-            float top = float.NegativeInfinity;
-            for (int h = 0; h < maps; h++)
+            Span<(float Value, int Index)> best = stackalloc (float, int)[1];
+            var all = scores.AsSpan(q * maps * k, maps * k);
+            var b = bmus.AsSpan(q * maps, maps);
+            if (allBmus)
+                for (int h = 0; h < maps; h++)
+                {
+                    TopK.Find(all.Slice(h * k, k), best);
+                    b[h] = best[0].Index;
+                }
+            else
             {
-                var s = scores.AsSpan((q * maps + h) * k, k);
-                int c = 0;
-                float best = s[0];
-                for (int i = 1; i < k; i++) if (s[i] > best) { best = s[i]; c = i; }
-                bmus[q * maps + h] = c;
-                if (best > top) { top = best; topMap = h; }
+                // The best score over every map's neurons, the lowest index on ties, is in the map whose BMU scores
+                // highest (the lowest such map), at that map's BMU (its lowest best neuron): one search, not one a map.
+                TopK.Find(all, best);
+                b.Fill(-1);
+                b[best[0].Index / k] = best[0].Index % k;
             }
-            if (!allBmus)
-                for (int h = 0; h < maps; h++) if (h != topMap) bmus[q * maps + h] = -1;
         });
         // Each patch's squares summed over the patch elements of each mask element (one for an input mask, the kernel's
         // K*K positions of a channel for a mask between layers): R, rows x MaskSize, what eq. 14 / 15 need of a patch.
@@ -288,7 +292,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         // slices of the elements, each slice's patches added in their order (the same floats as one thread).
         var sums = _a;
         var squares = _b;
-        Parallel.ForEach(Slices(n).Select(x => (x, true)).Concat(Slices(ms).Select(x => (x, false))), job =>
+        Jobs(Slices(n).Select(x => (x, true)).Concat(Slices(ms).Select(x => (x, false))), (long)rows * (n + ms), job =>
         {
             var ((from, to), patches) = job;
             int len = to - from, width = patches ? n : ms;
@@ -315,14 +319,26 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     /// there are enough values to be worth it (not D-CSNN's first layer, whose 27-long rows a thread does at once).</summary>
     static void Rows(int rows, int cols, Action<int> body)
     {
-        if ((long)rows * cols < 1 << 15) { for (int i = 0; i < rows; i++) body(i); }
+        if ((long)rows * cols < ParallelFrom) { for (int i = 0; i < rows; i++) body(i); }
         else Parallel.For(0, rows, body);
     }
 
-    /// <summary>[from, to) slices of 0..length for the threads, each at least 64 long.</summary>
-    static IEnumerable<(int, int)> Slices(int length)
+    /// <summary>Runs <paramref name="body"/> for each job, the jobs together touching <paramref name="values"/> values:
+    /// in parallel where that is enough to be worth waking the other threads, else one after the other on this one.</summary>
+    static void Jobs<T>(IEnumerable<T> jobs, long values, Action<T> body)
     {
-        int count = Math.Clamp(length / 64, 1, Environment.ProcessorCount);
+        if (values < ParallelFrom) { foreach (var job in jobs) body(job); }
+        else Parallel.ForEach(jobs, body);
+    }
+
+    /// <summary>The fewest values a pass must touch to run in parallel: below it (D-CSNN's first layer, 27-long rows
+    /// and 144 neurons a map), waking the threads costs more than the pass.</summary>
+    const long ParallelFrom = 1 << 16;
+
+    /// <summary>[from, to) slices of 0..length for the threads, each at least <paramref name="least"/> long.</summary>
+    static IEnumerable<(int, int)> Slices(int length, int least = 64)
+    {
+        int count = Math.Clamp(length / least, 1, Environment.ProcessorCount);
         for (int t = 0; t < count; t++) yield return ((int)((long)length * t / count), (int)((long)length * (t + 1) / count));
     }
 
@@ -350,7 +366,7 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         var slot = _slot;
         var q = nh ? _q2 : _b;
         // In parallel over slices of the mask's elements j: each j's sums over the neurons in their order.
-        Parallel.ForEach(Slices(ms), range =>
+        Jobs(Slices(ms), (long)k * ms, range =>
         {
             var (from, to) = range;
             Array.Clear(before, from, to - from);
