@@ -1,3 +1,4 @@
+using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Contracts;
 
 namespace Hebb.Accelerated.Rules.Csnn;
@@ -12,15 +13,10 @@ namespace Hebb.Accelerated.Rules.Csnn;
 static class PositionMajor
 {
     /// <summary>One row from channel-major (c * positions + pos) into position-major (pos * channels + c): a patch's
-    /// elements (positions = K*K), or an image's (positions = H*W: channels-first into channels-last).</summary>
-    public static void FromChannelMajor(ReadOnlySpan<float> src, Span<float> dst, int channels, int positions)
-    {
-        for (int c = 0; c < channels; c++)
-        {
-            var line = src.Slice(c * positions, positions);
-            for (int pos = 0; pos < positions; pos++) dst[pos * channels + c] = line[pos];
-        }
-    }
+    /// elements (positions = K*K), or an image's (positions = H*W: channels-first into channels-last). The row is a
+    /// channels x positions matrix, and this its transpose.</summary>
+    public static void FromChannelMajor(ReadOnlySpan<float> src, Span<float> dst, int channels, int positions) =>
+        Transpose.Matrix(src, dst, channels, positions);
 
     /// <summary>The inverse of <see cref="FromChannelMajor"/>: the same transposition with the two roles swapped (the
     /// position-major row read as <paramref name="positions"/> lines of <paramref name="channels"/>).</summary>
