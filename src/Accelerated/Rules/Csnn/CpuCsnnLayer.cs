@@ -173,7 +173,9 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     public Matrix Encode(Matrix images, CsnnNormalization normalization)
     {
         normalization.CheckFor(Options, nameof(normalization));
-        return CsnnBlock.NormPool(Forward(images), Options, normalization);
+        Check.Batch(images, ImageSize, nameof(images));
+        Score(Patches(images));
+        return CsnnBlock.NormPool(_s, images.Rows, Options, normalization);
     }
 
     public void Step(Matrix images, CsnnStep values)

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+using Hebb.Accelerated.Backends.Cpu;
 using Hebb.Contracts;
 
 namespace Hebb.Accelerated.Rules.Csnn;
@@ -6,21 +8,26 @@ namespace Hebb.Accelerated.Rules.Csnn;
 /// Hebb.Reference.Csnn.batchNorm, maxPoolSame): each channel normalized, then max pooled with padding "same".</summary>
 static class CsnnBlock
 {
-    /// <summary>B x Features scores (channel-major) into B x EncodedFeatures block outputs, in parallel over images and
-    /// channels. Each window's largest score is found first and then normalized: x -> (x - mean) * scale rounds to a
-    /// non-decreasing function of x for scale > 0 (CsnnNormalization.CheckFor makes it so), so this is the maximum of
-    /// the normalized scores, to the bit, with one normalization per output instead of one per score.</summary>
-    public static Matrix NormPool(Matrix y, CsnnOptions o, CsnnNormalization norm)
+    /// <summary>
+    /// Each image's scores, position-major as the cpu layer makes them (Positions x OutChannels, image after image in
+    /// <paramref name="scores"/>), into B x EncodedFeatures block outputs, channel-major (the contracts' layout), in
+    /// parallel over images. Each window's largest score is found first, all channels at once (a position's channels lie
+    /// side by side), and then normalized: x -&gt; (x - mean) * scale rounds to a non-decreasing function of x for scale
+    /// &gt; 0 (CsnnNormalization.CheckFor makes it so), so this is the maximum of the normalized scores, to the bit, with
+    /// one normalization per output instead of one per score. The pooled block is transposed last: a quarter of the
+    /// scores, where transposing them first moved all of them.
+    /// </summary>
+    public static Matrix NormPool(float[] scores, int images, CsnnOptions o, CsnnNormalization norm)
     {
-        int s = o.Pool, h = o.OutHeight, w = o.OutWidth, ph = o.PooledHeight, pw = o.PooledWidth;
-        int top = (ph * s - h) / 2, left = (pw * s - w) / 2;
-        var z = new Matrix(y.Rows, o.EncodedFeatures);
-        Parallel.For(0, y.Rows * o.OutChannels, bc =>
+        int s = o.Pool, h = o.OutHeight, w = o.OutWidth, ph = o.PooledHeight, pw = o.PooledWidth, channels = o.OutChannels;
+        int top = (ph * s - h) / 2, left = (pw * s - w) / 2, block = o.Positions * channels, pooled = ph * pw * channels;
+        var scale = new float[channels];
+        for (int c = 0; c < channels; c++) scale[c] = norm.Scale(c);
+        var z = new Matrix(images, o.EncodedFeatures);
+        Parallel.For(0, images, b =>
         {
-            int b = bc / o.OutChannels, c = bc % o.OutChannels;
-            float mean = norm.Mean[c], scale = norm.Scale(c);
-            var plane = y.Row(b).Slice(c * h * w, h * w);
-            var outPlane = z.Row(b).Slice(c * ph * pw, ph * pw);
+            var y = scores.AsSpan(b * block, block);
+            var p = Pooled(pooled);
             for (int oy = 0; oy < ph; oy++)
             {
                 // The window's rows and columns inside the plane: padded cells never win.
@@ -28,16 +35,25 @@ static class CsnnBlock
                 for (int ox = 0; ox < pw; ox++)
                 {
                     int x0 = Math.Max(ox * s - left, 0), x1 = Math.Min(ox * s - left + s, w);
-                    float best = float.NegativeInfinity;
+                    var best = p.Slice((oy * pw + ox) * channels, channels);
+                    best.Fill(float.NegativeInfinity);
                     for (int yy = y0; yy < y1; yy++)
-                    {
-                        var line = plane.Slice(yy * w + x0, x1 - x0);
-                        foreach (float v in line) best = MathF.Max(best, v);
-                    }
-                    outPlane[oy * pw + ox] = (best - mean) * scale;
+                        for (int xx = x0; xx < x1; xx++) TensorPrimitives.Max(best, y.Slice((yy * w + xx) * channels, channels), best);
+                    TensorPrimitives.Subtract(best, norm.Mean, best);
+                    TensorPrimitives.Multiply(best, scale, best);
                 }
             }
+            Transpose.Matrix(p, z.Row(b), ph * pw, channels);
         });
         return z;
     }
+
+    /// <summary>A pooled block's worth of scratch for the calling thread.</summary>
+    static Span<float> Pooled(int length)
+    {
+        if (t_pooled is null || t_pooled.Length < length) t_pooled = new float[length];
+        return t_pooled.AsSpan(0, length);
+    }
+
+    [ThreadStatic] static float[]? t_pooled;
 }
