@@ -153,8 +153,10 @@ public sealed class CsnnCases : ICaseSource
         yield return NoiseMasks("noise masks (Table I's NO): masks U(-1, 1) written before each of 3 steps, 2 maps", input, 3, 410);
         yield return NoiseMasks("noise masks between layers, 3 steps", between, 3, 420);
         var wide = new CsnnOptions { Height = 4, Width = 4, Channels = 160, Kernel = 3, Padding = 1, GridRows = 5, GridCols = 5, Maps = 2, MaskKind = CsnnMaskKind.BetweenLayers };
-        yield return Steps("3-step trajectory as wide as the cpu layer splits its sums and masks across threads: masks between layers over 160 channels, 5x5 grids", wide, 2, 3, CsnnTolerances.Trajectory, 430);
+        yield return Steps("3-step trajectory as wide as the cpu layer splits its sums and masks into slices for its threads: masks between layers over 160 channels, 5x5 grids", wide, 2, 3, CsnnTolerances.Trajectory, 430);
         yield return Steps("3-step trajectory as wide, eq. 13", wide with { MaskRule = CsnnMaskRule.EarlierMasks, Gamma = 0.5 }, 2, 3, CsnnTolerances.Trajectory, 440);
+        yield return Steps("3-step trajectory as wide as the cpu layer's eq. 6 runs in blocks of weight rows and slices of columns: 160 channels, a 7x7 grid, 4 images of 6x6",
+            wide with { Height = 6, Width = 6, GridRows = 7, GridCols = 7, Maps = 1 }, 4, 3, CsnnTolerances.Trajectory, 450);
         yield return LayerWise("two layers trained layer-wise, the second on the first's blocks", 400);
         yield return new("csnn", "exact ties: lowest neuron, then lowest map, wins", (r, e) => Ties(r, e));
         yield return new("csnn", "bad input is refused, state kept", (r, e) => BadInput(r, e));

@@ -237,47 +237,37 @@ public sealed class CpuCsnnLayer : ICsnnLayer
             }
             UpdatedRows += active;
             if (active > 0) Learn(h, rows, active, values);
-            // Eq. 6, eq. 5 and eq. 7-9 row by row in one pass over the weights: each row's sum_c h(c, i) A_c over the
-            // active BMUs c (row i of H_a^T A) times a/N added, the row to unit length (a map no patch chose too, as the
-            // reference does), then its m o w from the masks just updated. One pass, where a GEMM for eq. 6 and a pass
-            // for eq. 5 read and wrote the weights twice (at batch 1 the step is bound by that memory traffic). Short
-            // rows (D-CSNN's first layer: 27 long, 45 active BMUs a map) take eq. 6 as the GEMM: there the calls of
-            // a row's sum would cost more than the traffic saved.
+            // Eq. 6, eq. 5 and eq. 7-9 in blocks of weight rows, each block on one thread: its rows of W += a/N H_a^T A
+            // by GEMM, then each row to unit length (a map no patch chose too, as the reference does) and its m o w
+            // from the masks just updated, while the block is still in cache. The weights are read and written once
+            // a step (at batch 1 the step is bound by that memory traffic), and A once a block, not once a row.
             var w = _w[h];
-            var sums = _a;
-            var ha = _ha;
             float rate = (float)(values.SomRate / rows);
-            bool fused = active > 0 && n >= FusedRowLength;
-            if (active > 0 && !fused) _gemm.Sgemm(true, false, k, n, active, rate, ha, k, sums, n, 1f, w, n);
-            Rows(k, n, i =>
+            int block = Math.Max(1, BlockValues / n), blocks = (k + block - 1) / block;
+            int cols = (int)Math.Max(128, OpenBlasGemm.SmallNK / Math.Max(active, 1) - 1);
+            Jobs(Enumerable.Range(0, blocks), (long)k * n, b =>
             {
-                var row = w.AsSpan(i * n, n);
-                if (fused)
+                int i0 = b * block, count = Math.Min(block, k - i0);
+                // In slices of A's columns small enough for each product to run on this thread (OpenBlasGemm.SmallNK).
+                if (active > 0)
+                    for (int j0 = 0; j0 < n; j0 += cols)
+                        _gemm.Sgemm(true, false, count, Math.Min(cols, n - j0), active, rate, _ha.AsSpan(i0), k,
+                                    _a.AsSpan(j0), n, 1f, w.AsSpan(i0 * n + j0), n);
+                for (int i = i0; i < i0 + count; i++)
                 {
-                    var d = RowBuffer(n);
-                    TensorPrimitives.Multiply(sums.AsSpan(0, n), ha[i], d);
-                    for (int a = 1; a < active; a++) TensorPrimitives.MultiplyAdd(sums.AsSpan(a * n, n), ha[a * k + i], d, d);
-                    TensorPrimitives.MultiplyAdd(d, rate, row, row);
+                    var row = w.AsSpan(i * n, n);
+                    float norm = TensorPrimitives.Norm(row);
+                    if (norm > 0f) TensorPrimitives.Multiply(row, 1f / norm, row);
+                    EffectiveRow(map, i);
                 }
-                float norm = TensorPrimitives.Norm(row);
-                if (norm > 0f) TensorPrimitives.Multiply(row, 1f / norm, row);
-                EffectiveRow(map, i);
             });
             _eFresh[h] = true;
         }
     }
 
-    /// <summary>The shortest weight row whose eq. 6 is summed in the pass over the rows rather than by a GEMM.</summary>
-    const int FusedRowLength = 256;
-
-    /// <summary>A row's worth of scratch for the calling thread (eq. 6's sum for one weight row).</summary>
-    static Span<float> RowBuffer(int n)
-    {
-        if (t_row is null || t_row.Length < n) t_row = new float[n];
-        return t_row.AsSpan(0, n);
-    }
-
-    [ThreadStatic] static float[]? t_row;
+    /// <summary>The weight values a block of eq. 6 / eq. 5 rows holds at most (256 KB: it stays in a core's cache
+    /// between its product and its pass).</summary>
+    const int BlockValues = 1 << 16;
 
     /// <summary>Map h's step for its <paramref name="active"/> BMUs (in _slot / _winners): the patches (A) and squared
     /// patches (B) summed by BMU, H_a, and eq. 14 / 15 on the masks (eq. 6 and eq. 5 follow in <see cref="Step"/>).</summary>
