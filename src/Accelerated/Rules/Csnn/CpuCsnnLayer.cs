@@ -159,11 +159,9 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     /// transposed product (m o w) P^T, written in place, is the slower one (docs/CSNN.md, "Position-major inside").</summary>
     public Matrix Forward(Matrix images)
     {
-        Check.Batch(images, ImageSize, nameof(images));
         int positions = Options.Positions, channels = Options.OutChannels;
-        int rows = Patches(images);
+        Scored(images);
         var y = new Matrix(images.Rows, Options.Features);
-        Score(rows);
         var s = _s;
         Parallel.For(0, images.Rows, b =>
             PositionMajor.ToChannelMajor(s.AsSpan(b * positions * channels, positions * channels), y.Row(b), channels, positions));
@@ -173,9 +171,15 @@ public sealed class CpuCsnnLayer : ICsnnLayer
     public Matrix Encode(Matrix images, CsnnNormalization normalization)
     {
         normalization.CheckFor(Options, nameof(normalization));
+        Scored(images);
+        return CsnnBlock.NormPool(_s, images.Rows, Options, normalization);
+    }
+
+    /// <summary>The images checked, cut into patches and scored (eq. 8) into the batch's scores, position-major.</summary>
+    void Scored(Matrix images)
+    {
         Check.Batch(images, ImageSize, nameof(images));
         Score(Patches(images));
-        return CsnnBlock.NormPool(_s, images.Rows, Options, normalization);
     }
 
     public void Step(Matrix images, CsnnStep values)
@@ -191,22 +195,17 @@ public sealed class CpuCsnnLayer : ICsnnLayer
         bool allBmus = Options.AllBmus;
         Rows(rows, maps * k, q =>   // each patch on its own: in parallel over patches where there are enough scores
         {
-            Span<(float Value, int Index)> best = stackalloc (float, int)[1];
             var all = scores.AsSpan(q * maps * k, maps * k);
             var b = bmus.AsSpan(q * maps, maps);
             if (allBmus)
-                for (int h = 0; h < maps; h++)
-                {
-                    TopK.Find(all.Slice(h * k, k), best);
-                    b[h] = best[0].Index;
-                }
+                for (int h = 0; h < maps; h++) b[h] = TopK.Best(all.Slice(h * k, k));
             else
             {
                 // The best score over every map's neurons, the lowest index on ties, is in the map whose BMU scores
                 // highest (the lowest such map), at that map's BMU (its lowest best neuron): one search, not one a map.
-                TopK.Find(all, best);
+                int best = TopK.Best(all);
                 b.Fill(-1);
-                b[best[0].Index / k] = best[0].Index % k;
+                b[best / k] = best % k;
             }
         });
         // Each patch's squares summed over the patch elements of each mask element (one for an input mask, the kernel's
