@@ -11,15 +11,17 @@ namespace Hebb.Cli;
 static class ReproduceCommand
 {
     public const string Help = """
-        hebb reproduce NAME [--out DIR] [--quick] [--only PART,...] [--data DIR] [--backend X] [--presets DIR]
+        hebb reproduce NAME [--out DIR] [--quick] [--only PART,...] [--seed S] [--data DIR] [--backend X] [--presets DIR]
           Runs presets/NAME.json: its steps are hebb commands ({out} is the output folder), then its results table
           (a field of a report, ours, beside the paper's figure) goes to DIR/report.md and the screen.
           The same command again continues: steps that finished (listed in DIR/steps.done) are not run again, and a
           training step that was stopped (Ctrl-C, SIGTERM, a kill) resumes from its checkpoint (train --resume).
-          --out DIR      output folder (runs/reproduce-NAME)
+          --out DIR      output folder (runs/reproduce-NAME; with --seed S, runs/reproduce-NAME-seedS)
           --quick        append the preset's "quick" arguments to each step (a smaller, faster run; not the paper's)
           --only PART,...  run only the steps that write or read {out}/PART (a preset's rows by their folders, e.g.
                          csnn-ablation's s2-rm); the table still lists every row, those not yet run as "missing"
+          --seed S       passed to every training step: another draw of the initial weights and the image order
+                         (the steps' own default is 1), for a mean over runs as the papers report some rows
           --data, --backend   passed to every step
           --presets DIR  where the presets are (./presets, else beside the hebb executable)
           Without NAME: the list of presets.
@@ -47,6 +49,7 @@ static class ReproduceCommand
         string? onlyOption = a.Str("only");
         string? data = a.Str("data");
         string? backend = a.Str("backend");
+        int? seed = a.Has("seed") ? a.Int("seed", 1) : null;
         a.RejectUnknown("reproduce");
         dir ??= PresetsFolder() ?? throw new UsageException("reproduce: no presets folder (looked for ./presets and beside the executable); give --presets DIR");
         if (!Directory.Exists(dir)) throw new UsageException($"--presets {dir}: no such folder (it holds the presets, NAME.json)");
@@ -66,7 +69,7 @@ static class ReproduceCommand
         if (!File.Exists(file))
             throw new UsageException($"reproduce {name}: no preset {file}; presets: {string.Join(", ", Directory.GetFiles(dir, "*.json").Select(Path.GetFileNameWithoutExtension).Order())}");
         var preset = Preset.Read(file);
-        string outDir = Args.OutputFolder(outOption ?? Path.Combine("runs", "reproduce-" + name), outOption is null ? "the output folder" : "--out");
+        string outDir = Args.OutputFolder(outOption ?? Path.Combine("runs", "reproduce-" + name + (seed is { } s ? $"-seed{s}" : "")), outOption is null ? "the output folder" : "--out");
         var quickArgs = quick ? preset.Quick : new Dictionary<string, string[]>();
         var parts = preset.Steps.SelectMany(Parts).Distinct().Order().ToList();
         HashSet<string>? only = null;
@@ -80,7 +83,8 @@ static class ReproduceCommand
         string donePath = Path.Combine(outDir, "steps.done");
         var done = File.Exists(donePath) ? File.ReadAllLines(donePath).ToHashSet() : [];
 
-        AnsiConsole.MarkupLine($"[bold]hebb reproduce {Markup.Escape(name)}[/]: {Markup.Escape(preset.Paper)}{(quick ? " (quick: not the paper's settings)" : "")} -> {Markup.Escape(outDir)}");
+        string seedText = seed is { } shown ? $" (training seed {shown})" : "";
+        AnsiConsole.MarkupLine($"[bold]hebb reproduce {Markup.Escape(name)}[/]{seedText}: {Markup.Escape(preset.Paper)}{(quick ? " (quick: not the paper's settings)" : "")} -> {Markup.Escape(outDir)}");
         foreach (var stepArgs in preset.Steps)
         {
             if (only is not null && !Parts(stepArgs).Any(only.Contains)) continue;
@@ -88,6 +92,7 @@ static class ReproduceCommand
             if (quickArgs.TryGetValue(step[0], out var extra)) step.AddRange(extra);
             if (data is not null) step.AddRange(["--data", data]);
             if (backend is not null && step[0] is "train" or "eval") step.AddRange(["--backend", backend]);
+            if (seed is { } trainSeed && step[0] == "train") step.AddRange(["--seed", trainSeed.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             string line = string.Join(' ', step);
             if (done.Contains(line))
             {
@@ -106,7 +111,7 @@ static class ReproduceCommand
         }
 
         var results = preset.Results;
-        var md = new StringBuilder($"# hebb reproduce {name}{(quick ? " --quick" : "")}\n\n{preset.Paper}: {preset.Description}\n\n");
+        var md = new StringBuilder($"# hebb reproduce {name}{(quick ? " --quick" : "")}{seedText}\n\n{preset.Paper}: {preset.Description}\n\n");
         if (results.Count > 0) md.Append("| experiment | ours | paper |\n| --- | --- | --- |\n");
         var table = new Table().AddColumns("experiment", "ours", "paper");
         foreach (var row in results)

@@ -624,6 +624,41 @@ public class ReproduceTests
         Fixtures.Refused(root, "toy's parts are linear, run", [.. command, "--out", stopped, "--only", "lin"]);
     }
 
+    /// <summary>--seed S reaches every training step (another draw of the initial weights and the image order) and no
+    /// probe; without --out the folder carries the seed; a seed that is not an integer is refused by name.</summary>
+    [Fact]
+    public void ASeedReachesEveryTrainingStepAndNoProbe()
+    {
+        string root = Fixtures.WriteMnistLike(Fixtures.TempDir(), "mnist", 200, 60);
+        string presets = ToyPreset(root, """
+            {
+              "paper": "a toy paper", "description": "a tiny Krotov run and a probe",
+              "steps": [
+                ["train", "krotov", "--units", "20", "--k", "2", "--epochs", "1", "--out", "{out}/run"],
+                ["eval", "{out}/run", "--probe", "linear", "--epochs", "1", "--limit-test", "30", "--out", "{out}/linear"]
+              ],
+              "results": [ { "label": "linear probe", "report": "{out}/linear/report.json", "field": "test_error" } ]
+            }
+            """);
+        string[] command = ["reproduce", "toy", "--presets", presets, "--data", root];
+        string first = Path.Combine(root, "first");
+        var (code, output, err) = Fixtures.Hebb(root, [.. command, "--out", first]);
+        Assert.True(code == 0, output + err);
+        (code, output, err) = Fixtures.Hebb(root, [.. command, "--seed", "7"]);
+        Assert.True(code == 0, output + err);
+        string seventh = Path.Combine(root, "runs", "reproduce-toy-seed7");
+        Assert.StartsWith("# hebb reproduce toy (training seed 7)", File.ReadAllText(Path.Combine(seventh, "report.md")));
+
+        static int Seed(string file) => (int)JsonNode.Parse(File.ReadAllText(file))!["seed"]!;
+        Assert.Equal(1, Seed(Path.Combine(first, "run", "options.json")));
+        Assert.Equal(7, Seed(Path.Combine(seventh, "run", "options.json")));
+        Assert.Equal(1, Seed(Path.Combine(seventh, "linear", "report.json")));
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(first, "run", "weights.npy")), File.ReadAllBytes(Path.Combine(seventh, "run", "weights.npy")));
+
+        Fixtures.Refused(root, "--seed x: an integer is required", [.. command, "--seed", "x"]);
+        Assert.False(Directory.Exists(Path.Combine(root, "runs", "reproduce-toy-seedx")));
+    }
+
     /// <summary>Every preset shipped in presets/ names its paper, has steps that are hebb commands writing under
     /// {out}, and results rows that say where their figure comes from.</summary>
     [Fact]
