@@ -49,7 +49,8 @@ static class ReproduceCommand
         string? onlyOption = a.Str("only");
         string? data = a.Str("data");
         string? backend = a.Str("backend");
-        int? seed = a.Has("seed") ? a.Int("seed", 1) : null;
+        // The training steps' seed as they are given it (a step's own default is 1).
+        string? seed = a.Has("seed") ? a.Int("seed", 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         a.RejectUnknown("reproduce");
         dir ??= PresetsFolder() ?? throw new UsageException("reproduce: no presets folder (looked for ./presets and beside the executable); give --presets DIR");
         if (!Directory.Exists(dir)) throw new UsageException($"--presets {dir}: no such folder (it holds the presets, NAME.json)");
@@ -69,7 +70,7 @@ static class ReproduceCommand
         if (!File.Exists(file))
             throw new UsageException($"reproduce {name}: no preset {file}; presets: {string.Join(", ", Directory.GetFiles(dir, "*.json").Select(Path.GetFileNameWithoutExtension).Order())}");
         var preset = Preset.Read(file);
-        string outDir = Args.OutputFolder(outOption ?? Path.Combine("runs", "reproduce-" + name + (seed is { } s ? $"-seed{s}" : "")), outOption is null ? "the output folder" : "--out");
+        string outDir = Args.OutputFolder(outOption ?? Path.Combine("runs", "reproduce-" + name + (seed is null ? "" : "-seed" + seed)), outOption is null ? "the output folder" : "--out");
         var quickArgs = quick ? preset.Quick : new Dictionary<string, string[]>();
         var parts = preset.Steps.SelectMany(Parts).Distinct().Order().ToList();
         HashSet<string>? only = null;
@@ -83,7 +84,7 @@ static class ReproduceCommand
         string donePath = Path.Combine(outDir, "steps.done");
         var done = File.Exists(donePath) ? File.ReadAllLines(donePath).ToHashSet() : [];
 
-        string seedText = seed is { } shown ? $" (training seed {shown})" : "";
+        string seedText = seed is null ? "" : $" (training seed {seed})";
         AnsiConsole.MarkupLine($"[bold]hebb reproduce {Markup.Escape(name)}[/]{seedText}: {Markup.Escape(preset.Paper)}{(quick ? " (quick: not the paper's settings)" : "")} -> {Markup.Escape(outDir)}");
         foreach (var stepArgs in preset.Steps)
         {
@@ -92,7 +93,7 @@ static class ReproduceCommand
             if (quickArgs.TryGetValue(step[0], out var extra)) step.AddRange(extra);
             if (data is not null) step.AddRange(["--data", data]);
             if (backend is not null && step[0] is "train" or "eval") step.AddRange(["--backend", backend]);
-            if (seed is { } trainSeed && step[0] == "train") step.AddRange(["--seed", trainSeed.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            if (seed is not null && step[0] == "train") step.AddRange(["--seed", seed]);
             string line = string.Join(' ', step);
             if (done.Contains(line))
             {
